@@ -1,0 +1,12 @@
+package ai.phospho.reactive;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/** Task values read from the Reactor {@code Context} at subscribe time; any may be absent. */
+record ContextValues(@Nullable String sessionId, @Nullable String taskId, @Nullable String userId,
+		@Nullable String versionId, @Nullable Object input, @Nullable Map<String, Object> metadata) {
+
+	static final ContextValues EMPTY = new ContextValues(null, null, null, null, null, null);
+}

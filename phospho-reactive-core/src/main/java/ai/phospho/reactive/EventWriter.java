@@ -1,0 +1,150 @@
+package ai.phospho.reactive;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+import ai.phospho.reactive.internal.Plain;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * Writes a {@link LoggedTask} as the phospho {@code LogEvent} JSON with Jackson's streaming
+ * generator. {@link #visit} is the one list of wire keys, shared by the JSON and by
+ * {@link LoggedTask#toMap()} so that the two cannot disagree.
+ */
+final class EventWriter {
+
+	interface Visitor {
+		void field(String name, @Nullable Object value);
+	}
+
+	private EventWriter() {
+	}
+
+	static void visit(LoggedTask t, Visitor v) {
+		if (t.projectId() != null) {
+			v.field("project_id", t.projectId());
+		}
+		v.field("task_id", t.taskId());
+		v.field("session_id", t.sessionId());
+		v.field("input", t.input());
+		if (t.output() != null) {
+			v.field("output", t.output());
+		}
+		v.field("client_created_at", t.clientCreatedAt());
+		if (t.lastUpdate() != null) {
+			v.field("last_update", t.lastUpdate());
+		}
+		v.field("version_id", t.versionId());
+		if (t.userId() != null) {
+			v.field("user_id", t.userId());
+		}
+		if (t.flag() != null) {
+			v.field("flag", t.flag().wireValue());
+		}
+		if (!t.metadata().isEmpty()) {
+			v.field("metadata", t.metadata());
+		}
+		if (t.rawInput() != null) {
+			v.field("raw_input", t.rawInput());
+		}
+		if (t.rawInputTypeName() != null) {
+			v.field("raw_input_type_name", t.rawInputTypeName());
+		}
+		if (t.rawOutput() != null) {
+			v.field("raw_output", t.rawOutput());
+		}
+		if (t.rawOutputTypeName() != null) {
+			v.field("raw_output_type_name", t.rawOutputTypeName());
+		}
+		v.field("environment", t.environment());
+		if (t.systemPrompt() != null) {
+			v.field("system_prompt", t.systemPrompt());
+		}
+		if (t.model() != null) {
+			v.field("model", t.model());
+		}
+		if (t.promptTokens() != null) {
+			v.field("prompt_tokens", t.promptTokens());
+		}
+		if (t.completionTokens() != null) {
+			v.field("completion_tokens", t.completionTokens());
+		}
+		if (t.totalTokens() != null) {
+			v.field("total_tokens", t.totalTokens());
+		}
+		if (t.truncated()) {
+			v.field("truncated", Boolean.TRUE);
+		}
+		for (Map.Entry<String, Object> e : t.extras().entrySet()) {
+			v.field(e.getKey(), e.getValue());
+		}
+	}
+
+	static byte[] toJson(LoggedTask t) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(256 + t.input().length()
+				+ (t.output() == null ? 0 : t.output().length()) * 2);
+		try (JsonGenerator g = Plain.mapper().createGenerator(out)) {
+			write(g, t);
+		}
+		return out.toByteArray();
+	}
+
+	static void write(JsonGenerator g, LoggedTask t) {
+		g.writeStartObject();
+		visit(t, (name, value) -> {
+			g.writeName(name);
+			writeValue(g, value);
+		});
+		g.writeEndObject();
+	}
+
+	/** Writes a plain value (see {@link Plain}). */
+	static void writeValue(JsonGenerator g, @Nullable Object value) {
+		if (value == null) {
+			g.writeNull();
+		}
+		else if (value instanceof String s) {
+			g.writeString(s);
+		}
+		else if (value instanceof Long l) {
+			g.writeNumber(l);
+		}
+		else if (value instanceof Integer i) {
+			g.writeNumber(i);
+		}
+		else if (value instanceof Double d) {
+			g.writeNumber(d);
+		}
+		else if (value instanceof Boolean b) {
+			g.writeBoolean(b);
+		}
+		else if (value instanceof BigInteger bi) {
+			g.writeNumber(bi);
+		}
+		else if (value instanceof BigDecimal bd) {
+			g.writeNumber(bd);
+		}
+		else if (value instanceof Map<?, ?> map) {
+			g.writeStartObject();
+			for (Map.Entry<?, ?> e : map.entrySet()) {
+				g.writeName(String.valueOf(e.getKey()));
+				writeValue(g, e.getValue());
+			}
+			g.writeEndObject();
+		}
+		else if (value instanceof List<?> list) {
+			g.writeStartArray();
+			for (Object o : list) {
+				writeValue(g, o);
+			}
+			g.writeEndArray();
+		}
+		else {
+			g.writeString(Plain.stringForm(value));
+		}
+	}
+}

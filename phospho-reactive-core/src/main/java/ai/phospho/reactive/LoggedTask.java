@@ -1,0 +1,202 @@
+package ai.phospho.reactive;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable snapshot of one logged task: what {@link Phospho#log(Object, Object)} returns and
+ * what exporters receive. Raw values and metadata were copied when the task was logged, so later
+ * changes to the caller's maps and lists do not reach it.
+ *
+ * <p>{@link #toMap()} is exactly the JSON event that is exported; keys with no value are left out.
+ */
+public final class LoggedTask {
+
+	private final @Nullable String projectId;
+	private final String input;
+	private final @Nullable String output;
+	private final long clientCreatedAt;
+	private final @Nullable Long lastUpdate;
+	private final Map<String, Object> metadata;
+	private final String sessionId;
+	private final String taskId;
+	private final String versionId;
+	private final @Nullable String userId;
+	private final @Nullable Flag flag;
+	private final @Nullable Object rawInput;
+	private final @Nullable String rawInputTypeName;
+	private final @Nullable Object rawOutput;
+	private final @Nullable String rawOutputTypeName;
+	private final String environment;
+	private final @Nullable String systemPrompt;
+	private final @Nullable String model;
+	private final @Nullable Long promptTokens;
+	private final @Nullable Long completionTokens;
+	private final @Nullable Long totalTokens;
+	private final boolean truncated;
+	private final Map<String, Object> extras;
+
+	/** The serialised event, computed once by the export worker. */
+	private volatile byte @Nullable [] json;
+
+	LoggedTask(TaskDraft d) {
+		this.projectId = d.projectId;
+		this.input = d.input;
+		this.output = d.output;
+		this.clientCreatedAt = d.clientCreatedAt;
+		this.lastUpdate = d.lastUpdate;
+		this.metadata = d.metadata == null || d.metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.metadata);
+		this.sessionId = d.sessionId;
+		this.taskId = d.taskId;
+		this.versionId = d.versionId;
+		this.userId = d.userId;
+		this.flag = d.flag;
+		this.rawInput = d.rawInput;
+		this.rawInputTypeName = d.rawInputTypeName;
+		this.rawOutput = d.rawOutput;
+		this.rawOutputTypeName = d.rawOutputTypeName;
+		this.environment = d.environment;
+		this.systemPrompt = d.systemPrompt;
+		this.model = d.model;
+		this.promptTokens = d.promptTokens;
+		this.completionTokens = d.completionTokens;
+		this.totalTokens = d.totalTokens;
+		this.truncated = d.truncated;
+		this.extras = d.extras == null || d.extras.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.extras);
+	}
+
+	public @Nullable String projectId() {
+		return projectId;
+	}
+
+	/** The extracted input text; never null. */
+	public String input() {
+		return input;
+	}
+
+	/** The extracted output text; {@code null} when the task has no output. */
+	public @Nullable String output() {
+		return output;
+	}
+
+	/** UNIX seconds when the task was logged, or when its stream was subscribed. */
+	public long clientCreatedAt() {
+		return clientCreatedAt;
+	}
+
+	/** UNIX seconds of the last streamed chunk; {@code null} for a task that was not streamed. */
+	public @Nullable Long lastUpdate() {
+		return lastUpdate;
+	}
+
+	/** The metadata, stream facts included ({@code stream_status}, {@code chunk_count}, ...). */
+	public Map<String, Object> metadata() {
+		return metadata;
+	}
+
+	public String sessionId() {
+		return sessionId;
+	}
+
+	public String taskId() {
+		return taskId;
+	}
+
+	public String versionId() {
+		return versionId;
+	}
+
+	public @Nullable String userId() {
+		return userId;
+	}
+
+	public @Nullable Flag flag() {
+		return flag;
+	}
+
+	/** The input as sent in {@code raw_input}: a map, a string, or a list of either. */
+	public @Nullable Object rawInput() {
+		return rawInput;
+	}
+
+	public @Nullable String rawInputTypeName() {
+		return rawInputTypeName;
+	}
+
+	/** The output as sent in {@code raw_output}; the list of chunks for a stream. */
+	public @Nullable Object rawOutput() {
+		return rawOutput;
+	}
+
+	public @Nullable String rawOutputTypeName() {
+		return rawOutputTypeName;
+	}
+
+	public String environment() {
+		return environment;
+	}
+
+	public @Nullable String systemPrompt() {
+		return systemPrompt;
+	}
+
+	public @Nullable String model() {
+		return model;
+	}
+
+	public @Nullable Long promptTokens() {
+		return promptTokens;
+	}
+
+	public @Nullable Long completionTokens() {
+		return completionTokens;
+	}
+
+	public @Nullable Long totalTokens() {
+		return totalTokens;
+	}
+
+	/** Whether the input or output was cut to {@link PhosphoOptions#maxFieldChars()}. */
+	public boolean truncated() {
+		return truncated;
+	}
+
+	/** The extra top-level keys set with {@link TaskLog#put(String, Object)}. */
+	public Map<String, Object> extras() {
+		return extras;
+	}
+
+	/** The JSON event exactly as exported, keys in wire order, without keys that have no value. */
+	public Map<String, Object> toMap() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		EventWriter.visit(this, new EventWriter.Visitor() {
+			@Override
+			public void field(String name, @Nullable Object value) {
+				m.put(name, value);
+			}
+		});
+		return Collections.unmodifiableMap(m);
+	}
+
+	byte[] json() {
+		byte[] j = json;
+		if (j == null) {
+			j = EventWriter.toJson(this);
+			json = j;
+		}
+		return j;
+	}
+
+	@Override
+	public String toString() {
+		return "LoggedTask{taskId=" + taskId + ", sessionId=" + sessionId + ", input=" + abbreviate(input)
+				+ ", output=" + (output == null ? null : abbreviate(output)) + '}';
+	}
+
+	private static String abbreviate(String s) {
+		return s.length() <= 80 ? '"' + s + '"' : '"' + s.substring(0, 77) + "...\"(" + s.length() + " chars)";
+	}
+}

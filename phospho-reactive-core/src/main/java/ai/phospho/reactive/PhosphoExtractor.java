@@ -1,0 +1,41 @@
+package ai.phospho.reactive;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Service-provider interface that teaches extraction about types it does not know, such as the
+ * typed responses of an LLM SDK. Implementations are found with {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/ai.phospho.reactive.PhosphoExtractor}) and asked in {@link #order()}
+ * before the built-in rules.
+ *
+ * <p>The one required method turns a value into its plain JSON form (a {@code Map}, {@code List},
+ * {@code String}, number or boolean): the built-in rules for OpenAI and Ollama maps then apply to it.
+ * The other methods are shortcuts that skip that conversion, chunk text above all: it runs once
+ * per streamed chunk.
+ *
+ * <p>Every method returns {@code null} for a value it does not know. A method that throws is
+ * reported once and skipped.
+ */
+public interface PhosphoExtractor {
+
+	/** The plain JSON form of {@code value}, or {@code null} when this extractor does not know it. */
+	@Nullable Object toPlain(Object value);
+
+	/** The text of one streamed chunk, or {@code null} to use {@link #toPlain(Object)} and the built-in rules. */
+	default @Nullable String chunkText(Object chunk) {
+		return null;
+	}
+
+	/**
+	 * Whether a chunk ends its stream under the default stop rule, or {@code null} to use
+	 * {@link #toPlain(Object)} and the built-in rule.
+	 */
+	default @Nullable Boolean isFinalChunk(Object chunk) {
+		return null;
+	}
+
+	/** Extractors with a lower order are asked first. */
+	default int order() {
+		return 0;
+	}
+}

@@ -1,0 +1,389 @@
+package ai.phospho.reactive;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import ai.phospho.reactive.internal.VersionIds;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable configuration of a {@link PhosphoClient}.
+ *
+ * <pre>{@code
+ * PhosphoOptions options = PhosphoOptions.builder()
+ *     .apiKey(System.getenv("PHOSPHO_API_KEY"))
+ *     .projectId("my-project")
+ *     .maxQueueSize(10_000)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Without an API key and without an {@link Builder#exporter(TaskExporter) exporter}, tasks go to
+ * the JSON Lines file {@link #jsonLinesPath()}. {@link #toString()} never shows the API key.
+ */
+public final class PhosphoOptions {
+
+	/** The phospho API. */
+	public static final String DEFAULT_BASE_URL = "https://api.phospho.ai";
+	/** Tasks held at most (queued or being exported); more are dropped and counted. */
+	public static final int DEFAULT_MAX_QUEUE_SIZE = 2048;
+	/** Tasks in one batch at most. */
+	public static final int DEFAULT_MAX_BATCH_SIZE = 512;
+	/** JSON bytes in one batch at most: 4 MiB. */
+	public static final long DEFAULT_MAX_BATCH_BYTES = 4L * 1024 * 1024;
+	/** Milliseconds a task waits at most for its batch to fill: the Python SDK's tick. */
+	public static final long DEFAULT_LINGER_MILLIS = 500;
+	/** Characters of input or output kept at most; longer text is cut and flagged {@code truncated}. */
+	public static final int DEFAULT_MAX_FIELD_CHARS = 1_000_000;
+	/** Batches being exported at once at most. */
+	public static final int DEFAULT_MAX_CONCURRENT_EXPORTS = 2;
+	/** Seconds {@code shutdown()} waits at most for the queue to drain. */
+	public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+	/** The JSON Lines file of the embedded default exporter, in the working directory. */
+	public static final String DEFAULT_JSON_LINES_FILE = "phospho-tasks.jsonl";
+	/** The event's {@code environment}, as in the Python SDK. */
+	public static final String DEFAULT_ENVIRONMENT = "default environment";
+
+	private final @Nullable String apiKey;
+	private final @Nullable String projectId;
+	private final String baseUrl;
+	private final String versionId;
+	private final String environment;
+	private final @Nullable TaskExporter exporter;
+	private final int maxQueueSize;
+	private final int maxBatchSize;
+	private final long maxBatchBytes;
+	private final Duration lingerDelay;
+	private final int maxFieldChars;
+	private final int maxConcurrentExports;
+	private final Duration shutdownTimeout;
+	private final boolean shutdownHook;
+	private final Path jsonLinesPath;
+
+	private PhosphoOptions(Builder b) {
+		this.apiKey = b.apiKey;
+		this.projectId = b.projectId;
+		this.baseUrl = b.baseUrl;
+		this.versionId = b.versionId != null ? b.versionId : VersionIds.processVersionId();
+		this.environment = b.environment;
+		this.exporter = b.exporter;
+		this.maxQueueSize = b.maxQueueSize;
+		this.maxBatchSize = b.maxBatchSize;
+		this.maxBatchBytes = b.maxBatchBytes;
+		this.lingerDelay = b.lingerDelay;
+		this.maxFieldChars = b.maxFieldChars;
+		this.maxConcurrentExports = b.maxConcurrentExports;
+		this.shutdownTimeout = b.shutdownTimeout;
+		this.shutdownHook = b.shutdownHook;
+		this.jsonLinesPath = b.jsonLinesPath;
+	}
+
+	/** A builder with every default and nothing read from the environment. */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A builder filled from {@code PHOSPHO_API_KEY}, {@code PHOSPHO_PROJECT_ID} and
+	 * {@code PHOSPHO_BASE_URL}; blank variables count as absent.
+	 */
+	public static Builder fromEnvironment() {
+		return fromEnvironment(System.getenv());
+	}
+
+	static Builder fromEnvironment(Map<String, String> env) {
+		Builder b = new Builder();
+		String key = nonBlank(env.get("PHOSPHO_API_KEY"));
+		String project = nonBlank(env.get("PHOSPHO_PROJECT_ID"));
+		String base = nonBlank(env.get("PHOSPHO_BASE_URL"));
+		if (key != null) {
+			b.apiKey(key);
+		}
+		if (project != null) {
+			b.projectId(project);
+		}
+		if (base != null) {
+			b.baseUrl(base);
+		}
+		return b;
+	}
+
+	/** A builder holding these options, to derive a variant. */
+	public Builder toBuilder() {
+		Builder b = new Builder();
+		b.apiKey = apiKey;
+		b.projectId = projectId;
+		b.baseUrl = baseUrl;
+		b.versionId = versionId;
+		b.environment = environment;
+		b.exporter = exporter;
+		b.maxQueueSize = maxQueueSize;
+		b.maxBatchSize = maxBatchSize;
+		b.maxBatchBytes = maxBatchBytes;
+		b.lingerDelay = lingerDelay;
+		b.maxFieldChars = maxFieldChars;
+		b.maxConcurrentExports = maxConcurrentExports;
+		b.shutdownTimeout = shutdownTimeout;
+		b.shutdownHook = shutdownHook;
+		b.jsonLinesPath = jsonLinesPath;
+		return b;
+	}
+
+	/** The API key, {@code null} when tasks go to another exporter. Never logged. */
+	public @Nullable String apiKey() {
+		return apiKey;
+	}
+
+	public @Nullable String projectId() {
+		return projectId;
+	}
+
+	public String baseUrl() {
+		return baseUrl;
+	}
+
+	public String versionId() {
+		return versionId;
+	}
+
+	public String environment() {
+		return environment;
+	}
+
+	/** The exporter set with {@link Builder#exporter(TaskExporter)}, {@code null} for the default. */
+	public @Nullable TaskExporter exporter() {
+		return exporter;
+	}
+
+	public int maxQueueSize() {
+		return maxQueueSize;
+	}
+
+	public int maxBatchSize() {
+		return maxBatchSize;
+	}
+
+	public long maxBatchBytes() {
+		return maxBatchBytes;
+	}
+
+	public Duration lingerDelay() {
+		return lingerDelay;
+	}
+
+	public int maxFieldChars() {
+		return maxFieldChars;
+	}
+
+	public int maxConcurrentExports() {
+		return maxConcurrentExports;
+	}
+
+	public Duration shutdownTimeout() {
+		return shutdownTimeout;
+	}
+
+	public boolean shutdownHook() {
+		return shutdownHook;
+	}
+
+	public Path jsonLinesPath() {
+		return jsonLinesPath;
+	}
+
+	@Override
+	public String toString() {
+		return "PhosphoOptions{apiKey=" + (apiKey == null ? "none" : "<redacted>")
+				+ ", projectId=" + projectId
+				+ ", baseUrl=" + baseUrl
+				+ ", versionId=" + versionId
+				+ ", environment=" + environment
+				+ ", exporter=" + (exporter == null ? "default" : exporter.getClass().getName())
+				+ ", maxQueueSize=" + maxQueueSize
+				+ ", maxBatchSize=" + maxBatchSize
+				+ ", maxBatchBytes=" + maxBatchBytes
+				+ ", lingerDelay=" + lingerDelay
+				+ ", maxFieldChars=" + maxFieldChars
+				+ ", maxConcurrentExports=" + maxConcurrentExports
+				+ ", shutdownTimeout=" + shutdownTimeout
+				+ ", shutdownHook=" + shutdownHook
+				+ ", jsonLinesPath=" + jsonLinesPath
+				+ '}';
+	}
+
+	private static @Nullable String nonBlank(@Nullable String s) {
+		return s == null || s.isBlank() ? null : s.trim();
+	}
+
+	/** Builds {@link PhosphoOptions}; {@link #build()} validates and names the bad field and value. */
+	public static final class Builder {
+
+		private @Nullable String apiKey;
+		private @Nullable String projectId;
+		private String baseUrl = DEFAULT_BASE_URL;
+		private @Nullable String versionId;
+		private String environment = DEFAULT_ENVIRONMENT;
+		private @Nullable TaskExporter exporter;
+		private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
+		private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+		private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+		private Duration lingerDelay = Duration.ofMillis(DEFAULT_LINGER_MILLIS);
+		private int maxFieldChars = DEFAULT_MAX_FIELD_CHARS;
+		private int maxConcurrentExports = DEFAULT_MAX_CONCURRENT_EXPORTS;
+		private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
+		private boolean shutdownHook = true;
+		private Path jsonLinesPath = Path.of(DEFAULT_JSON_LINES_FILE);
+
+		private Builder() {
+		}
+
+		/** The phospho API key; {@code null} removes it. Default: none (JSON Lines file). */
+		public Builder apiKey(@Nullable String apiKey) {
+			this.apiKey = apiKey;
+			return this;
+		}
+
+		/** The phospho project that receives the tasks; required with an API key. */
+		public Builder projectId(@Nullable String projectId) {
+			this.projectId = projectId;
+			return this;
+		}
+
+		/** The API's base URL, {@code http} or {@code https}. Default {@value #DEFAULT_BASE_URL}. */
+		public Builder baseUrl(String baseUrl) {
+			this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+			return this;
+		}
+
+		/** The version of the app sent with every task. Default: one {@code yyyyMMdd_adjective-animal} id per process. */
+		public Builder versionId(String versionId) {
+			this.versionId = Objects.requireNonNull(versionId, "versionId");
+			return this;
+		}
+
+		/** The event's {@code environment}. Default {@value #DEFAULT_ENVIRONMENT}. */
+		public Builder environment(String environment) {
+			this.environment = Objects.requireNonNull(environment, "environment");
+			return this;
+		}
+
+		/** Replaces the default exporter (phospho API with a key, JSON Lines file without). */
+		public Builder exporter(@Nullable TaskExporter exporter) {
+			this.exporter = exporter;
+			return this;
+		}
+
+		/** Tasks held at most, queued or being exported. Default {@value #DEFAULT_MAX_QUEUE_SIZE}. */
+		public Builder maxQueueSize(int maxQueueSize) {
+			this.maxQueueSize = maxQueueSize;
+			return this;
+		}
+
+		/** Tasks in one batch at most. Default {@value #DEFAULT_MAX_BATCH_SIZE}. */
+		public Builder maxBatchSize(int maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+			return this;
+		}
+
+		/** JSON bytes in one batch at most. Default {@value #DEFAULT_MAX_BATCH_BYTES} (4 MiB). */
+		public Builder maxBatchBytes(long maxBatchBytes) {
+			this.maxBatchBytes = maxBatchBytes;
+			return this;
+		}
+
+		/** How long a task waits at most for its batch to fill. Default {@value #DEFAULT_LINGER_MILLIS} ms. */
+		public Builder lingerDelay(Duration lingerDelay) {
+			this.lingerDelay = Objects.requireNonNull(lingerDelay, "lingerDelay");
+			return this;
+		}
+
+		/** Characters of input or output kept at most. Default {@value #DEFAULT_MAX_FIELD_CHARS}. */
+		public Builder maxFieldChars(int maxFieldChars) {
+			this.maxFieldChars = maxFieldChars;
+			return this;
+		}
+
+		/** Batches exported at once at most. Default {@value #DEFAULT_MAX_CONCURRENT_EXPORTS}. */
+		public Builder maxConcurrentExports(int maxConcurrentExports) {
+			this.maxConcurrentExports = maxConcurrentExports;
+			return this;
+		}
+
+		/** How long {@code shutdown()} waits for the queue to drain. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s. */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+			return this;
+		}
+
+		/** Whether a JVM shutdown hook flushes for up to 5 s. Default {@code true}. */
+		public Builder shutdownHook(boolean shutdownHook) {
+			this.shutdownHook = shutdownHook;
+			return this;
+		}
+
+		/** The file of the embedded JSON Lines exporter. Default {@value #DEFAULT_JSON_LINES_FILE}. */
+		public Builder jsonLinesPath(Path jsonLinesPath) {
+			this.jsonLinesPath = Objects.requireNonNull(jsonLinesPath, "jsonLinesPath");
+			return this;
+		}
+
+		/**
+		 * Validates and builds.
+		 *
+		 * @throws IllegalArgumentException naming the field and its bad value
+		 */
+		public PhosphoOptions build() {
+			if (apiKey != null && apiKey.isBlank()) {
+				throw new IllegalArgumentException("apiKey must not be blank");
+			}
+			if (projectId != null && projectId.isBlank()) {
+				throw new IllegalArgumentException("projectId must not be blank, was '" + projectId + "'");
+			}
+			if (apiKey != null && projectId == null && exporter == null) {
+				throw new IllegalArgumentException(
+						"projectId must be set when apiKey is set (PHOSPHO_PROJECT_ID), was null");
+			}
+			checkBaseUrl(baseUrl);
+			if (versionId != null && versionId.isBlank()) {
+				throw new IllegalArgumentException("versionId must not be blank, was '" + versionId + "'");
+			}
+			positive("maxQueueSize", maxQueueSize);
+			positive("maxBatchSize", maxBatchSize);
+			positive("maxFieldChars", maxFieldChars);
+			positive("maxConcurrentExports", maxConcurrentExports);
+			if (maxBatchBytes < 1024) {
+				throw new IllegalArgumentException("maxBatchBytes must be at least 1024, was " + maxBatchBytes);
+			}
+			if (lingerDelay.isNegative() || lingerDelay.isZero()) {
+				throw new IllegalArgumentException("lingerDelay must be strictly positive, was " + lingerDelay);
+			}
+			if (shutdownTimeout.isNegative()) {
+				throw new IllegalArgumentException("shutdownTimeout must be non-negative, was " + shutdownTimeout);
+			}
+			return new PhosphoOptions(this);
+		}
+
+		private static void positive(String name, long value) {
+			if (value <= 0) {
+				throw new IllegalArgumentException(name + " must be strictly positive, was " + value);
+			}
+		}
+
+		private static void checkBaseUrl(String url) {
+			URI uri;
+			try {
+				uri = URI.create(url);
+			}
+			catch (IllegalArgumentException e) {
+				throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + url + "'", e);
+			}
+			String scheme = uri.getScheme();
+			if (scheme == null || uri.getHost() == null
+					|| !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+				throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + url + "'");
+			}
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package ai.phospho.reactive;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/** The mutable fields of a task being assembled, on one thread, before it becomes a {@link LoggedTask}. */
+final class TaskDraft {
+	@Nullable String projectId;
+	String input = "";
+	@Nullable String output;
+	long clientCreatedAt;
+	@Nullable Long lastUpdate;
+	@Nullable Map<String, Object> metadata;
+	String sessionId = "";
+	String taskId = "";
+	String versionId = "";
+	@Nullable String userId;
+	@Nullable Flag flag;
+	@Nullable Object rawInput;
+	@Nullable String rawInputTypeName;
+	@Nullable Object rawOutput;
+	@Nullable String rawOutputTypeName;
+	String environment = PhosphoOptions.DEFAULT_ENVIRONMENT;
+	@Nullable String systemPrompt;
+	@Nullable String model;
+	@Nullable Long promptTokens;
+	@Nullable Long completionTokens;
+	@Nullable Long totalTokens;
+	boolean truncated;
+	@Nullable Map<String, Object> extras;
+
+	LoggedTask build() {
+		return new LoggedTask(this);
+	}
+}

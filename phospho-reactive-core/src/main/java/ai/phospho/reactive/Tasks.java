@@ -1,0 +1,148 @@
+package ai.phospho.reactive;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.Extraction;
+import ai.phospho.reactive.internal.Plain;
+import ai.phospho.reactive.internal.RawShapes;
+import ai.phospho.reactive.internal.VersionIds;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns what the caller passed into a {@link LoggedTask}: extraction, copies, defaults and limits.
+ * Runs on the caller's thread and never throws for any value it is given.
+ */
+final class Tasks {
+
+	private Tasks() {
+	}
+
+	static <I, O> LoggedTask create(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
+		TaskDraft d = new TaskDraft();
+		d.clientCreatedAt = nowSeconds();
+
+		Object plainIn = Plain.of(log.input);
+		String inputText = null;
+		if (log.inputToString != null && log.input != null) {
+			inputText = Callbacks.applyText("inputToString", log.inputToString, log.input);
+		}
+		d.input = inputText != null ? inputText : Extraction.inputText(plainIn);
+
+		Object plainOut = Plain.of(log.output);
+		String outputText = null;
+		if (log.outputToString != null && log.output != null) {
+			outputText = Callbacks.applyText("outputToString", log.outputToString, log.output);
+		}
+		d.output = outputText != null ? outputText : Extraction.outputText(plainOut);
+
+		d.systemPrompt = Extraction.systemPrompt(plainIn);
+		d.model = Extraction.model(plainIn, plainOut);
+		Extraction.Usage usage = Extraction.usage(plainOut);
+		if (usage != null) {
+			d.promptTokens = usage.promptTokens();
+			d.completionTokens = usage.completionTokens();
+			d.totalTokens = usage.totalTokens();
+		}
+
+		d.rawInput = RawShapes.fit(log.rawInputSet ? Plain.of(log.rawInput) : plainIn, false);
+		d.rawInputTypeName = typeName(log.rawInputSet ? log.rawInput : log.input);
+		d.rawOutput = RawShapes.fit(log.rawOutputSet ? Plain.of(log.rawOutput) : plainOut, true);
+		d.rawOutputTypeName = typeName(log.rawOutputSet ? log.rawOutput : log.output);
+
+		d.metadata = merge(context == null ? null : context.metadata(), log.metadata);
+		if (log.extras != null) {
+			d.extras = plainMap(log.extras);
+		}
+		fillIdentity(d, options, context, log.sessionId, log.taskId, log.userId, log.versionId);
+		d.flag = log.flag;
+		limit(d, options.maxFieldChars());
+		return d.build();
+	}
+
+	/** Ids and fixed fields: explicit values win over the Reactor Context, which wins over defaults. */
+	static void fillIdentity(TaskDraft d, PhosphoOptions options, @Nullable ContextValues context,
+			@Nullable String sessionId, @Nullable String taskId, @Nullable String userId, @Nullable String versionId) {
+		d.projectId = options.projectId();
+		d.environment = options.environment();
+		d.sessionId = firstNonNull(sessionId, context == null ? null : context.sessionId());
+		if (d.sessionId == null) {
+			d.sessionId = VersionIds.newSessionId();
+		}
+		d.taskId = firstNonNull(taskId, context == null ? null : context.taskId());
+		if (d.taskId == null) {
+			d.taskId = VersionIds.newTaskId();
+		}
+		d.userId = firstNonNull(userId, context == null ? null : context.userId());
+		String version = firstNonNull(versionId, context == null ? null : context.versionId());
+		d.versionId = version != null ? version : options.versionId();
+	}
+
+	/** Cuts input, output and raw strings to {@code maxChars}, flagging the task {@code truncated}. */
+	static void limit(TaskDraft d, int maxChars) {
+		if (d.input.length() > maxChars) {
+			d.input = cut(d.input, maxChars);
+			d.truncated = true;
+		}
+		if (d.output != null && d.output.length() > maxChars) {
+			d.output = cut(d.output, maxChars);
+			d.truncated = true;
+		}
+		if (d.rawInput instanceof String s && s.length() > maxChars) {
+			d.rawInput = cut(s, maxChars);
+			d.truncated = true;
+		}
+		if (d.rawOutput instanceof String s && s.length() > maxChars) {
+			d.rawOutput = cut(s, maxChars);
+			d.truncated = true;
+		}
+	}
+
+	/** The first {@code maxChars} chars, never splitting a surrogate pair. */
+	static String cut(String s, int maxChars) {
+		int end = maxChars;
+		if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
+			end--;
+		}
+		return s.substring(0, end);
+	}
+
+	static @Nullable Map<String, Object> merge(@Nullable Map<String, Object> base, @Nullable Map<String, Object> top) {
+		if ((base == null || base.isEmpty()) && (top == null || top.isEmpty())) {
+			return null;
+		}
+		Map<String, Object> out = new LinkedHashMap<>();
+		if (base != null) {
+			out.putAll(base);
+		}
+		if (top != null) {
+			out.putAll(plainMap(top));
+		}
+		return out;
+	}
+
+	static Map<String, Object> plainMap(Map<String, Object> map) {
+		Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+		for (Map.Entry<String, Object> e : map.entrySet()) {
+			out.put(e.getKey(), Plain.of(e.getValue()));
+		}
+		return out;
+	}
+
+	static @Nullable String typeName(@Nullable Object value) {
+		if (value == null) {
+			return null;
+		}
+		String simple = value.getClass().getSimpleName();
+		return simple.isEmpty() ? value.getClass().getName() : simple;
+	}
+
+	static long nowSeconds() {
+		return System.currentTimeMillis() / 1000;
+	}
+
+	private static @Nullable String firstNonNull(@Nullable String a, @Nullable String b) {
+		return a != null ? a : b;
+	}
+}
