@@ -84,6 +84,53 @@ final class EventWriter {
 		}
 	}
 
+	/**
+	 * The size of the task's JSON in bytes, from the UTF-8 length of its strings: exact but for
+	 * escapes and number widths. Batches are cut by this estimate so that the worker need not
+	 * serialise tasks that an exporter may never serialise.
+	 */
+	static long estimateSize(LoggedTask t) {
+		long[] size = {2};
+		visit(t, (name, value) -> size[0] += name.length() + 4 + estimate(value));
+		return size[0];
+	}
+
+	private static long estimate(@Nullable Object value) {
+		if (value == null) {
+			return 4;
+		}
+		if (value instanceof String s) {
+			return utf8Length(s) + 2;
+		}
+		if (value instanceof Map<?, ?> map) {
+			long n = 2;
+			for (Map.Entry<?, ?> e : map.entrySet()) {
+				n += String.valueOf(e.getKey()).length() + 4 + estimate(e.getValue());
+			}
+			return n;
+		}
+		if (value instanceof List<?> list) {
+			long n = 2;
+			for (Object o : list) {
+				n += estimate(o) + 1;
+			}
+			return n;
+		}
+		return 12;
+	}
+
+	static long utf8Length(String s) {
+		long n = s.length();
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (c >= 0x80) {
+				// 2 bytes up to U+07FF, 3 above; a surrogate pair (4 bytes) counts 2 + 2.
+				n += c < 0x800 ? 1 : (Character.isSurrogate(c) ? 1 : 2);
+			}
+		}
+		return n;
+	}
+
 	static byte[] toJson(LoggedTask t) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(256 + t.input().length()
 				+ (t.output() == null ? 0 : t.output().length()) * 2);

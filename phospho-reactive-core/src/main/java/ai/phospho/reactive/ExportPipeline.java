@@ -223,7 +223,7 @@ final class ExportPipeline {
 		long size = 2;
 		LoggedTask next;
 		while ((next = queue.peek()) != null) {
-			long taskBytes = next.json().length + 1;
+			long taskBytes = next.estimatedSize() + 1;
 			if (tasks != null && (tasks.size() >= maxBatchSize || size + taskBytes > maxBatchBytes)) {
 				break;
 			}

@@ -39,8 +39,10 @@ public final class LoggedTask {
 	private final boolean truncated;
 	private final Map<String, Object> extras;
 
-	/** The serialised event, computed once by the export worker. */
+	/** The serialised event, computed once by the exporter. */
 	private volatile byte @Nullable [] json;
+	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
+	private long estimatedSize;
 
 	LoggedTask(TaskDraft d) {
 		this.projectId = d.projectId;
@@ -179,6 +181,15 @@ public final class LoggedTask {
 			}
 		});
 		return Collections.unmodifiableMap(m);
+	}
+
+	long estimatedSize() {
+		long n = estimatedSize;
+		if (n == 0) {
+			n = EventWriter.estimateSize(this);
+			estimatedSize = n;
+		}
+		return n;
 	}
 
 	byte[] json() {

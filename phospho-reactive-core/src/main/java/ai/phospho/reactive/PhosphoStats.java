@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param rejected  tasks the destination refused one by one ({@code error_in_log})
  * @param retried   export attempts that were retried
  * @param batches   batches exported successfully
- * @param bytes     JSON bytes of the exported events
+ * @param bytes     JSON bytes of the exported events, as estimated when their batches were cut
  * @param inFlight  batches being exported now
  * @param lastError the last export failure, {@code null} when there was none
  */

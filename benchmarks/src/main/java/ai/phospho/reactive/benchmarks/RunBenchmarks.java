@@ -1,0 +1,147 @@
+package ai.phospho.reactive.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+
+/**
+ * Runs JMH with the given command-line options, then writes a Markdown table to the file named by
+ * the system property {@code results} (default {@code results/latest.md}): one row per benchmark
+ * with its figure, its baseline from the same run, the ratio, and the allocation per operation
+ * (when {@code -prof gc} is on), plus the JDK, core count and date.
+ *
+ * <p>Every benchmark method whose name starts with {@code baseline} is a baseline; every other method
+ * of the same class and parameters is compared with the baseline named in {@link #BASELINE_OF}, or
+ * with the class's only baseline.
+ */
+public final class RunBenchmarks {
+
+	/** Subjects compared with a baseline other than their class's first one. */
+	static final Map<String, String> BASELINE_OF = new HashMap<>();
+
+	private RunBenchmarks() {
+	}
+
+	public static void main(String[] args) throws RunnerException, CommandLineOptionException, IOException {
+		CommandLineOptions options = new CommandLineOptions(args);
+		if (options.shouldHelp()) {
+			options.showHelp();
+			return;
+		}
+		Collection<RunResult> results = new Runner(options).run();
+		Path out = Path.of(System.getProperty("results", "results/latest.md"));
+		if (out.getParent() != null) {
+			Files.createDirectories(out.getParent());
+		}
+		Files.writeString(out, table(results, String.join(" ", args)));
+		System.out.println("Results table written to " + out.toAbsolutePath());
+	}
+
+	static String table(Collection<RunResult> results, String args) {
+		Map<String, RunResult> byKey = new HashMap<>();
+		for (RunResult r : results) {
+			byKey.put(key(r), r);
+		}
+		StringBuilder sb = new StringBuilder();
+		sb.append("# Benchmark results\n\n");
+		sb.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
+		sb.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
+				.append(System.getProperty("java.runtime.version")).append('\n');
+		sb.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+				.append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+				.append(", max heap ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MiB\n");
+		sb.append("- JMH arguments: `").append(args.isBlank() ? "(defaults)" : args).append("`\n\n");
+		sb.append("Ratio = figure / baseline of the same run: below 1 is faster for time, above 1 is faster for throughput.\n\n");
+		sb.append("| benchmark | params | threads | figure | baseline | baseline figure | ratio | alloc B/op |\n");
+		sb.append("|---|---|---|---|---|---|---|---|\n");
+		List<RunResult> sorted = new ArrayList<>(results);
+		sorted.sort((a, b) -> key(a).compareTo(key(b)));
+		for (RunResult r : sorted) {
+			String label = r.getParams().getBenchmark();
+			String method = label.substring(label.lastIndexOf('.') + 1);
+			String cls = label.substring(0, label.lastIndexOf('.'));
+			Result<?> primary = r.getPrimaryResult();
+			RunResult base = method.startsWith("baseline") ? null : baselineFor(cls, method, r, byKey);
+			sb.append("| ").append(shortName(label))
+					.append(" | ").append(params(r))
+					.append(" | ").append(r.getParams().getThreads())
+					.append(" | ").append(figure(primary))
+					.append(" | ").append(base == null ? "-" : shortName(base.getParams().getBenchmark()))
+					.append(" | ").append(base == null ? "-" : figure(base.getPrimaryResult()))
+					.append(" | ").append(base == null ? "-" : ratio(primary, base.getPrimaryResult()))
+					.append(" | ").append(alloc(r))
+					.append(" |\n");
+		}
+		return sb.toString();
+	}
+
+	private static @Nullable RunResult baselineFor(String cls, String method, RunResult r, Map<String, RunResult> byKey) {
+		String named = BASELINE_OF.get(cls.substring(cls.lastIndexOf('.') + 1) + "." + method);
+		if (named != null) {
+			return byKey.get(cls + "." + named + "|" + params(r));
+		}
+		for (Map.Entry<String, RunResult> e : byKey.entrySet()) {
+			String label = e.getValue().getParams().getBenchmark();
+			if (label.startsWith(cls + ".baseline") && e.getKey().endsWith("|" + params(r))) {
+				return e.getValue();
+			}
+		}
+		return null;
+	}
+
+	private static String key(RunResult r) {
+		return r.getParams().getBenchmark() + "|" + params(r);
+	}
+
+	private static String params(RunResult r) {
+		List<String> ps = new ArrayList<>();
+		for (String k : r.getParams().getParamsKeys()) {
+			ps.add(k + "=" + r.getParams().getParam(k));
+		}
+		return ps.isEmpty() ? "-" : String.join(", ", ps);
+	}
+
+	private static String shortName(String label) {
+		String s = label.substring("ai.phospho.reactive.benchmarks.".length());
+		return s;
+	}
+
+	private static String figure(Result<?> r) {
+		return String.format(Locale.ROOT, "%.1f ± %.1f %s", r.getScore(), finite(r.getScoreError()), r.getScoreUnit());
+	}
+
+	private static double finite(double d) {
+		return Double.isFinite(d) ? d : 0;
+	}
+
+	private static String ratio(Result<?> subject, Result<?> base) {
+		if (base.getScore() == 0) {
+			return "-";
+		}
+		return String.format(Locale.ROOT, "%.2f", subject.getScore() / base.getScore());
+	}
+
+	private static String alloc(RunResult r) {
+		Result<?> gc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
+		if (gc == null) {
+			gc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+		}
+		return gc == null ? "-" : String.format(Locale.ROOT, "%.0f", gc.getScore());
+	}
+}
