@@ -14,8 +14,8 @@ import reactor.core.publisher.Mono;
  * Phospho.flush().block();                          // or shutdown() at the end
  * }</pre>
  *
- * <p>Each method delegates to the {@link PhosphoClient} of the last {@link #init}. Logging before
- * {@code init} throws {@link IllegalStateException}.
+ * <p>Each method delegates to the {@link PhosphoClient} of the last {@link #init} or {@link #use}.
+ * Logging before either throws {@link IllegalStateException}.
  */
 public final class Phospho {
 
@@ -48,7 +48,23 @@ public final class Phospho {
 	}
 
 	/**
-	 * The client of the last {@link #init}.
+	 * Makes an existing client the one the static methods use, for a framework that creates and
+	 * closes the client itself (the Spring Boot starter installs its {@code PhosphoClient} bean).
+	 * Unlike {@link #init(PhosphoOptions)}, the previous client is not shut down: its owner does.
+	 *
+	 * @return the client that was installed before, or {@code null}
+	 */
+	public static @Nullable PhosphoClient use(PhosphoClient client) {
+		Objects.requireNonNull(client, "client");
+		synchronized (Phospho.class) {
+			PhosphoClient previous = Phospho.client;
+			Phospho.client = client;
+			return previous;
+		}
+	}
+
+	/**
+	 * The client of the last {@link #init} or {@link #use}.
 	 *
 	 * @throws IllegalStateException before {@code init}
 	 */
