@@ -14,14 +14,14 @@ import reactor.util.Loggers;
  * starts, and flushes and shuts it down when the context stops.
  *
  * <p>The phase is {@link #PHASE}: it starts before the web server and stops after it (Boot stops
- * the server at {@code DEFAULT_PHASE - 2048}), so the tasks of the last requests are flushed, and
- * before Reactor Netty's shared event loops (phase 0), which the HTTP exporter sends on. The flush
- * waits at most {@code phospho.shutdown-timeout}; closing the exporter gets
- * {@link #EXPORTER_CLOSE_GRACE} more.
+ * the server at {@code DEFAULT_PHASE - 2048}), so the tasks of the last requests are flushed; and it
+ * stops before Spring's {@code ReactorResourceFactory} (phase 0), which may dispose the global
+ * Reactor Netty resources that the HTTP exporter's event loops come from. The flush waits at most
+ * {@code phospho.shutdown-timeout}; closing the exporter gets {@link #EXPORTER_CLOSE_GRACE} more.
  */
 final class PhosphoLifecycle implements SmartLifecycle, DisposableBean {
 
-	/** After the web server stops, before Reactor Netty's global resources are disposed. */
+	/** Stops after the web server, before Spring's Reactor Netty resources. */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 	static final Duration EXPORTER_CLOSE_GRACE = Duration.ofSeconds(1);
 
