@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -203,6 +205,18 @@ class PhosphoAutoConfigurationTest {
 		runner().withPropertyValues("phospho.enabled=false").run(context -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(PhosphoClient.class);
 		});
+	}
+
+	@Test
+	void withoutMicrometerAndActuatorOnTheClassPathOnlyTheClientIsCreated() {
+		runner().withClassLoader(new FilteredClassLoader(MeterRegistry.class, SanitizingFunction.class))
+				.run(context -> {
+					assertThat(context).hasNotFailed().hasSingleBean(PhosphoClient.class)
+							.doesNotHaveBean(PhosphoMeterBinder.class)
+							.doesNotHaveBean("phosphoApiKeySanitizer");
+				});
+		runner().run(context -> assertThat(context).hasSingleBean(PhosphoMeterBinder.class)
+				.hasBean("phosphoApiKeySanitizer"));
 	}
 
 	@Test
