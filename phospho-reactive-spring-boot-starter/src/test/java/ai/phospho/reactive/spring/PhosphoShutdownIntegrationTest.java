@@ -16,13 +16,19 @@ import ai.phospho.reactive.PhosphoHttpExporter;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
+import org.springframework.boot.reactor.autoconfigure.ReactorAutoConfiguration;
+import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
+import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -59,6 +65,8 @@ class PhosphoShutdownIntegrationTest {
 					.run();
 			PhosphoClient client = context.getBean(PhosphoClient.class);
 			assertThat(client.exporter()).isInstanceOf(PhosphoHttpExporter.class);
+			assertThat(context.getBeanNamesForType(ReactorResourceFactory.class)).as("as in a full application")
+					.isNotEmpty();
 			try {
 				webPort = ((WebServerApplicationContext) context).getWebServer().getPort();
 				WebTestClient web = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + webPort)
@@ -120,8 +128,11 @@ class PhosphoShutdownIntegrationTest {
 	private record Received(String path, String authorization, String body, boolean webServerAccepting) {
 	}
 
+	/** Only what a WebFlux server needs, to start fast; the full set runs in PhosphoActuatorIntegrationTest. */
 	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
+	@ImportAutoConfiguration({ ReactorAutoConfiguration.class, CodecsAutoConfiguration.class,
+			NettyReactiveWebServerAutoConfiguration.class, HttpHandlerAutoConfiguration.class,
+			WebFluxAutoConfiguration.class, PhosphoAutoConfiguration.class })
 	static class App {
 
 		@Bean
