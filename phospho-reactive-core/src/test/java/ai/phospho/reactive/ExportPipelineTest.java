@@ -123,6 +123,67 @@ class ExportPipelineTest {
 	}
 
 	@Test
+	void racingThreadsOnAStalledExporterDropExactlyWhatExceedsTheQueue() throws Exception {
+		int maxQueue = 100;
+		int threads = 4;
+		int perThread = 1000;
+		RecordingExporter exporter = RecordingExporter.stalled();
+		PhosphoClient client = client(TestSupport.options(exporter).maxQueueSize(maxQueue).maxBatchSize(16));
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				done.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < perThread; i++) {
+						client.log("q", "a");
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> f : done) {
+				f.get(10, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+
+		assertThat(client.stats().dropped()).isEqualTo(threads * perThread - maxQueue);
+		exporter.release();
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+		assertThat(exporter.tasks()).hasSize(maxQueue);
+		assertThat(client.stats().exported()).isEqualTo(maxQueue);
+	}
+
+	@Test
+	void flushAfterShutdownCompletes() {
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient client = client(TestSupport.options(exporter));
+		client.log("q", "a");
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+		client.log("late", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+		assertThat(exporter.tasks()).hasSize(1);
+	}
+
+	@Test
+	void shutdownGivesUpOnAStalledExporterAfterTheShutdownTimeout() {
+		RecordingExporter exporter = RecordingExporter.stalled();
+		PhosphoClient client = client(TestSupport.options(exporter).shutdownTimeout(Duration.ofMillis(100)));
+		client.log("q", "a");
+
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+
+		assertThat(exporter.wasShutdown()).isTrue();
+		assertThat(exporter.tasks()).isEmpty();
+		assertThat(client.stats().queued()).isEqualTo(1);
+	}
+
+	@Test
 	void batchesHoldAtMostMaxBatchSizeTasks() {
 		RecordingExporter exporter = RecordingExporter.immediate();
 		PhosphoClient client = client(TestSupport.options(exporter).maxBatchSize(7));
