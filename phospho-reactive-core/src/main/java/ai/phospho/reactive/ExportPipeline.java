@@ -177,8 +177,13 @@ final class ExportPipeline {
 				worker.schedule(this::drainLoop);
 			}
 			catch (RuntimeException rejected) {
-				// The worker is disposed: nothing is left to drain.
+				// The worker is disposed after shutdown: nothing will be exported any more, so a
+				// flush has nothing to wait for (it would otherwise never complete).
 				wip.set(0);
+				MonoSink<Void> sink;
+				while ((sink = newWaiters.poll()) != null) {
+					sink.success();
+				}
 			}
 		}
 	}
