@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.Plain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,56 @@ class BadInputTest {
 		assertThat(t.rawInputTypeName()).isEqualTo("HashMap");
 		assertThat(t.output()).isEqualTo(selfList.toString());
 		assertThat(t.rawOutputTypeName()).isEqualTo("ArrayList");
+		WireEventTest.assertAcceptedByBackend(t);
+	}
+
+	public record Holder(String name, Thread thread) {
+	}
+
+	/** A bean whose getter fails. */
+	public static final class Failing {
+		public String getValue() {
+			throw new IllegalStateException("getter bug");
+		}
+
+		@Override
+		public String toString() {
+			return "Failing()";
+		}
+	}
+
+	@Test
+	void aThreadInsideARecordIsLoggedAsItsStringForm() {
+		Thread thread = Thread.currentThread();
+		Object object = new Object();
+
+		LoggedTask t = client.log(new Holder("h", thread), List.of(new Holder("o", null), Map.of("k", object)));
+
+		assertThat(t.rawInput()).isEqualTo(Map.of("name", "h", "thread", thread.toString()));
+		assertThat(t.input()).isEqualTo(Plain.jsonText(ExtractionTest.map("name", "h", "thread", thread.toString())));
+		assertThat(t.rawInputTypeName()).isEqualTo("Holder");
+		WireEventTest.assertAcceptedByBackend(t);
+	}
+
+	public record Wrapper(Object value) {
+	}
+
+	@Test
+	void jdkObjectsWithoutDataInsideARecordAreLoggedAsTheirStringForm() {
+		Object object = new Object();
+
+		LoggedTask t = client.log(new Wrapper(object), null);
+
+		assertThat(t.rawInput()).isEqualTo(Map.of("value", object.toString()));
+	}
+
+	@Test
+	void aBeanWhoseGetterThrowsFallsBackToItsStringForm() {
+		LoggedTask t = client.log(new Failing(), new Failing());
+
+		assertThat(t.input()).isEqualTo("Failing()");
+		assertThat(t.output()).isEqualTo("Failing()");
+		assertThat(t.rawInputTypeName()).isEqualTo("Failing");
 		WireEventTest.assertAcceptedByBackend(t);
 	}
 
