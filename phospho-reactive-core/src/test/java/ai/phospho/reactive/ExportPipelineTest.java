@@ -311,6 +311,36 @@ class ExportPipelineTest {
 	}
 
 	@Test
+	void atMostMaxConcurrentExportsBatchesAreExportedAtOnce() {
+		RecordingExporter exporter = RecordingExporter.stalled();
+		PhosphoClient client = client(TestSupport.options(exporter).maxBatchSize(1).maxConcurrentExports(3));
+		for (int i = 0; i < 30; i++) {
+			client.log("q" + i, "a");
+		}
+
+		StepVerifier.create(client.flush())
+				.expectSubscription()
+				.then(() -> awaitCalls(exporter, 3))
+				.expectNoEvent(Duration.ofMillis(100))
+				.then(() -> assertThat(exporter.calls()).isEqualTo(3))
+				.then(() -> assertThat(client.stats().inFlight()).isEqualTo(3))
+				.then(exporter::release)
+				.expectComplete()
+				.verify(TIMEOUT);
+
+		assertThat(exporter.tasks()).hasSize(30);
+		assertThat(exporter.calls()).isEqualTo(30);
+		assertThat(exporter.maxInFlight()).isEqualTo(3);
+	}
+
+	static void awaitCalls(RecordingExporter exporter, int calls) {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (exporter.calls() < calls && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+	}
+
+	@Test
 	void flushWithNothingLoggedCompletes() {
 		PhosphoClient client = client(TestSupport.options(RecordingExporter.immediate()));
 

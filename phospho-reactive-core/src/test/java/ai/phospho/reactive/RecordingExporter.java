@@ -19,6 +19,8 @@ final class RecordingExporter implements TaskExporter {
 
 	private final List<List<LoggedTask>> batches = new ArrayList<>();
 	private final AtomicInteger calls = new AtomicInteger();
+	private final AtomicInteger inFlight = new AtomicInteger();
+	private final AtomicInteger maxInFlight = new AtomicInteger();
 	private final AtomicBoolean shutdown = new AtomicBoolean();
 	private final Sinks.Empty<Void> gate = Sinks.empty();
 	private final boolean stalled;
@@ -47,6 +49,7 @@ final class RecordingExporter implements TaskExporter {
 	@Override
 	public Mono<ExportResult> export(List<LoggedTask> batch) {
 		calls.incrementAndGet();
+		maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
 		List<LoggedTask> copy = List.copyOf(batch);
 		Mono<Void> wait = stalled ? gate.asMono() : delay.isZero() ? Mono.empty() : Mono.delay(delay).then();
 		return wait.then(Mono.fromCallable(() -> {
@@ -55,7 +58,7 @@ final class RecordingExporter implements TaskExporter {
 				batches.notifyAll();
 			}
 			return ExportResult.accepted(copy.size());
-		}));
+		})).doFinally(s -> inFlight.decrementAndGet());
 	}
 
 	@Override
@@ -70,6 +73,11 @@ final class RecordingExporter implements TaskExporter {
 	/** How many times {@link #export} was called, completed or not. */
 	int calls() {
 		return calls.get();
+	}
+
+	/** The most exports that were pending at once. */
+	int maxInFlight() {
+		return maxInFlight.get();
 	}
 
 	boolean wasShutdown() {
