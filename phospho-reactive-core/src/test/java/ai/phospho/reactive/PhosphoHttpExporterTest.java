@@ -27,7 +27,7 @@ class PhosphoHttpExporterTest {
 	static final String KEY = "phospho-test-key-8c1f0e";
 
 	/** One request as the server saw it. */
-	record Received(String project, Map<String, String> headers, JsonNode body) {
+	record Received(String uri, String project, Map<String, String> headers, JsonNode body) {
 	}
 
 	final List<Received> received = new CopyOnWriteArrayList<>();
@@ -48,7 +48,7 @@ class PhosphoHttpExporterTest {
 							Map<String, String> headers = new ConcurrentHashMap<>();
 							req.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
 							JsonNode body = TestSupport.tree(text);
-							received.add(new Received(req.param("project"), headers, body));
+							received.add(new Received(req.uri(), req.param("project"), headers, body));
 							return Mono.just(reply(body));
 						})
 						.flatMap(reply -> res.status(HttpResponseStatus.valueOf(status))
@@ -108,6 +108,16 @@ class PhosphoHttpExporterTest {
 		assertThat(stats.exported()).isEqualTo(2);
 		assertThat(stats.rejected()).isZero();
 		assertThat(stats.batches()).isEqualTo(1);
+	}
+
+	@Test
+	void theProjectIdIsPercentEncodedAsAPathSegment() {
+		client = PhosphoClient.create(options().projectId("my project/\u00e9").build());
+		client.log("q", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+
+		assertThat(received).singleElement().satisfies(r -> assertThat(r.uri()).isEqualTo("/v2/log/my%20project%2F%C3%A9"));
 	}
 
 	@Test

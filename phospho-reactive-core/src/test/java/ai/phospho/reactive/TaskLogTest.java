@@ -41,6 +41,22 @@ class TaskLogTest {
 	}
 
 	@Test
+	void anOutputExtractorSetBeforeTheOutputIsApplied() {
+		LoggedTask t = task(TaskLog.of("q").outputToString(o -> "custom " + o).output("raw"));
+
+		assertThat(t.output()).isEqualTo("custom raw");
+	}
+
+	@Test
+	void anOutputExtractorForAnotherOutputTypeFallsBackToTheDefaultExtraction() {
+		LoggedTask t = task(TaskLog.of("q").output(Map.of("response", "ollama text"))
+				.outputToString(m -> "custom " + m.get("response"))
+				.output("a string now"));
+
+		assertThat(t.output()).isEqualTo("a string now");
+	}
+
+	@Test
 	void aServiceLoadedExtractorTeachesExtractionANewType() {
 		LoggedTask t = task("q", new SpiTestExtractor.Typed("typed text"));
 
