@@ -53,12 +53,14 @@ final class RecordingExporter implements TaskExporter {
 		List<LoggedTask> copy = List.copyOf(batch);
 		Mono<Void> wait = stalled ? gate.asMono() : delay.isZero() ? Mono.empty() : Mono.delay(delay).then();
 		return wait.then(Mono.fromCallable(() -> {
+			// Before the result is signalled: the pipeline may start the next export at once.
+			inFlight.decrementAndGet();
 			synchronized (batches) {
 				batches.add(copy);
 				batches.notifyAll();
 			}
 			return ExportResult.accepted(copy.size());
-		})).doFinally(s -> inFlight.decrementAndGet());
+		})).doOnCancel(inFlight::decrementAndGet);
 	}
 
 	@Override
