@@ -12,6 +12,7 @@ import ai.phospho.reactive.internal.Plain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
@@ -139,6 +140,17 @@ class BadInputTest {
 		assertThat((String) t.rawOutput()).hasSize(PhosphoOptions.DEFAULT_MAX_FIELD_CHARS);
 		assertThat(exporter.tasks()).containsExactly(t);
 		assertThat(client.stats().exported()).isEqualTo(1);
+	}
+
+	@Test
+	void textWithALoneSurrogateIsExportedAndTheWorkerGoesOn() {
+		LoggedTask bad = client.log("lone \uD800 surrogate", "and \uDC00 another");
+		LoggedTask good = client.log("q", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(Duration.ofSeconds(5));
+
+		assertThat(exporter.tasks()).containsExactly(bad, good);
+		WireEventTest.assertAcceptedByBackend(good);
 	}
 
 	@Test
