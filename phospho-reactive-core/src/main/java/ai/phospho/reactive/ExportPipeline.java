@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,6 +74,7 @@ final class ExportPipeline {
 	private long polled;
 	private long forceUntil;
 	private long completedPrefix;
+	private boolean retryScheduled;
 	private final ArrayDeque<Batch> started = new ArrayDeque<>();
 	private final List<Waiter> waiters = new ArrayList<>();
 
@@ -87,7 +89,7 @@ final class ExportPipeline {
 		this.worker = Schedulers.newSingle("phospho-export", true);
 		Duration linger = options.lingerDelay();
 		this.ticker = worker.schedulePeriodically(this::onTick, linger.toNanos(), linger.toNanos(),
-				java.util.concurrent.TimeUnit.NANOSECONDS);
+				TimeUnit.NANOSECONDS);
 		this.shutdownMono = Mono.defer(() -> doShutdown(options.shutdownTimeout())).cache();
 	}
 
@@ -175,8 +177,13 @@ final class ExportPipeline {
 				worker.schedule(this::drainLoop);
 			}
 			catch (RuntimeException rejected) {
-				// The worker is disposed: nothing is left to drain.
+				// The worker is disposed after shutdown: nothing will be exported any more, so a
+				// flush has nothing to wait for (it would otherwise never complete).
 				wip.set(0);
+				MonoSink<Void> sink;
+				while ((sink = newWaiters.poll()) != null) {
+					sink.success();
+				}
 			}
 		}
 	}
@@ -205,6 +212,10 @@ final class ExportPipeline {
 				}
 				Batch b = pollBatch();
 				if (b == null) {
+					// A producer has counted its task in held but not queued it yet. Look again
+					// shortly: its offer may not signal, and a flush waiting for that task would
+					// otherwise wait for the next linger tick.
+					retryLater();
 					break;
 				}
 				start(b);
@@ -215,6 +226,22 @@ final class ExportPipeline {
 			if (missed == 0) {
 				return;
 			}
+		}
+	}
+
+	private void retryLater() {
+		if (retryScheduled) {
+			return;
+		}
+		retryScheduled = true;
+		try {
+			worker.schedule(() -> {
+				retryScheduled = false;
+				signal();
+			}, 1, TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException disposed) {
+			retryScheduled = false;
 		}
 	}
 

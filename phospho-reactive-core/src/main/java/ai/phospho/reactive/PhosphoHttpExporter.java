@@ -43,7 +43,8 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		while (base.endsWith("/")) {
 			base = base.substring(0, base.length() - 1);
 		}
-		this.logUri = base + "/v2/log/" + URLEncoder.encode(project, StandardCharsets.UTF_8);
+		// URLEncoder encodes for forms: a space must be %20, not +, in a path segment.
+		this.logUri = base + "/v2/log/" + URLEncoder.encode(project, StandardCharsets.UTF_8).replace("+", "%20");
 		this.provider = ConnectionProvider.builder("phospho")
 				.maxConnections(Math.max(2, options.maxConcurrentExports() * 2))
 				.maxIdleTime(Duration.ofSeconds(30))

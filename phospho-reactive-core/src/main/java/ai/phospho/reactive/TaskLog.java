@@ -70,10 +70,8 @@ public final class TaskLog<I, O> {
 	public <O2> TaskLog<I, O2> output(@Nullable O2 output) {
 		TaskLog<I, O2> self = (TaskLog<I, O2>) this;
 		self.output = output;
-		if (outputToString != null) {
-			// The extractor was written for the previous output type.
-			self.outputToString = null;
-		}
+		// An outputToString set before is kept, whatever the order of the calls; if it was written
+		// for another type, its ClassCastException is reported once and the default extraction used.
 		return self;
 	}
 

@@ -19,10 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import ai.phospho.reactive.PhosphoExtractor;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationConfig;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.ValueSerializerModifier;
+import tools.jackson.databind.ser.bean.BeanSerializerBase;
+import tools.jackson.databind.ser.impl.UnknownSerializer;
+import tools.jackson.databind.ser.std.ToStringSerializer;
 
 /**
  * Converts any value into its plain JSON form: an unmodifiable tree of {@code Map<String, Object>},
@@ -40,6 +48,7 @@ public final class Plain {
 	static final JsonMapper MAPPER = JsonMapper.builder()
 			.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.addModule(new SimpleModule("phospho-plain").setSerializerModifier(new JdkTypesAsStrings()))
 			.build();
 
 	private static final List<PhosphoExtractor> EXTRACTORS = loadExtractors();
@@ -250,6 +259,23 @@ public final class Plain {
 		}
 		found.sort((a, b) -> Integer.compare(a.order(), b.order()));
 		return List.copyOf(found);
+	}
+
+	/**
+	 * Inside records and beans, JDK types that Jackson would read as beans (a {@code Thread} with its
+	 * stack trace and class loader, an {@code Object}) are written as their string form, as they are
+	 * at the top level.
+	 */
+	private static final class JdkTypesAsStrings extends ValueSerializerModifier {
+		@Override
+		public ValueSerializer<?> modifySerializer(SerializationConfig config, BeanDescription.Supplier beanDesc,
+				ValueSerializer<?> serializer) {
+			if ((serializer instanceof BeanSerializerBase || serializer instanceof UnknownSerializer)
+					&& isJdkType(beanDesc.getBeanClass())) {
+				return ToStringSerializer.instance;
+			}
+			return serializer;
+		}
 	}
 
 	/** Thrown inside conversion to fall back to the string form; no stack trace. */

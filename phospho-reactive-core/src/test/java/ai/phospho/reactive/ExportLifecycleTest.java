@@ -1,0 +1,138 @@
+package ai.phospho.reactive;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Shutdown, and exporters that fail: counted, never seen by the caller. */
+class ExportLifecycleTest {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	final List<PhosphoClient> clients = new ArrayList<>();
+
+	PhosphoClient client(PhosphoOptions.Builder options) {
+		PhosphoClient c = PhosphoClient.create(options.build());
+		clients.add(c);
+		return c;
+	}
+
+	@AfterEach
+	void shutdownClients() {
+		for (PhosphoClient c : clients) {
+			c.shutdown().block(TIMEOUT);
+		}
+	}
+
+	@Test
+	void flushAfterShutdownCompletes() {
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient client = client(TestSupport.options(exporter));
+		client.log("q", "a");
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+		client.log("late", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+		assertThat(exporter.tasks()).hasSize(1);
+	}
+
+	@Test
+	void shutdownGivesUpOnAStalledExporterAfterTheShutdownTimeout() {
+		RecordingExporter exporter = RecordingExporter.stalled();
+		PhosphoClient client = client(TestSupport.options(exporter).shutdownTimeout(Duration.ofMillis(100)));
+		client.log("q", "a");
+
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+
+		assertThat(exporter.wasShutdown()).isTrue();
+		assertThat(exporter.tasks()).isEmpty();
+		assertThat(client.stats().queued()).isEqualTo(1);
+	}
+
+	@Test
+	void shutdownDeliversEverythingQueuedAndLaterLogsAreDroppedAndCounted() {
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient client = client(TestSupport.options(exporter).lingerDelay(Duration.ofMinutes(10)));
+		for (int i = 0; i < 20; i++) {
+			client.log("q" + i, "a");
+		}
+
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+
+		assertThat(exporter.tasks()).hasSize(20);
+		assertThat(exporter.wasShutdown()).isTrue();
+		assertThat(client.isShutdown()).isTrue();
+		LoggedTask late = client.log("late", "a");
+		client.log("later", "a");
+		client.log("latest", "a");
+		assertThat(late.input()).isEqualTo("late");
+		PhosphoStats stats = client.stats();
+		assertThat(stats.exported()).isEqualTo(20);
+		assertThat(stats.dropped()).isEqualTo(3);
+		assertThat(exporter.tasks()).hasSize(20);
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void anExporterThatThrowsCountsFailedAndTheCallerNeverSeesIt() {
+		TaskExporter throwing = batch -> {
+			throw new IllegalStateException("exporter bug");
+		};
+		PhosphoClient client = client(TestSupport.options(throwing));
+		client.log("q1", "a");
+		client.log("q2", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+
+		PhosphoStats stats = client.stats();
+		assertThat(stats.failed()).isEqualTo(2);
+		assertThat(stats.exported()).isZero();
+		assertThat(stats.queued()).isZero();
+		assertThat(stats.lastError()).contains("exporter bug");
+	}
+
+	@Test
+	void anExporterThatReturnsAnErrorCountsFailedAndTheCallerNeverSeesIt() {
+		TaskExporter failing = batch -> Mono.error(new PhosphoExportException(503, "maintenance"));
+		PhosphoClient client = client(TestSupport.options(failing));
+		client.log("q1", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+		client.log("q2", "a");
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+
+		assertThat(client.stats().failed()).isEqualTo(2);
+		assertThat(client.stats().lastError()).contains("maintenance");
+	}
+
+	@Test
+	void anExporterThatReturnsNullCountsFailed() {
+		TaskExporter broken = batch -> null;
+		PhosphoClient client = client(TestSupport.options(broken));
+		client.log("q1", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+
+		assertThat(client.stats().failed()).isEqualTo(1);
+	}
+
+	@Test
+	void rejectedEventsReportedByTheExporterAreCounted() {
+		TaskExporter partial = batch -> Mono.just(new ExportResult(batch.size() - 1, 1));
+		PhosphoClient client = client(TestSupport.options(partial));
+		client.log("q1", "a");
+		client.log("q2", "a");
+
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+
+		assertThat(client.stats().rejected()).isEqualTo(1);
+		assertThat(client.stats().exported()).isEqualTo(1);
+	}
+}

@@ -1,0 +1,32 @@
+package ai.phospho.reactive.internal;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VersionIdsTest {
+
+	@Test
+	void idsArePrefixedUuidHex() {
+		assertThat(VersionIds.newTaskId()).matches("task_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
+		assertThat(VersionIds.newSessionId()).matches("session_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
+	}
+
+	@Test
+	void aHundredThousandIdsAreDistinct() {
+		Set<String> ids = new HashSet<>();
+		for (int i = 0; i < 100_000; i++) {
+			ids.add(VersionIds.newTaskId());
+		}
+		assertThat(ids).hasSize(100_000);
+	}
+
+	@Test
+	void theVersionIdIsDatedAndFixedForTheProcess() {
+		assertThat(VersionIds.processVersionId()).matches("\\d{8}_[a-z]+-[a-z]+").isEqualTo(VersionIds.processVersionId());
+		assertThat(VersionIds.newVersionId()).matches("\\d{8}_[a-z]+-[a-z]+");
+	}
+}
