@@ -10,13 +10,13 @@ final class Clients {
 
 	static void validate(String baseUrl, Duration connectTimeout, Duration responseTimeout) {
 		if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-			throw new IllegalArgumentException("baseUrl must start with http:// or https://: " + baseUrl);
+			throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + baseUrl + "'");
 		}
 		if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-			throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
+			throw new IllegalArgumentException("connectTimeout must be strictly positive, was " + connectTimeout);
 		}
 		if (responseTimeout.isNegative() || responseTimeout.isZero()) {
-			throw new IllegalArgumentException("responseTimeout must be positive: " + responseTimeout);
+			throw new IllegalArgumentException("responseTimeout must be strictly positive, was " + responseTimeout);
 		}
 	}
 }

@@ -33,7 +33,12 @@ public record ContentPart(
 
 	/** An image part, by URL or {@code data:} URI. */
 	public static ContentPart imageUrl(String url) {
-		return new ContentPart("image_url", null, new ImageUrl(url, null, Map.of()), Map.of());
+		return imageUrl(url, null);
+	}
+
+	/** An image part with a {@code detail} of {@code low}, {@code high} or {@code auto}. */
+	public static ContentPart imageUrl(String url, @Nullable String detail) {
+		return new ContentPart("image_url", null, new ImageUrl(url, detail, Map.of()), Map.of());
 	}
 
 	/** The URL of an image part, with its optional {@code detail} ({@code low}, {@code high}, {@code auto}). */

@@ -43,6 +43,7 @@ public final class MockOpenAiServer implements AutoCloseable {
 	private final Queue<Replay> replies = new ConcurrentLinkedQueue<>();
 	private final List<RecordedRequest> requests = new ArrayList<>();
 	private final AtomicInteger aborts = new AtomicInteger();
+	private final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
 	private final Semaphore abortPermits = new Semaphore(0);
 	private final DisposableServer server;
 
@@ -81,6 +82,14 @@ public final class MockOpenAiServer implements AutoCloseable {
 		synchronized (requests) {
 			return List.copyOf(requests);
 		}
+	}
+
+	/**
+	 * How many body bytes were handed to the network so far. Netty asks for the next piece only
+	 * while the connection is writable, so this stalls when a client stops reading.
+	 */
+	public long bytesWritten() {
+		return bytesWritten.get();
 	}
 
 	/** How many responses a client cut short by closing the connection. */
@@ -123,7 +132,7 @@ public final class MockOpenAiServer implements AutoCloseable {
 			if (!replay.delay.isZero()) {
 				pieces = pieces.delayElements(replay.delay);
 			}
-			Flux<ByteBuf> data = pieces.map(Unpooled::wrappedBuffer);
+			Flux<ByteBuf> data = pieces.doOnNext(p -> bytesWritten.addAndGet(p.length)).map(Unpooled::wrappedBuffer);
 			return res.send(data, b -> true).then().doOnSuccess(v -> sentWhole.set(true));
 		});
 	}
@@ -141,5 +150,11 @@ public final class MockOpenAiServer implements AutoCloseable {
 
 	/** A request as received: method, URI, headers (names in lower case) and body. */
 	public record RecordedRequest(String method, String uri, Map<String, String> headers, String body) {
+
+		/** Without the headers' values, which hold the API key. */
+		@Override
+		public String toString() {
+			return "RecordedRequest{" + method + ' ' + uri + ", headers=" + headers.keySet() + ", body=" + body + '}';
+		}
 	}
 }

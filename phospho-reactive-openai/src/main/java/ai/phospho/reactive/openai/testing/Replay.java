@@ -45,6 +45,12 @@ public final class Replay {
 				body.getBytes(StandardCharsets.UTF_8), Pacing.WHOLE, Duration.ZERO);
 	}
 
+	/** Any body, such as a generated one. */
+	public static Replay of(int status, String contentType, byte[] body) {
+		return new Replay(status, Map.of("content-type", Objects.requireNonNull(contentType, "contentType")),
+				body.clone(), Pacing.WHOLE, Duration.ZERO);
+	}
+
 	/** Sends each event (up to and including its blank line) or NDJSON line as its own write, {@code delay} apart. */
 	public Replay perEvent(Duration delay) {
 		return new Replay(status, headers, body, Pacing.PER_EVENT, requirePositiveOrZero(delay));
@@ -75,7 +81,7 @@ public final class Replay {
 				for (int i = 0; i < body.length; i++) {
 					boolean ndjsonEnd = body[i] == '\n' && !isSse();
 					boolean sseEnd = isSse() && body[i] == '\n' && i > 0
-							&& (body[i - 1] == '\n' || (body[i - 1] == '\r' && i > 2 && body[i - 2] == '\n'));
+							&& (body[i - 1] == '\n' || (body[i - 1] == '\r' && i >= 2 && body[i - 2] == '\n'));
 					if (ndjsonEnd || sseEnd) {
 						out.add(java.util.Arrays.copyOfRange(body, start, i + 1));
 						start = i + 1;
