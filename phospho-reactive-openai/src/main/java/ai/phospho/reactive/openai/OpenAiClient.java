@@ -29,7 +29,9 @@ import tools.jackson.databind.JsonNode;
  * }</pre>
  *
  * <p>Errors: a non-2xx reply, or an error object sent mid-stream, is an {@link OpenAiException}
- * error signal. Nothing is retried. The API key is in no message and no {@code toString()}.
+ * error signal; no bytes for {@link Builder#responseTimeout} is a
+ * {@link java.util.concurrent.TimeoutException}. Nothing is retried. The API key is in no message
+ * and no {@code toString()}.
  */
 public final class OpenAiClient {
 
@@ -63,7 +65,8 @@ public final class OpenAiClient {
 
 	/**
 	 * One completion. {@code stream} and {@code stream_options} are left out of the request.
-	 * Logged, when phospho is set, with the request as input and the completion as output.
+	 * Logged, when phospho is set, with the request as input and the completion as output; a call
+	 * that fails or is cancelled before its reply is not logged.
 	 */
 	public Mono<ChatCompletion> chat(ChatCompletionRequest request) {
 		Objects.requireNonNull(request, "request");

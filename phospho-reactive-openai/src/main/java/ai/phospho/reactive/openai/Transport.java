@@ -3,11 +3,13 @@ package ai.phospho.reactive.openai;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -26,11 +28,13 @@ final class Transport {
 	private final HttpClient http;
 	private final String baseUrl;
 	private final @Nullable String apiKey;
+	private final Duration responseTimeout;
 
 	Transport(HttpClient base, String baseUrl, @Nullable String apiKey, Map<String, String> headers,
 			Duration connectTimeout, Duration responseTimeout) {
 		this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
 		this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+		this.responseTimeout = responseTimeout;
 		Map<String, String> all = new LinkedHashMap<>(headers);
 		String key = this.apiKey;
 		this.http = base.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
@@ -58,7 +62,8 @@ final class Transport {
 	Mono<byte[]> post(String path, Object body) {
 		return request(path, body, "application/json")
 				.responseSingle((res, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
-						.flatMap(bytes -> isSuccess(res) ? Mono.just(bytes) : Mono.error(error(res, bytes))));
+						.flatMap(bytes -> isSuccess(res) ? Mono.just(bytes) : Mono.error(error(res, bytes))))
+				.onErrorMap(ReadTimeoutException.class, e -> timeout(path));
 	}
 
 	/**
@@ -73,7 +78,13 @@ final class Transport {
 						.flatMap(bytes -> Mono.<R>error(error(res, bytes)));
 			}
 			return decode.apply(res, content.asByteArray());
-		});
+		}).onErrorMap(ReadTimeoutException.class, e -> timeout(path));
+	}
+
+	/** Netty's timeout says nothing of what timed out. */
+	private TimeoutException timeout(String path) {
+		return new TimeoutException("no bytes from " + baseUrl + path + " for " + responseTimeout
+				+ " (responseTimeout)");
 	}
 
 	/** The error for a mid-stream error object. */

@@ -293,6 +293,18 @@ class OpenAiClientTest {
 	}
 
 	@Test
+	void aServerSilentForLongerThanTheResponseTimeoutFailsTheCallWithATimeoutException() {
+		server.enqueue(Recording.CHAT_STREAM.replay().perEvent(Duration.ofSeconds(5)));
+		OpenAiClient impatient = OpenAiClient.builder().baseUrl(server.baseUrl()).apiKey(Fixtures.API_KEY)
+				.responseTimeout(Duration.ofMillis(200)).build();
+
+		StepVerifier.create(impatient.chatStream(request))
+				.expectErrorSatisfies(e -> assertThat(e).isInstanceOf(java.util.concurrent.TimeoutException.class)
+						.hasMessage("no bytes from " + server.baseUrl() + "/chat/completions for PT0.2S (responseTimeout)"))
+				.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
 	void builderRefusesABaseUrlThatIsNotHttpNamingIt() {
 		assertThatThrownBy(() -> OpenAiClient.builder().baseUrl("localhost:11434/v1").build())
 				.isInstanceOf(IllegalArgumentException.class)
