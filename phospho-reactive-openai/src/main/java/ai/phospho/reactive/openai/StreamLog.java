@@ -15,8 +15,11 @@ import reactor.util.Loggers;
 /**
  * Logs one task per subscription of a stream: the chunks are assembled as they pass, untouched,
  * and the task is logged once, at the final chunk or on complete, error or cancel, whichever
- * comes first. Its metadata says how the stream ended: {@code stream_status} is
- * {@code completed}, {@code error} or {@code cancelled}, with {@code chunk_count}.
+ * comes first. Its metadata says how the stream ended, with the keys and values of the core's
+ * stream operator: {@code stream_status} ({@code stopped} at the final chunk, {@code completed},
+ * {@code error} or {@code cancelled}), {@code error}, {@code chunk_count}, {@code latency_ms} and
+ * {@code time_to_first_chunk_ms}. Unlike the core's, the raw output is the assembled reply (tool
+ * calls joined), not the list of chunks.
  *
  * <p>TODO(logStream): the core's {@code PhosphoClient.logStream(input)} does this job once it is
  * merged; the clients then call it in {@code OpenAiClient.logging} and {@code OllamaClient.logging}.
@@ -25,6 +28,7 @@ final class StreamLog {
 
 	private static final Logger LOG = Loggers.getLogger("ai.phospho.reactive.openai");
 
+	static final String STOPPED = "stopped";
 	static final String COMPLETED = "completed";
 	static final String ERROR = "error";
 	static final String CANCELLED = "cancelled";
@@ -58,6 +62,8 @@ final class StreamLog {
 		private final PhosphoClient phospho;
 		private final Object input;
 		private @Nullable Accumulator<T> acc;
+		private final long startNanos = System.nanoTime();
+		private long firstNanos;
 
 		Subscription(PhosphoClient phospho, Object input, Accumulator<T> acc) {
 			this.phospho = phospho;
@@ -66,8 +72,14 @@ final class StreamLog {
 		}
 
 		synchronized void next(T chunk) {
-			if (acc != null && acc.add(chunk)) {
-				emit(COMPLETED, null);
+			if (acc == null) {
+				return;
+			}
+			if (acc.count() == 0) {
+				firstNanos = System.nanoTime();
+			}
+			if (acc.add(chunk)) {
+				emit(STOPPED, null);
 			}
 		}
 
@@ -80,9 +92,13 @@ final class StreamLog {
 			acc = null;
 			Map<String, Object> metadata = new LinkedHashMap<>();
 			metadata.put("stream_status", status);
-			metadata.put("chunk_count", a.count());
 			if (error != null) {
-				metadata.put("stream_error", error.getClass().getSimpleName() + ": " + error.getMessage());
+				metadata.put("error", error.toString());
+			}
+			metadata.put("chunk_count", (long) a.count());
+			metadata.put("latency_ms", (System.nanoTime() - startNanos) / 1_000_000);
+			if (a.count() > 0) {
+				metadata.put("time_to_first_chunk_ms", (firstNanos - startNanos) / 1_000_000);
 			}
 			try {
 				phospho.log(TaskLog.of(input).output(a.output()).metadata(metadata));

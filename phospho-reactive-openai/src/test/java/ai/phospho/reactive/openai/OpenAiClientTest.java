@@ -108,7 +108,26 @@ class OpenAiClientTest {
 		assertThat(t.systemPrompt()).isEqualTo("You are a helpful assistant.");
 		assertThat(t.model()).isEqualTo("gpt-4o-mini-2024-07-18");
 		assertThat(List.of(t.promptTokens(), t.completionTokens(), t.totalTokens())).containsExactly(27L, 12L, 39L);
-		assertThat(t.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 15L);
+		assertThat(t.metadata()).containsEntry("stream_status", "stopped").containsEntry("chunk_count", 15L)
+				.containsKeys("latency_ms", "time_to_first_chunk_ms");
+	}
+
+	@Test
+	void aStreamWithoutAUsageChunkIsLoggedAsCompletedAtDone() {
+		String chunk = Json.MAPPER.writeValueAsString(ChatCompletionChunk.ofText("llama3.2", "Hi!", "stop"));
+		server.enqueue(ai.phospho.reactive.openai.testing.Replay.of(200, "text/event-stream",
+				"data: " + chunk + "\n\ndata: [DONE]\n\n"));
+
+		StepVerifier.create(client.chatStream(request).map(ChatCompletionChunk::text))
+				.expectNext("Hi!")
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+
+		LoggedTask t = fx.tasks().get(0);
+		assertThat(t.output()).isEqualTo("Hi!");
+		assertThat(t.model()).isEqualTo("llama3.2");
+		assertThat(t.totalTokens()).isNull();
+		assertThat(t.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 1L);
 	}
 
 	@Test
@@ -204,7 +223,10 @@ class OpenAiClientTest {
 
 		LoggedTask t = fx.tasks().get(0);
 		assertThat(t.output()).isEqualTo("Qubits");
-		assertThat(t.metadata()).containsEntry("stream_status", "error").containsEntry("chunk_count", 3L);
+		assertThat(t.metadata()).containsEntry("stream_status", "error").containsEntry("chunk_count", 3L)
+				.containsEntry("error", "ai.phospho.reactive.openai.OpenAiException: error event in the stream "
+						+ "(status 200) (server_error): The server had an error while processing your request. "
+						+ "Sorry about that!");
 	}
 
 	@Test
