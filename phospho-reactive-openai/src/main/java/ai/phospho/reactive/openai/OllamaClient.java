@@ -1,6 +1,8 @@
 package ai.phospho.reactive.openai;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -87,12 +89,12 @@ public final class OllamaClient {
 			LineSplitter splitter = new LineSplitter(LineSplitter.DEFAULT_MAX_LINE_BYTES);
 			int status = res.status().code();
 			return bytes.concatMapIterable(b -> {
-						java.util.List<String> out = new java.util.ArrayList<>(4);
+						List<String> out = new ArrayList<>(4);
 						splitter.feed(b, out::add);
 						return out;
 					}, 1)
 					.concatWith(Flux.defer(() -> {
-						java.util.List<String> out = new java.util.ArrayList<>(1);
+						List<String> out = new ArrayList<>(1);
 						splitter.finish(out::add);
 						return Flux.fromIterable(out);
 					}))

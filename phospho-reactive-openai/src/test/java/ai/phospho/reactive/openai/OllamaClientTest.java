@@ -65,6 +65,27 @@ class OllamaClientTest {
 	}
 
 	@Test
+	void generateWithoutStreamingReturnsTheWholeReply() {
+		String last = new String(Recording.OLLAMA_GENERATE_STREAM.body()).lines().reduce((a, b) -> b).orElseThrow();
+		server.enqueue(Replay.of(200, "application/json", last.replace("\"response\":\"\"", "\"response\":\"" + ANSWER + "\"")));
+
+		StepVerifier.create(ollama.generate(OllamaGenerateRequest.builder("mistral-7b", "Explain").build()))
+				.assertNext(r -> {
+					assertThat(r.text()).isEqualTo(ANSWER);
+					assertThat(r.finished()).isTrue();
+				})
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+
+		assertThat(server.requests().get(0).body()).isEqualTo("{\"model\":\"mistral-7b\",\"prompt\":\"Explain\",\"stream\":false}");
+		assertThat(fx.tasks()).singleElement().satisfies(t -> {
+			assertThat(t.input()).isEqualTo("Explain");
+			assertThat(t.output()).isEqualTo(ANSWER);
+			assertThat(t.totalTokens()).isEqualTo(26L);
+		});
+	}
+
+	@Test
 	void aModelThatIsNotPulledIsAnOpenAiExceptionWithOllamasMessage() {
 		server.enqueue(Recording.OLLAMA_ERROR_404);
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -43,7 +45,7 @@ public final class MockOpenAiServer implements AutoCloseable {
 	private final Queue<Replay> replies = new ConcurrentLinkedQueue<>();
 	private final List<RecordedRequest> requests = new ArrayList<>();
 	private final AtomicInteger aborts = new AtomicInteger();
-	private final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong bytesWritten = new AtomicLong();
 	private final Semaphore abortPermits = new Semaphore(0);
 	private final DisposableServer server;
 
@@ -110,7 +112,7 @@ public final class MockOpenAiServer implements AutoCloseable {
 	private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
 		return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").flatMap(body -> {
 			Map<String, String> headers = new LinkedHashMap<>();
-			req.requestHeaders().forEach(e -> headers.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+			req.requestHeaders().forEach(e -> headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
 			synchronized (requests) {
 				requests.add(new RecordedRequest(req.method().name(), req.uri(), Map.copyOf(headers), body));
 			}

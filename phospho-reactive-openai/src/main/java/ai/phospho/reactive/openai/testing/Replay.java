@@ -3,6 +3,7 @@ package ai.phospho.reactive.openai.testing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,12 +84,12 @@ public final class Replay {
 					boolean sseEnd = isSse() && body[i] == '\n' && i > 0
 							&& (body[i - 1] == '\n' || (body[i - 1] == '\r' && i >= 2 && body[i - 2] == '\n'));
 					if (ndjsonEnd || sseEnd) {
-						out.add(java.util.Arrays.copyOfRange(body, start, i + 1));
+						out.add(Arrays.copyOfRange(body, start, i + 1));
 						start = i + 1;
 					}
 				}
 				if (start < body.length) {
-					out.add(java.util.Arrays.copyOfRange(body, start, body.length));
+					out.add(Arrays.copyOfRange(body, start, body.length));
 				}
 			}
 		}
