@@ -115,20 +115,22 @@ public final class OpenAiClient {
 									sink.complete();
 									return;
 								}
-								JsonNode node;
+								ChatCompletionChunk chunk;
 								try {
-									node = Json.MAPPER.readTree(data);
+									// One pass: an error object lands in the chunk's unknown fields.
+									chunk = Json.MAPPER.readValue(data, ChatCompletionChunk.class);
 								}
 								catch (JacksonException e) {
-									sink.error(new IllegalStateException("a stream event is not JSON: "
+									sink.error(new IllegalStateException("a stream event is not a JSON object: "
 											+ abbreviate(data), e));
 									return;
 								}
-								if (node.has("error") || "error".equals(event.event())) {
+								if (chunk.extra().containsKey("error") || "error".equals(event.event())) {
+									JsonNode node = Json.MAPPER.valueToTree(chunk.extra());
 									sink.error(transport.midStreamError(status, node, requestId));
 									return;
 								}
-								sink.next(Json.MAPPER.treeToValue(node, ChatCompletionChunk.class));
+								sink.next(chunk);
 							});
 				});
 		return phospho == null ? chunks : chunks.transform(logging(sent));

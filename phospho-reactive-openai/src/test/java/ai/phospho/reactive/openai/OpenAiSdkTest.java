@@ -11,7 +11,6 @@ import ai.phospho.reactive.openai.testing.Recording;
 import com.openai.client.OpenAIClientAsync;
 import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
 import com.openai.core.ObjectMappers;
-import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class OpenAiSdkTest {
 	final Fixtures fx = new Fixtures();
 	final MockOpenAiServer server = MockOpenAiServer.start();
 	final ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
-			.model(ChatModel.GPT_4O_MINI)
+			.model("gpt-4o-mini")
 			.addSystemMessage("You are a helpful assistant.")
 			.addUserMessage(PROMPT)
 			.build();
