@@ -1,0 +1,180 @@
+package ai.phospho.reactive.openai;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Assembles the chunks of a streamed completion into the {@link ChatCompletion} the same request
+ * would have returned without streaming: content and refusal concatenated per choice, tool-call
+ * argument fragments joined per tool call {@code index}, the finish reason of each choice, and the
+ * usage of the trailing usage chunk.
+ *
+ * <pre>{@code
+ * Mono<ChatCompletion> whole = ChatStreamAssembler.assemble(openai.chatStream(request));
+ * }</pre>
+ *
+ * <p>Not thread-safe: one assembler per stream, fed in order.
+ */
+public final class ChatStreamAssembler {
+
+	private @Nullable String id;
+	private @Nullable Long created;
+	private @Nullable String model;
+	private @Nullable String systemFingerprint;
+	private @Nullable String serviceTier;
+	private @Nullable Usage usage;
+	private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
+	private int chunks;
+
+	/** The completion of a whole stream, emitted when it completes. */
+	public static Mono<ChatCompletion> assemble(Flux<ChatCompletionChunk> chunks) {
+		return chunks.collect(ChatStreamAssembler::new, ChatStreamAssembler::add).map(ChatStreamAssembler::completion);
+	}
+
+	/**
+	 * Adds the next chunk.
+	 *
+	 * @return whether it is the final chunk: the one with the usage
+	 */
+	public boolean add(ChatCompletionChunk chunk) {
+		chunks++;
+		if (id == null) {
+			id = chunk.id();
+		}
+		if (created == null) {
+			created = chunk.created();
+		}
+		if (model == null) {
+			model = chunk.model();
+		}
+		if (systemFingerprint == null) {
+			systemFingerprint = chunk.systemFingerprint();
+		}
+		if (serviceTier == null) {
+			serviceTier = chunk.serviceTier();
+		}
+		for (ChatCompletionChunk.Choice c : chunk.choices()) {
+			int index = c.index() == null ? 0 : c.index();
+			choices.computeIfAbsent(index, i -> new ChoiceState()).add(c);
+		}
+		if (chunk.usage() != null) {
+			usage = chunk.usage();
+			return true;
+		}
+		return false;
+	}
+
+	/** How many chunks were added. */
+	public int chunkCount() {
+		return chunks;
+	}
+
+	/** The text of choice 0 so far. */
+	public String text() {
+		ChoiceState c = choices.get(0);
+		return c == null ? "" : c.content.toString();
+	}
+
+	/** The usage of the trailing usage chunk, if it came. */
+	public @Nullable Usage usage() {
+		return usage;
+	}
+
+	/** What was assembled so far, as a completion ({@code "object": "chat.completion"}). */
+	public ChatCompletion completion() {
+		List<ChatCompletion.Choice> out = new ArrayList<>(choices.size());
+		for (Map.Entry<Integer, ChoiceState> e : choices.entrySet()) {
+			out.add(e.getValue().choice(e.getKey()));
+		}
+		return new ChatCompletion(id, "chat.completion", created, model, out, usage, systemFingerprint, serviceTier,
+				Map.of());
+	}
+
+	private static final class ChoiceState {
+		private @Nullable String role;
+		private final StringBuilder content = new StringBuilder();
+		private boolean hasContent;
+		private @Nullable StringBuilder refusal;
+		private @Nullable String finishReason;
+		private final TreeMap<Integer, ToolCallState> toolCalls = new TreeMap<>();
+
+		void add(ChatCompletionChunk.Choice c) {
+			if (c.finishReason() != null) {
+				finishReason = c.finishReason();
+			}
+			ChatCompletionChunk.Delta d = c.delta();
+			if (d == null) {
+				return;
+			}
+			if (d.role() != null) {
+				role = d.role();
+			}
+			if (d.content() != null) {
+				content.append(d.content());
+				hasContent = true;
+			}
+			if (d.refusal() != null) {
+				if (refusal == null) {
+					refusal = new StringBuilder();
+				}
+				refusal.append(d.refusal());
+			}
+			if (d.toolCalls() != null) {
+				for (ToolCall fragment : d.toolCalls()) {
+					int index = fragment.index() == null ? toolCalls.size() : fragment.index();
+					toolCalls.computeIfAbsent(index, i -> new ToolCallState()).add(fragment);
+				}
+			}
+		}
+
+		ChatCompletion.Choice choice(int index) {
+			List<ToolCall> calls = null;
+			if (!toolCalls.isEmpty()) {
+				calls = new ArrayList<>(toolCalls.size());
+				for (ToolCallState t : toolCalls.values()) {
+					calls.add(t.toolCall());
+				}
+			}
+			ChatMessage message = new ChatMessage(role == null ? "assistant" : role,
+					hasContent ? content.toString() : null, null, calls, null,
+					refusal == null ? null : refusal.toString(), Map.of());
+			return new ChatCompletion.Choice(index, message, finishReason, null, Map.of());
+		}
+	}
+
+	private static final class ToolCallState {
+		private @Nullable String id;
+		private @Nullable String type;
+		private @Nullable String name;
+		private final StringBuilder arguments = new StringBuilder();
+
+		void add(ToolCall fragment) {
+			if (fragment.id() != null) {
+				id = fragment.id();
+			}
+			if (fragment.type() != null) {
+				type = fragment.type();
+			}
+			ToolCall.FunctionCall f = fragment.function();
+			if (f != null) {
+				if (f.name() != null) {
+					name = name == null ? f.name() : name + f.name();
+				}
+				if (f.arguments() != null) {
+					arguments.append(f.arguments());
+				}
+			}
+		}
+
+		ToolCall toolCall() {
+			return new ToolCall(null, id, type == null ? "function" : type,
+					new ToolCall.FunctionCall(name, arguments.toString(), Map.of()), Map.of());
+		}
+	}
+}

@@ -1,0 +1,259 @@
+package ai.phospho.reactive.openai;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.TaskLog;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A non-blocking client of Ollama's native {@code /api/generate} and {@code /api/chat}, whose
+ * streams are NDJSON (one JSON object a line). A stream ends at the line with
+ * {@code "done": true} (the stop rule of the reference document's Ollama example), even when the
+ * server keeps the connection open. For Ollama's OpenAI-compatible {@code /v1}, use
+ * {@link OpenAiClient} with {@code baseUrl("http://localhost:11434/v1")}.
+ *
+ * <pre>{@code
+ * OllamaClient ollama = OllamaClient.builder().phospho(phospho).build();
+ * ollama.generateStream(OllamaGenerateRequest.builder("mistral-7b", prompt).context(List.of()).build())
+ *     .map(OllamaGenerateResponse::text)
+ *     .subscribe(System.out::print);
+ * }</pre>
+ */
+public final class OllamaClient {
+
+	private static final Logger LOG = Loggers.getLogger("ai.phospho.reactive.openai");
+
+	/** Default {@value}. */
+	public static final String DEFAULT_BASE_URL = "http://localhost:11434";
+
+	private final Transport transport;
+	private final @Nullable PhosphoClient phospho;
+
+	private OllamaClient(Builder b) {
+		this.transport = new Transport(b.httpClient, b.baseUrl, null, b.headers, b.connectTimeout, b.responseTimeout);
+		this.phospho = b.phospho;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** One generation, sent with {@code stream: false}. */
+	public Mono<OllamaGenerateResponse> generate(OllamaGenerateRequest request) {
+		OllamaGenerateRequest sent = request.withStream(false);
+		return logged(sent, transport.post("/api/generate", sent)
+				.map(bytes -> Json.MAPPER.readValue(bytes, OllamaGenerateResponse.class)));
+	}
+
+	/** A streamed generation, sent with {@code stream: true}; ends after the {@code done} line. */
+	public Flux<OllamaGenerateResponse> generateStream(OllamaGenerateRequest request) {
+		OllamaGenerateRequest sent = request.withStream(true);
+		Flux<OllamaGenerateResponse> lines = ndjson("/api/generate", sent, OllamaGenerateResponse.class,
+				OllamaGenerateResponse::finished);
+		return phospho == null ? lines : lines.transform(logging(sent, GenerateAccumulator::new));
+	}
+
+	/** One chat reply, sent with {@code stream: false}. */
+	public Mono<OllamaChatResponse> chat(OllamaChatRequest request) {
+		OllamaChatRequest sent = request.withStream(false);
+		return logged(sent, transport.post("/api/chat", sent)
+				.map(bytes -> Json.MAPPER.readValue(bytes, OllamaChatResponse.class)));
+	}
+
+	/** A streamed chat reply, sent with {@code stream: true}; ends after the {@code done} line. */
+	public Flux<OllamaChatResponse> chatStream(OllamaChatRequest request) {
+		OllamaChatRequest sent = request.withStream(true);
+		Flux<OllamaChatResponse> lines = ndjson("/api/chat", sent, OllamaChatResponse.class,
+				OllamaChatResponse::finished);
+		return phospho == null ? lines : lines.transform(logging(sent, ChatAccumulator::new));
+	}
+
+	private <T> Flux<T> ndjson(String path, Object body, Class<T> type, Predicate<T> done) {
+		return transport.postStream(path, body, "application/x-ndjson", (res, bytes) -> {
+			LineSplitter splitter = new LineSplitter(LineSplitter.DEFAULT_MAX_LINE_BYTES);
+			int status = res.status().code();
+			return bytes.concatMapIterable(b -> {
+						List<String> out = new ArrayList<>(4);
+						splitter.feed(b, out::add);
+						return out;
+					}, 1)
+					.concatWith(Flux.defer(() -> {
+						List<String> out = new ArrayList<>(1);
+						splitter.finish(out::add);
+						return Flux.fromIterable(out);
+					}))
+					.filter(line -> !line.isBlank())
+					.<T>handle((line, sink) -> {
+						JsonNode node;
+						try {
+							node = Json.MAPPER.readTree(line);
+						}
+						catch (JacksonException e) {
+							sink.error(new IllegalStateException("a stream line is not JSON: "
+									+ OpenAiClient.abbreviate(line), e));
+							return;
+						}
+						if (node.has("error")) {
+							sink.error(transport.midStreamError(status, node, null));
+							return;
+						}
+						sink.next(Json.MAPPER.treeToValue(node, type));
+					})
+					.takeUntil(done);
+		});
+	}
+
+	private <T> Mono<T> logged(Object sent, Mono<T> call) {
+		PhosphoClient p = phospho;
+		if (p == null) {
+			return call;
+		}
+		return call.doOnNext(reply -> {
+			try {
+				p.log(TaskLog.of(sent).output(reply));
+			}
+			catch (RuntimeException e) {
+				LOG.warn("phospho: could not log an Ollama reply: {}", e.toString());
+			}
+		});
+	}
+
+	private <T> Function<Flux<T>, Flux<T>> logging(Object sent, Supplier<StreamLog.Accumulator<T>> accumulators) {
+		PhosphoClient p = Objects.requireNonNull(phospho);
+		// TODO(logStream): once PhosphoClient.logStream is merged this is
+		// `return p.logStream(sent, chunk -> ((...) chunk).finished());`
+		return StreamLog.of(p, sent, accumulators);
+	}
+
+	@Override
+	public String toString() {
+		return "OllamaClient{" + transport + ", phospho=" + (phospho != null) + '}';
+	}
+
+	/** Concatenates {@code response} texts; the reply logged is the last line with the whole text. */
+	static final class GenerateAccumulator implements StreamLog.Accumulator<OllamaGenerateResponse> {
+		private final StringBuilder text = new StringBuilder();
+		private @Nullable OllamaGenerateResponse last;
+		private int count;
+
+		@Override
+		public boolean add(OllamaGenerateResponse line) {
+			count++;
+			text.append(line.text());
+			last = line;
+			return line.finished();
+		}
+
+		@Override
+		public @Nullable Object output() {
+			return last == null ? null : last.withResponse(text.toString());
+		}
+
+		@Override
+		public int count() {
+			return count;
+		}
+	}
+
+	/** Concatenates message contents; the reply logged is the last line with the whole message. */
+	static final class ChatAccumulator implements StreamLog.Accumulator<OllamaChatResponse> {
+		private final StringBuilder text = new StringBuilder();
+		private @Nullable OllamaChatResponse last;
+		private @Nullable String role;
+		private int count;
+
+		@Override
+		public boolean add(OllamaChatResponse line) {
+			count++;
+			text.append(line.text());
+			if (role == null && line.message() != null) {
+				role = line.message().role();
+			}
+			last = line;
+			return line.finished();
+		}
+
+		@Override
+		public @Nullable Object output() {
+			if (last == null) {
+				return null;
+			}
+			return last.withMessage(OllamaMessage.of(role == null ? "assistant" : role, text.toString()));
+		}
+
+		@Override
+		public int count() {
+			return count;
+		}
+	}
+
+	/** Configures an {@link OllamaClient}. */
+	public static final class Builder {
+		private String baseUrl = DEFAULT_BASE_URL;
+		private Duration connectTimeout = OpenAiClient.DEFAULT_CONNECT_TIMEOUT;
+		private Duration responseTimeout = OpenAiClient.DEFAULT_RESPONSE_TIMEOUT;
+		private final Map<String, String> headers = new LinkedHashMap<>();
+		private @Nullable PhosphoClient phospho;
+		private HttpClient httpClient = HttpClient.create();
+
+		private Builder() {
+		}
+
+		/** The server root, without {@code /api}. Default {@value OllamaClient#DEFAULT_BASE_URL}. */
+		public Builder baseUrl(String baseUrl) {
+			this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+			return this;
+		}
+
+		/** Default 10 seconds. */
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+			return this;
+		}
+
+		/** The longest wait for the next bytes of a reply (a model loading counts). Default 10 minutes. */
+		public Builder responseTimeout(Duration responseTimeout) {
+			this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
+			return this;
+		}
+
+		/** A header sent with every request. */
+		public Builder header(String name, String value) {
+			headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+			return this;
+		}
+
+		/** Logs every call to this phospho client. Default: no logging. */
+		public Builder phospho(@Nullable PhosphoClient phospho) {
+			this.phospho = phospho;
+			return this;
+		}
+
+		public Builder httpClient(HttpClient httpClient) {
+			this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+			return this;
+		}
+
+		/** @throws IllegalArgumentException when a value is out of range, naming it */
+		public OllamaClient build() {
+			Clients.validate(baseUrl, connectTimeout, responseTimeout);
+			return new OllamaClient(this);
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package ai.phospho.reactive.openai;
+
+import ai.phospho.reactive.PhosphoExtractor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Teaches extraction the records of this module and, when it is on the class path, the official
+ * {@code com.openai:openai-java} SDK's {@code ChatCompletion}, {@code ChatCompletionChunk} and
+ * {@code ChatCompletionCreateParams}: their plain form is their JSON on the wire, so the built-in
+ * OpenAI and Ollama rules apply to them exactly as to maps. Registered in
+ * {@code META-INF/services/ai.phospho.reactive.PhosphoExtractor}.
+ */
+public final class OpenAiExtractor implements PhosphoExtractor {
+
+	/** Whether the official SDK is on the class path; its classes are touched only when it is. */
+	static final boolean SDK_PRESENT = isPresent("com.openai.models.chat.completions.ChatCompletionChunk");
+
+	@Override
+	public @Nullable Object toPlain(Object value) {
+		if (isOwnRecord(value)) {
+			return Json.MAPPER.valueToTree(value);
+		}
+		if (SDK_PRESENT && SdkExtraction.isSdkType(value)) {
+			return SdkExtraction.toPlain(value);
+		}
+		return null;
+	}
+
+	@Override
+	public @Nullable String chunkText(Object chunk) {
+		if (chunk instanceof ChatCompletionChunk c) {
+			return c.text();
+		}
+		if (chunk instanceof OllamaGenerateResponse r) {
+			return r.text();
+		}
+		if (chunk instanceof OllamaChatResponse r) {
+			return r.text();
+		}
+		if (SDK_PRESENT) {
+			return SdkExtraction.chunkText(chunk);
+		}
+		return null;
+	}
+
+	@Override
+	public @Nullable Boolean isFinalChunk(Object chunk) {
+		if (chunk instanceof ChatCompletionChunk c) {
+			return c.usage() != null;
+		}
+		if (chunk instanceof OllamaGenerateResponse r) {
+			return r.finished();
+		}
+		if (chunk instanceof OllamaChatResponse r) {
+			return r.finished();
+		}
+		if (SDK_PRESENT) {
+			return SdkExtraction.isFinalChunk(chunk);
+		}
+		return null;
+	}
+
+	private static boolean isOwnRecord(Object value) {
+		return value instanceof ChatCompletionRequest || value instanceof ChatCompletion
+				|| value instanceof ChatCompletionChunk || value instanceof ChatMessage || value instanceof Usage
+				|| value instanceof OllamaGenerateRequest || value instanceof OllamaGenerateResponse
+				|| value instanceof OllamaChatRequest || value instanceof OllamaChatResponse
+				|| value instanceof OllamaMessage || value instanceof ContentPart || value instanceof ToolCall
+				|| value instanceof Tool || value instanceof StreamOptions;
+	}
+
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, OpenAiExtractor.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError e) {
+			return false;
+		}
+	}
+}
