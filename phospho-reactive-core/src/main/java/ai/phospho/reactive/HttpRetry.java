@@ -96,5 +96,11 @@ final class HttpRetry {
 		@Nullable Duration retryAfter() {
 			return retryAfter;
 		}
+
+		/** Shown as its public type: this subclass is an implementation detail. */
+		@Override
+		public String toString() {
+			return PhosphoExportException.class.getName() + ": " + getMessage();
+		}
 	}
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
 import ai.phospho.reactive.PhosphoOptions;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -276,8 +277,11 @@ public final class MockPhosphoServer implements AutoCloseable {
 		}
 		if (reply.kind == MockReply.Kind.CLOSE_MID_RESPONSE) {
 			byte[] half = Arrays.copyOf(out.json(), out.json().length / 2);
+			// Taken now: once the send completes, the request's connection is already handed back.
+			Channel[] channel = new Channel[1];
+			req.withConnection(c -> channel[0] = c.channel());
 			return res.sendByteArray(Mono.just(half)).then()
-					.then(Mono.fromRunnable(() -> req.withConnection(c -> c.channel().close())));
+					.then(Mono.fromRunnable(() -> channel[0].close()));
 		}
 		return res.sendByteArray(Mono.just(out.json())).then();
 	}
