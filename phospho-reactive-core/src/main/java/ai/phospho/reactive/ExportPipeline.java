@@ -33,7 +33,8 @@ import reactor.util.context.Context;
  * {@link #WARN_INTERVAL_NANOS}: the new task ({@code DROP_NEWEST}), or with {@code DROP_OLDEST} the
  * head of the queue, which the producer takes with one lock-free {@code poll} (O(1)) and replaces by
  * the new task, so the count held does not change; when nothing is left in the queue (every held
- * task is in flight), the new task is dropped instead.
+ * task is in flight), the new task is dropped instead. Producers reserve their place with a CAS loop
+ * on the count held (lock-free, no allocation), so the count never exceeds the bound, even briefly.
  *
  * <p>On a shutdown timeout the exports still running are cancelled (their pending retries with
  * them) and every task still held is counted as dropped and named in the warning.
@@ -131,24 +132,28 @@ final class ExportPipeline {
 			drop("the client is shut down");
 			return false;
 		}
-		int n = held.incrementAndGet();
-		if (n > maxQueueSize) {
-			held.decrementAndGet();
-			// DROP_OLDEST: take the head in place of the new task; the number held stays the same.
-			if (dropOldest && queue.poll() != null) {
+		// A CAS loop rather than increment-then-undo: the count held never exceeds the bound, even briefly.
+		for (;;) {
+			int n = held.get();
+			if (n >= maxQueueSize) {
+				// DROP_OLDEST: take the head in place of the new task; the number held stays the same.
+				if (dropOldest && queue.poll() != null) {
+					queue.offer(task);
+					drop("the queue is full (maxQueueSize=" + maxQueueSize
+							+ " tasks queued or being exported): the oldest queued task made room");
+					return true;
+				}
+				drop("the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)");
+				return false;
+			}
+			if (held.compareAndSet(n, n + 1)) {
 				queue.offer(task);
-				drop("the queue is full (maxQueueSize=" + maxQueueSize
-						+ " tasks queued or being exported): the oldest queued task made room");
+				if (!saturated && n + 1 - inFlightTasks >= maxBatchSize) {
+					signal();
+				}
 				return true;
 			}
-			drop("the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)");
-			return false;
 		}
-		queue.offer(task);
-		if (!saturated && n - inFlightTasks >= maxBatchSize) {
-			signal();
-		}
-		return true;
 	}
 
 	/** Completes when every task accepted before this call has been exported, or has failed for good. */
