@@ -330,9 +330,24 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		return s.length() <= 500 ? s : s.substring(0, 500) + "...";
 	}
 
+	/** The jar's version: its manifest, else the pom.properties Maven puts in every jar, else "dev". */
 	private static String version() {
 		String v = PhosphoHttpExporter.class.getPackage().getImplementationVersion();
-		return v != null ? v : "dev";
+		if (v != null) {
+			return v;
+		}
+		try (java.io.InputStream in = PhosphoHttpExporter.class.getResourceAsStream(
+				"/META-INF/maven/ai.phospho/phospho-reactive-core/pom.properties")) {
+			if (in != null) {
+				java.util.Properties p = new java.util.Properties();
+				p.load(in);
+				return p.getProperty("version", "dev");
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			// fall through: the version is only informative
+		}
+		return "dev";
 	}
 
 	@Override

@@ -1,21 +1,15 @@
 package ai.phospho.reactive.test;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPInputStream;
 
 import ai.phospho.reactive.PhosphoOptions;
 import io.netty.channel.Channel;
@@ -27,9 +21,10 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+
+import static ai.phospho.reactive.test.MockWire.JSON;
 
 /**
  * A phospho API on an ephemeral {@code 127.0.0.1} port, for tests: it speaks
@@ -57,8 +52,6 @@ public final class MockPhosphoServer implements AutoCloseable {
 
 	public static final String DEFAULT_API_KEY = "phospho-test-key";
 	public static final String DEFAULT_PROJECT_ID = "test-project";
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final String apiKey;
 	private final String projectId;
@@ -251,12 +244,13 @@ public final class MockPhosphoServer implements AutoCloseable {
 					if (reply == null) {
 						reply = MockReply.ok();
 					}
-					byte[] body = decode(req, raw);
+					byte[] body = MockWire.decode(req, raw);
 					Outcome out = reply.kind == MockReply.Kind.CLOSE_BEFORE_RESPONSE
-							? new Outcome(-1, new byte[0], parseEvents(body))
-							: reply.status != 200 ? error(reply.status, reply.status + " (scripted)", parseEvents(body))
+							? new Outcome(-1, new byte[0], MockWire.parseEvents(body))
+							: reply.status != 200
+									? error(reply.status, reply.status + " (scripted)", MockWire.parseEvents(body))
 							: route.apply(reply, body);
-					recordings.request(new RecordedRequest(req.method().name(), req.uri(), headers(req),
+					recordings.request(new RecordedRequest(req.method().name(), req.uri(), MockWire.headers(req),
 							new String(body, StandardCharsets.UTF_8), out.events(), out.status(), received));
 					Duration wait = reply.delay != null ? reply.delay : delay;
 					Mono<Void> send = respond(req, res, reply, out);
@@ -292,7 +286,8 @@ public final class MockPhosphoServer implements AutoCloseable {
 			return denied;
 		}
 		if (body.length > maxBodyBytes) {
-			return error(413, "Request body of " + body.length + " bytes is larger than " + maxBodyBytes, parseEvents(body));
+			return error(413, "Request body of " + body.length + " bytes is larger than " + maxBodyBytes,
+					MockWire.parseEvents(body));
 		}
 		JsonNode events;
 		try {
@@ -309,7 +304,7 @@ public final class MockPhosphoServer implements AutoCloseable {
 		List<Map<String, @Nullable Object>> stored = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			JsonNode event = events.get(i);
-			Map<String, @Nullable Object> map = event.isObject() ? toMap(event) : Map.of();
+			Map<String, @Nullable Object> map = event.isObject() ? MockWire.toMap(event) : Map.of();
 			all.add(map);
 			String reason = reply.eventErrors.get(i);
 			if (reason == null) {
@@ -323,9 +318,7 @@ public final class MockPhosphoServer implements AutoCloseable {
 				logged.add(event);
 			}
 		}
-		if (reply.kind != MockReply.Kind.CLOSE_BEFORE_RESPONSE) {
-			recordings.batch(stored);
-		}
+		recordings.batch(stored);
 		ObjectNode reply200 = JSON.createObjectNode();
 		reply200.set("logged_events", logged);
 		return new Outcome(200, JSON.writeValueAsBytes(reply200), List.copyOf(all));
@@ -348,7 +341,7 @@ public final class MockPhosphoServer implements AutoCloseable {
 			return error(422, reason, List.of());
 		}
 		String taskId = Objects.requireNonNull(req.param("task"));
-		recordings.feedback(new RecordedFeedback(taskId, toMap(json)));
+		recordings.feedback(new RecordedFeedback(taskId, MockWire.toMap(json)));
 		ObjectNode ok = JSON.createObjectNode().put("flag", json.get("human_eval").stringValue());
 		return new Outcome(200, JSON.writeValueAsBytes(ok), List.of());
 	}
@@ -368,51 +361,6 @@ public final class MockPhosphoServer implements AutoCloseable {
 	private static Outcome error(int status, String detail, List<Map<String, @Nullable Object>> events) {
 		ObjectNode body = JSON.createObjectNode().put("detail", detail);
 		return new Outcome(status, JSON.writeValueAsBytes(body), events);
-	}
-
-	/** The events of a log body, parsed leniently for the record; empty when unreadable. */
-	private static List<Map<String, @Nullable Object>> parseEvents(byte[] body) {
-		try {
-			JsonNode events = JSON.readTree(body).get("batched_log_events");
-			if (events == null || !events.isArray()) {
-				return List.of();
-			}
-			List<Map<String, @Nullable Object>> out = new ArrayList<>();
-			for (JsonNode e : events) {
-				out.add(e.isObject() ? toMap(e) : Map.of());
-			}
-			return List.copyOf(out);
-		}
-		catch (RuntimeException e) {
-			return List.of();
-		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, @Nullable Object> toMap(JsonNode object) {
-		return JSON.treeToValue(object, LinkedHashMap.class);
-	}
-
-	private static byte[] decode(HttpServerRequest req, byte[] raw) {
-		String encoding = req.requestHeaders().get(HttpHeaderNames.CONTENT_ENCODING);
-		if (encoding == null || !encoding.toLowerCase(Locale.ROOT).contains("gzip")) {
-			return raw;
-		}
-		try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-			return in.readAllBytes();
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("the body is not valid gzip", e);
-		}
-	}
-
-	private static Map<String, List<String>> headers(HttpServerRequest req) {
-		Map<String, List<String>> out = new LinkedHashMap<>();
-		for (Map.Entry<String, String> h : req.requestHeaders()) {
-			out.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
-		}
-		out.replaceAll((k, v) -> List.copyOf(v));
-		return Map.copyOf(out);
 	}
 
 	@Override

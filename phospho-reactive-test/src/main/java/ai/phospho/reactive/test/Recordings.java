@@ -122,7 +122,7 @@ final class Recordings {
 			return value;
 		}
 		catch (RuntimeException e) {
-			if (e.getCause() instanceof TimeoutException || e instanceof IllegalStateException) {
+			if (e.getCause() instanceof TimeoutException) {
 				throw new AssertionError("expected within " + timeout + ": " + expected.get(), e);
 			}
 			throw e;
