@@ -79,6 +79,8 @@ class HttpExporterWireTest {
 		assertThat(r.header("content-type")).isEqualTo("application/json");
 		assertThat(r.header("accept")).isEqualTo("application/json");
 		assertThat(r.header("content-encoding")).isNull();
+		assertThat(r.header("content-length")).isEqualTo(String.valueOf(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+		assertThat(r.header("transfer-encoding")).isNull();
 		assertThat(r.path()).isEqualTo("/v2/log/" + server.projectId());
 	}
 
