@@ -264,8 +264,12 @@ final class ExportPipeline {
 				worker.schedule(this::drainLoop);
 			}
 			catch (RuntimeException rejected) {
-				// The worker is disposed: nothing is left to drain.
+				// The worker is disposed: nothing is left to drain, so a flush after shutdown completes.
 				wip.set(0);
+				MonoSink<Void> sink;
+				while ((sink = newWaiters.poll()) != null) {
+					sink.success();
+				}
 			}
 		}
 	}
