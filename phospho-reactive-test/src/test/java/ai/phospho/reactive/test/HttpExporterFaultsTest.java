@@ -211,6 +211,20 @@ class HttpExporterFaultsTest {
 	}
 
 	@Test
+	void anEventTheServersValidationRefusesIsCountedAsRejected(MockPhosphoServer server) {
+		client = client(server);
+
+		// test_id is a string field of the backend's LogEvent; an extra key may carry a number into it.
+		String refused = client.log(ai.phospho.reactive.TaskLog.of("x").output("y").put("test_id", 42)).taskId();
+		String kept = client.log("fine", "too").taskId();
+		flush();
+
+		assertThat(ids(server.events())).containsExactly(kept).doesNotContain(refused);
+		assertThat(client.stats().rejected()).isEqualTo(1);
+		assertThat(client.stats().exported()).isEqualTo(1);
+	}
+
+	@Test
 	void aBatchStillFailingAfterMaxRetryDurationIsDroppedAndCounted(MockPhosphoServer server) {
 		server.stop();
 		client = client(server, b -> b.maxRetryDuration(Duration.ofMillis(300)));
