@@ -57,6 +57,7 @@ public final class MockPhosphoServer implements AutoCloseable {
 	private final String projectId;
 	private final Queue<MockReply> script = new ConcurrentLinkedQueue<>();
 	private final AtomicInteger inProgress = new AtomicInteger();
+	private final AtomicInteger peakInProgress = new AtomicInteger();
 	private final Recordings recordings = new Recordings();
 	private volatile Duration delay = Duration.ZERO;
 	private volatile long maxBodyBytes = Long.MAX_VALUE;
@@ -137,6 +138,11 @@ public final class MockPhosphoServer implements AutoCloseable {
 		return inProgress.get();
 	}
 
+	/** The most requests that were in progress at once since the start or the last {@link #reset()}. */
+	public int peakInProgress() {
+		return peakInProgress.get();
+	}
+
 	/** Every request received, in order of arrival. */
 	public List<RecordedRequest> requests() {
 		return recordings.requests();
@@ -191,6 +197,7 @@ public final class MockPhosphoServer implements AutoCloseable {
 	public void reset() {
 		script.clear();
 		recordings.clear();
+		peakInProgress.set(inProgress.get());
 	}
 
 	/** Closes the listening socket and every connection: clients get "connection refused". */
@@ -236,7 +243,7 @@ public final class MockPhosphoServer implements AutoCloseable {
 	}
 
 	private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, Route route) {
-		inProgress.incrementAndGet();
+		peakInProgress.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
 		return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
 				.flatMap(raw -> {
 					long received = System.nanoTime();

@@ -59,6 +59,19 @@ class HttpExporterBoundsTest {
 	}
 
 	@Test
+	void atMostMaxConcurrentExportsRequestsAreInFlight(MockPhosphoServer server) {
+		server.delay(Duration.ofMillis(200));
+		client = client(server, b -> b.maxBatchSize(2));
+
+		IntStream.range(0, 12).forEach(i -> client.log("q" + i, "a"));
+		StepVerifier.create(client.flush()).verifyComplete();
+
+		assertThat(server.requests()).hasSize(6);
+		assertThat(server.peakInProgress()).isEqualTo(2);
+		assertThat(client.stats().exported()).isEqualTo(12);
+	}
+
+	@Test
 	void dropOldestKeepsTheNewestTasksWithinTheBound(MockPhosphoServer server) {
 		server.enqueue(MockReply.ok().delay(Duration.ofSeconds(1)));
 		client = client(server, b -> b.maxQueueSize(5).maxConcurrentExports(1)
