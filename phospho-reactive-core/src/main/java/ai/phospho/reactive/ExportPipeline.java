@@ -15,20 +15,30 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.Context;
 
 /**
  * The bounded export pipeline: callers {@link #offer} finished tasks from any thread, lock-free and
  * in O(1); one worker cuts them into batches (by count, bytes and linger delay) and hands each to
  * the {@link TaskExporter}, at most {@code maxConcurrentExports} at a time.
  *
- * <p>The bound counts every task held: queued or in a batch being exported. A task offered beyond
- * it is dropped and counted, with at most one warning per {@link #WARN_INTERVAL_NANOS}.
+ * <p>The bound counts every task held: queued or in a batch being exported (retries included). A
+ * task offered beyond it is dropped and counted, with at most one warning per
+ * {@link #WARN_INTERVAL_NANOS}: the new task ({@code DROP_NEWEST}), or with {@code DROP_OLDEST} the
+ * head of the queue, which the producer takes with one lock-free {@code poll} (O(1)) and replaces by
+ * the new task, so the count held does not change; when nothing is left in the queue (every held
+ * task is in flight), the new task is dropped instead. Producers reserve their place with a CAS loop
+ * on the count held (lock-free, no allocation), so the count never exceeds the bound, even briefly.
+ *
+ * <p>On a shutdown timeout the exports still running are cancelled (their pending retries with
+ * them) and every task still held is counted as dropped and named in the warning.
  *
  * <p>All worker state is touched only inside {@link #drainLoop()}, which the work-in-progress
  * counter {@link #wip} keeps to one thread at a time (the queue-drain pattern of reactor-core).
@@ -43,6 +53,7 @@ final class ExportPipeline {
 	private final int maxBatchSize;
 	private final long maxBatchBytes;
 	private final int maxConcurrent;
+	private final boolean dropOldest;
 
 	private final Queue<LoggedTask> queue = new ConcurrentLinkedQueue<>();
 	/** Tasks held: queued, or in a batch being exported. */
@@ -54,10 +65,27 @@ final class ExportPipeline {
 	private final Disposable ticker;
 
 	private final LongAdder dropped = new LongAdder();
+	private final LongAdder retried = new LongAdder();
+	/** The subscriptions of the exports in flight, cancelled when shutdown times out. */
+	private final Disposable.Composite running = Disposables.composite();
+	private final ExportListener listener = new ExportListener() {
+		@Override
+		public void retrying(String reason) {
+			retried.increment();
+			lastError = reason;
+		}
+
+		@Override
+		public void failed(String reason) {
+			lastError = reason;
+		}
+	};
 	private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 	private final AtomicLong lastFailureWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
 	private volatile boolean closed;
+	/** Set on shutdown timeout: nothing more is exported. */
+	private volatile boolean abandoned;
 	private volatile boolean tick;
 	/** Whether every export slot is taken: producers then need not wake the worker. */
 	private volatile boolean saturated;
@@ -75,6 +103,8 @@ final class ExportPipeline {
 	private long forceUntil;
 	private long completedPrefix;
 	private boolean retryScheduled;
+	/** A task polled from the queue that did not fit in the last batch; it opens the next one. */
+	private @Nullable LoggedTask carry;
 	private final ArrayDeque<Batch> started = new ArrayDeque<>();
 	private final List<Waiter> waiters = new ArrayList<>();
 
@@ -86,6 +116,7 @@ final class ExportPipeline {
 		this.maxBatchSize = options.maxBatchSize();
 		this.maxBatchBytes = options.maxBatchBytes();
 		this.maxConcurrent = options.maxConcurrentExports();
+		this.dropOldest = options.overflowPolicy() == PhosphoOptions.OverflowPolicy.DROP_OLDEST;
 		this.worker = Schedulers.newSingle("phospho-export", true);
 		Duration linger = options.lingerDelay();
 		this.ticker = worker.schedulePeriodically(this::onTick, linger.toNanos(), linger.toNanos(),
@@ -103,17 +134,28 @@ final class ExportPipeline {
 			drop("the client is shut down");
 			return false;
 		}
-		int n = held.incrementAndGet();
-		if (n > maxQueueSize) {
-			held.decrementAndGet();
-			drop("the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)");
-			return false;
+		// A CAS loop rather than increment-then-undo: the count held never exceeds the bound, even briefly.
+		for (;;) {
+			int n = held.get();
+			if (n >= maxQueueSize) {
+				// DROP_OLDEST: take the head in place of the new task; the number held stays the same.
+				if (dropOldest && queue.poll() != null) {
+					queue.offer(task);
+					drop("the queue is full (maxQueueSize=" + maxQueueSize
+							+ " tasks queued or being exported): the oldest queued task made room");
+					return true;
+				}
+				drop("the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)");
+				return false;
+			}
+			if (held.compareAndSet(n, n + 1)) {
+				queue.offer(task);
+				if (!saturated && n + 1 - inFlightTasks >= maxBatchSize) {
+					signal();
+				}
+				return true;
+			}
 		}
-		queue.offer(task);
-		if (!saturated && n - inFlightTasks >= maxBatchSize) {
-			signal();
-		}
-		return true;
 	}
 
 	/** Completes when every task accepted before this call has been exported, or has failed for good. */
@@ -134,17 +176,18 @@ final class ExportPipeline {
 	}
 
 	PhosphoStats stats() {
-		return new PhosphoStats(held.get(), exported, dropped.sum(), failed, rejected, 0, batches, bytes,
-				inFlight, lastError);
+		return new PhosphoStats(held.get(), exported, dropped.sum(), failed, rejected, retried.sum(), batches,
+				bytes, inFlight, lastError);
 	}
 
 	private Mono<Void> doShutdown(Duration timeout) {
 		closed = true;
 		return flush()
-				.timeout(timeout, Mono.defer(() -> {
-					LOG.warn("phospho: shutdown timed out after {}: {} tasks were not delivered", timeout, held.get());
-					return Mono.empty();
-				}))
+				.timeout(timeout, Mono.fromCallable(this::abandon)
+						.subscribeOn(worker)
+						.doOnNext(n -> LOG.warn("phospho: shutdown timed out after {}: {} tasks were not delivered "
+								+ "(counted as dropped); last error: {}", timeout, n, lastError))
+						.then())
 				.then(Mono.defer(() -> Mono.fromDirect(exporter.shutdown()))
 						.timeout(timeout)
 						.onErrorResume(e -> {
@@ -155,6 +198,52 @@ final class ExportPipeline {
 					ticker.dispose();
 					worker.disposeGracefully().subscribe(null, e -> { });
 				});
+	}
+
+	/**
+	 * Runs on the worker, so no drain loop runs at the same time: cancels the exports in flight,
+	 * empties the queue and counts every task still held as dropped.
+	 *
+	 * @return the tasks that were not delivered
+	 */
+	private int abandon() {
+		abandoned = true;
+		running.dispose();
+		Batch done;
+		while ((done = completions.poll()) != null) {
+			if (!done.done) {
+				finish(done);
+			}
+		}
+		int lost = 0;
+		for (Batch b : started) {
+			if (!b.done) {
+				b.done = true;
+				lost += b.tasks.size();
+			}
+		}
+		started.clear();
+		if (carry != null) {
+			carry = null;
+			lost++;
+		}
+		while (queue.poll() != null) {
+			lost++;
+		}
+		held.addAndGet(-lost);
+		dropped.add(lost);
+		inFlight = 0;
+		inFlightTasks = 0;
+		completedPrefix = polled;
+		for (Waiter w : waiters) {
+			w.sink.success();
+		}
+		waiters.clear();
+		MonoSink<Void> sink;
+		while ((sink = newWaiters.poll()) != null) {
+			sink.success();
+		}
+		return lost;
 	}
 
 	private void drop(String reason) {
@@ -177,8 +266,7 @@ final class ExportPipeline {
 				worker.schedule(this::drainLoop);
 			}
 			catch (RuntimeException rejected) {
-				// The worker is disposed after shutdown: nothing will be exported any more, so a
-				// flush has nothing to wait for (it would otherwise never complete).
+				// The worker is disposed: nothing is left to drain, so a flush after shutdown completes.
 				wip.set(0);
 				MonoSink<Void> sink;
 				while ((sink = newWaiters.poll()) != null) {
@@ -191,6 +279,14 @@ final class ExportPipeline {
 	private void drainLoop() {
 		int missed = 1;
 		for (;;) {
+			if (abandoned) {
+				abandon();
+				missed = wip.addAndGet(-missed);
+				if (missed == 0) {
+					return;
+				}
+				continue;
+			}
 			Batch done;
 			while ((done = completions.poll()) != null) {
 				finish(done);
@@ -249,12 +345,14 @@ final class ExportPipeline {
 		List<LoggedTask> tasks = null;
 		long size = 2;
 		LoggedTask next;
-		while ((next = queue.peek()) != null) {
+		// poll, never peek-then-poll: a DROP_OLDEST producer may take the head in between.
+		while ((next = carry != null ? carry : queue.poll()) != null) {
+			carry = null;
 			long taskBytes = next.estimatedSize() + 1;
 			if (tasks != null && (tasks.size() >= maxBatchSize || size + taskBytes > maxBatchBytes)) {
+				carry = next;
 				break;
 			}
-			queue.poll();
 			if (tasks == null) {
 				tasks = new ArrayList<>(Math.min(maxBatchSize, 64));
 			}
@@ -281,10 +379,24 @@ final class ExportPipeline {
 		catch (Throwable t) {
 			export = Mono.error(t);
 		}
-		export.subscribe(r -> b.result = r, e -> complete(b, e), () -> complete(b, null));
+		b.subscription = export.contextWrite(Context.of(ExportListener.KEY, listener))
+				.subscribe(r -> b.result = r, e -> complete(b, e), () -> complete(b, null));
+		if (!running.add(b.subscription)) {
+			// Shutdown already cancelled everything in flight.
+			b.subscription.dispose();
+		}
+		else if (b.completed) {
+			// It completed before subscribe returned: complete() could not see the subscription.
+			running.remove(b.subscription);
+		}
 	}
 
 	private void complete(Batch b, @Nullable Throwable error) {
+		b.completed = true;
+		Disposable d = b.subscription;
+		if (d != null) {
+			running.remove(d);
+		}
 		b.error = error;
 		b.failed = error != null;
 		completions.offer(b);
@@ -305,6 +417,8 @@ final class ExportPipeline {
 			ExportResult r = b.result != null ? b.result : ExportResult.accepted(n);
 			exported += r.accepted();
 			rejected += r.rejected();
+			// What the exporter neither delivered nor saw refused (a part of a split batch that failed).
+			failed += Math.max(0, n - r.accepted() - r.rejected());
 			batches++;
 			bytes += b.bytes;
 		}
@@ -346,6 +460,8 @@ final class ExportPipeline {
 		final long bytes;
 		long end;
 		volatile @Nullable ExportResult result;
+		volatile @Nullable Disposable subscription;
+		volatile boolean completed;
 		@Nullable Throwable error;
 		boolean failed;
 		boolean done;

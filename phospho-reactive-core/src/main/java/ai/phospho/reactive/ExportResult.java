@@ -6,6 +6,9 @@ package ai.phospho.reactive;
  * @param accepted the tasks the destination stored
  * @param rejected the tasks it refused one by one (the phospho API's {@code error_in_log} entries);
  *                 they are counted and not retried
+ *
+ * <p>Tasks of a batch counted in neither (a part of a split batch that failed for good) are counted
+ * as failed.
  */
 public record ExportResult(int accepted, int rejected) {
 

@@ -86,6 +86,11 @@ public final class Phospho {
 		return client().log(task);
 	}
 
+	/** See {@link PhosphoClient#userFeedback(String, Flag, String)}. */
+	public static Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {
+		return Mono.defer(() -> client().userFeedback(taskId, flag, notes));
+	}
+
 	/** Completes when everything logged so far is exported; empty before {@code init}. */
 	public static Mono<Void> flush() {
 		return Mono.defer(() -> {

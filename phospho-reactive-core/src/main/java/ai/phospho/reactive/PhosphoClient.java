@@ -116,6 +116,33 @@ public final class PhosphoClient {
 		pipeline.offer(task);
 	}
 
+	/**
+	 * Sends a user's evaluation of a logged task, as the Python {@code phospho.user_feedback}:
+	 * {@code POST {baseUrl}/v2/tasks/{taskId}/human-eval} with {@code "source": "user"}. Transient
+	 * failures are retried as exports are; a refusal (4xx) is logged once with what to check.
+	 *
+	 * @param taskId the {@link LoggedTask#taskId()} of the task
+	 * @param flag   {@link Flag#SUCCESS} or {@link Flag#FAILURE}
+	 * @param notes  free text, or {@code null}
+	 * @return completes when the API accepted the feedback; errors with a
+	 *         {@link PhosphoExportException} when it could not be delivered, or with an
+	 *         {@link IllegalStateException} when no API key and project id are configured
+	 */
+	public Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {
+		Objects.requireNonNull(taskId, "taskId");
+		Objects.requireNonNull(flag, "flag");
+		if (exporter instanceof PhosphoHttpExporter http) {
+			return http.userFeedback(taskId, flag, notes);
+		}
+		if (options.apiKey() == null || options.projectId() == null) {
+			return Mono.error(new IllegalStateException(
+					"userFeedback needs apiKey and projectId (PHOSPHO_API_KEY, PHOSPHO_PROJECT_ID)"));
+		}
+		// Tasks go to another exporter: a short-lived HTTP exporter sends the feedback.
+		return Mono.usingWhen(Mono.fromSupplier(() -> PhosphoHttpExporter.create(options)),
+				http -> http.userFeedback(taskId, flag, notes), PhosphoHttpExporter::shutdown);
+	}
+
 	/** Completes when every task logged before the call has been exported or has failed for good. */
 	public Mono<Void> flush() {
 		return pipeline.flush();

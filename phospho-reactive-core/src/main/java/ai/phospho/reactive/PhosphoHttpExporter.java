@@ -1,62 +1,106 @@
 package ai.phospho.reactive;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
 
 import ai.phospho.reactive.internal.Plain;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Sends batches to the phospho API: {@code POST {baseUrl}/v2/log/{projectId}} with body
  * {@code {"batched_log_events": [...]}} and {@code Authorization: Bearer <key>}, over Reactor Netty
- * with a pooled, kept-alive connection.
+ * with pooled, kept-alive connections, {@link PhosphoOptions#connectTimeout() connect} and
+ * {@link PhosphoOptions#responseTimeout() response} timeouts, and optional gzip of request bodies.
  *
- * <p>A 2xx reply is read for its {@code logged_events}: entries with {@code error_in_log} are
- * counted as rejected. Any other reply, or no reply, fails the export with a
- * {@link PhosphoExportException} whose message never holds the key.
+ * <p>Failures:
+ * <ul>
+ * <li>transient ones (connection refused or reset, timeouts, 408, 429, 5xx) are retried with
+ * exponential backoff and full jitter from {@link PhosphoOptions#initialBackoff()} up to
+ * {@link PhosphoOptions#maxBackoff()}, waiting at least what a {@code Retry-After} header asks, for
+ * up to {@link PhosphoOptions#maxRetryDuration()}; then the batch fails and is counted;</li>
+ * <li>413: the batch is split in halves until each part fits; a single event still too large is
+ * dropped and counted as rejected;</li>
+ * <li>any other 4xx (400, 401, 403, 404, 422): not retried; the batch fails, and one error line says
+ * what to check (key, project id) with the key redacted;</li>
+ * <li>{@code error_in_log} entries of a 200 reply are counted as rejected, each reason at debug.</li>
+ * </ul>
+ *
+ * <p><b>Delivery is at least once, with stable ids.</b> A retried batch is sent again with the same
+ * {@code task_id}s, so when a reply is lost after the server stored a batch, the server receives the
+ * same tasks twice under the same ids.
+ *
+ * <p>The API key never appears in a log line or an exception message.
  */
 public final class PhosphoHttpExporter implements TaskExporter {
 
+	private static final Logger LOG = Loggers.getLogger("ai.phospho.reactive.http");
 	private static final byte[] PREFIX = "{\"batched_log_events\":[".getBytes(StandardCharsets.US_ASCII);
 	private static final byte[] SUFFIX = "]}".getBytes(StandardCharsets.US_ASCII);
 	static final String USER_AGENT = "phospho-reactive/" + version();
 
+	private final String key;
+	private final String project;
+	private final String baseUrl;
 	private final String logUri;
+	private final boolean gzip;
+	private final HttpRetry retry;
+	private final long maxRetryNanos;
 	private final ConnectionProvider provider;
 	private final HttpClient client;
+	private final AtomicLong lastErrorLine = new AtomicLong(System.nanoTime() - ExportPipeline.WARN_INTERVAL_NANOS);
 
 	private PhosphoHttpExporter(PhosphoOptions options) {
-		String key = Objects.requireNonNull(options.apiKey(), "apiKey must be set for the phospho API");
-		String project = Objects.requireNonNull(options.projectId(), "projectId must be set for the phospho API");
+		this.key = Objects.requireNonNull(options.apiKey(), "apiKey must be set for the phospho API");
+		this.project = Objects.requireNonNull(options.projectId(), "projectId must be set for the phospho API");
 		String base = options.baseUrl();
 		while (base.endsWith("/")) {
 			base = base.substring(0, base.length() - 1);
 		}
-		// URLEncoder encodes for forms: a space must be %20, not +, in a path segment.
-		this.logUri = base + "/v2/log/" + URLEncoder.encode(project, StandardCharsets.UTF_8).replace("+", "%20");
+		this.baseUrl = base;
+		this.logUri = base + "/v2/log/" + pathSegment(project);
+		this.gzip = options.gzip();
+		this.retry = new HttpRetry(options.initialBackoff(), options.maxBackoff());
+		this.maxRetryNanos = options.maxRetryDuration().toNanos();
 		this.provider = ConnectionProvider.builder("phospho")
 				.maxConnections(Math.max(2, options.maxConcurrentExports() * 2))
 				.maxIdleTime(Duration.ofSeconds(30))
 				.build();
 		String authorization = "Bearer " + key;
-		this.client = HttpClient.create(provider)
-				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-				.responseTimeout(Duration.ofSeconds(30))
+		HttpClient c = HttpClient.create(provider)
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+						(int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+				.responseTimeout(options.responseTimeout())
+				// Our own retry policy counts and paces every attempt; Reactor Netty's silent resend is off.
+				.disableRetry(true)
 				.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, authorization)
 						.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 						.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
 						.set(HttpHeaderNames.USER_AGENT, USER_AGENT));
+		this.client = gzip ? c.headers(h -> h.set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP)) : c;
+		warnIfUnencrypted(base);
 	}
 
 	/** An exporter for the API, project and key of {@code options}. */
@@ -66,24 +110,138 @@ public final class PhosphoHttpExporter implements TaskExporter {
 
 	@Override
 	public Mono<ExportResult> export(List<LoggedTask> batch) {
+		return Mono.deferContextual(ctx -> exportSplitting(batch, ctx.getOrDefault(ExportListener.KEY, ExportListener.NONE)));
+	}
+
+	/**
+	 * Posts {@code {"human_eval": ..., "project_id": ..., "source": "user", "notes": ...}} to
+	 * {@code {baseUrl}/v2/tasks/{taskId}/human-eval}, with the retry rules of {@link #export}.
+	 * Errors with a {@link PhosphoExportException} when the feedback could not be delivered.
+	 */
+	public Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {
+		Objects.requireNonNull(taskId, "taskId");
+		Objects.requireNonNull(flag, "flag");
+		Map<String, @Nullable Object> body = new LinkedHashMap<>();
+		body.put("human_eval", flag.wireValue());
+		body.put("project_id", project);
+		body.put("source", "user");
+		body.put("notes", notes);
+		byte[] json = Plain.mapper().writeValueAsBytes(body);
+		String uri = baseUrl + "/v2/tasks/" + pathSegment(taskId) + "/human-eval";
+		return retrying(post(uri, alloc -> encode(alloc, json)), ExportListener.NONE)
+				.onErrorMap(e -> fatal(e, uri, "the feedback on " + taskId + " was dropped"))
+				.then();
+	}
+
+	private Mono<ExportResult> exportSplitting(List<LoggedTask> batch, ExportListener listener) {
+		return retrying(post(logUri, alloc -> body(alloc, batch)), listener)
+				.map(reply -> result(reply, batch))
+				.onErrorResume(e -> e instanceof HttpRetry.StatusException s && s.status() == 413, e -> {
+					if (batch.size() == 1) {
+						LOG.warn("phospho: task {} was dropped: its event of {} bytes is too large for the phospho API (413)",
+								batch.get(0).taskId(), batch.get(0).json().length);
+						return Mono.just(new ExportResult(0, 1));
+					}
+					int half = batch.size() / 2;
+					return part(batch.subList(0, half), listener)
+							.flatMap(a -> part(batch.subList(half, batch.size()), listener)
+									.map(b -> new ExportResult(a.accepted() + b.accepted(), a.rejected() + b.rejected())));
+				})
+				.onErrorMap(e -> fatal(e, logUri, batch.size() + " tasks were dropped"));
+	}
+
+	/** One half of a split batch: its failure counts its tasks as failed without failing the other half. */
+	private Mono<ExportResult> part(List<LoggedTask> half, ExportListener listener) {
+		return exportSplitting(half, listener).onErrorResume(e -> {
+			listener.failed(redact(e.toString()));
+			return Mono.just(new ExportResult(0, 0));
+		});
+	}
+
+	/** One attempt: the 2xx body, or a {@link HttpRetry.StatusException}, or a transport error. */
+	private Mono<byte[]> post(String uri, java.util.function.Function<ByteBufAllocator, ByteBuf> body) {
 		return client.post()
-				.uri(logUri)
-				.send((request, out) -> out.send(Mono.fromSupplier(() -> body(out.alloc(), batch))))
+				.uri(uri)
+				.send((request, out) -> out.send(Mono.fromSupplier(() -> body.apply(out.alloc()))))
 				.responseSingle((response, content) -> {
 					int status = response.status().code();
 					if (status >= 200 && status < 300) {
-						return content.asByteArray()
-								.map(bytes -> result(bytes, batch.size()))
-								.defaultIfEmpty(ExportResult.accepted(batch.size()));
+						return content.asByteArray().defaultIfEmpty(new byte[0]);
 					}
+					Duration retryAfter = HttpRetry.parseRetryAfter(
+							response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER), System.currentTimeMillis());
 					return content.asString(StandardCharsets.UTF_8)
 							.defaultIfEmpty("")
-							.flatMap(text -> Mono.error(new PhosphoExportException(status,
-									"phospho API replied " + status + " to " + logUri + ": " + abbreviate(text))));
+							.flatMap(text -> Mono.error(new HttpRetry.StatusException(status,
+									"phospho API replied " + status + " to POST " + uri + ": " + redact(abbreviate(text)),
+									retryAfter)));
 				});
 	}
 
-	static ByteBuf body(ByteBufAllocator alloc, List<LoggedTask> batch) {
+	private Mono<byte[]> retrying(Mono<byte[]> attempt, ExportListener listener) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return attempt.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
+				Throwable e = signal.failure();
+				if (!HttpRetry.isTransient(e)) {
+					return Mono.error(e);
+				}
+				long n = signal.totalRetries() + 1;
+				Duration delay = retry.delay(n,
+						e instanceof HttpRetry.StatusException s ? s.retryAfter() : null);
+				long elapsed = System.nanoTime() - start;
+				if (elapsed + delay.toNanos() > maxRetryNanos) {
+					return Mono.error(new PhosphoExportException(
+							"phospho API not reached after " + n + " attempts in " + Duration.ofNanos(elapsed).toMillis()
+									+ " ms (maxRetryDuration): " + redact(e.toString()), e));
+				}
+				String reason = redact(e.toString());
+				listener.retrying(reason);
+				if (LOG.isDebugEnabled()) {
+					LOG.debug("phospho: attempt {} failed, retrying in {} ms: {}", n, delay.toMillis(), reason);
+				}
+				return Mono.delay(delay);
+			})));
+		});
+	}
+
+	/** Logs the one error line of a refused request (rate-limited) and returns the error to signal. */
+	private Throwable fatal(Throwable e, String uri, String consequence) {
+		if (!(e instanceof HttpRetry.StatusException s)) {
+			return e;
+		}
+		int status = s.status();
+		long now = System.nanoTime();
+		long last = lastErrorLine.get();
+		if (now - last >= ExportPipeline.WARN_INTERVAL_NANOS && lastErrorLine.compareAndSet(last, now)) {
+			LOG.error("phospho: the phospho API refused POST {} with {}: {}; {}. {}", uri, status, consequence,
+					hint(status), s.getMessage());
+		}
+		return e;
+	}
+
+	private String hint(int status) {
+		return switch (status) {
+			case 401 -> "check the API key (PHOSPHO_API_KEY, now " + redactedKey() + ")";
+			case 403 -> "check that the API key (" + redactedKey() + ") may write to project '" + project + "'";
+			case 404 -> "check the project id (PHOSPHO_PROJECT_ID, now '" + project + "') and the base URL ("
+					+ baseUrl + ")";
+			case 400, 422 -> "the API found the request invalid: please report it with the server's reply below";
+			default -> "not retried; check the key (" + redactedKey() + "), the project id ('" + project
+					+ "') and the base URL (" + baseUrl + ")";
+		};
+	}
+
+	private String redactedKey() {
+		return key.length() >= 16 ? "****" + key.substring(key.length() - 4) : "****";
+	}
+
+	/** Removes the key from text that came from elsewhere (a server's reply, an exception). */
+	private String redact(String text) {
+		return text.contains(key) ? text.replace(key, "<redacted>") : text;
+	}
+
+	ByteBuf body(ByteBufAllocator alloc, List<LoggedTask> batch) {
 		int size = PREFIX.length + SUFFIX.length + batch.size();
 		for (LoggedTask t : batch) {
 			size += t.json().length;
@@ -97,14 +255,35 @@ public final class PhosphoHttpExporter implements TaskExporter {
 			buf.writeBytes(batch.get(i).json());
 		}
 		buf.writeBytes(SUFFIX);
-		return buf;
+		return gzip ? gzip(alloc, buf) : buf;
 	}
 
-	/** Counts the {@code error_in_log} entries of a {@code logged_events} reply. */
-	static ExportResult result(byte[] reply, int size) {
+	private ByteBuf encode(ByteBufAllocator alloc, byte[] json) {
+		ByteBuf buf = alloc.buffer(json.length).writeBytes(json);
+		return gzip ? gzip(alloc, buf) : buf;
+	}
+
+	private static ByteBuf gzip(ByteBufAllocator alloc, ByteBuf plain) {
+		ByteBuf out = alloc.buffer(Math.max(64, plain.readableBytes() / 4));
+		try (OutputStream gz = new GZIPOutputStream(new ByteBufOutputStream(out), 8192)) {
+			plain.readBytes(gz, plain.readableBytes());
+		}
+		catch (IOException e) {
+			out.release();
+			throw new IllegalStateException("gzip of an in-memory buffer failed", e);
+		}
+		finally {
+			plain.release();
+		}
+		return out;
+	}
+
+	/** Counts the {@code error_in_log} entries of a {@code logged_events} reply; each reason at debug. */
+	static ExportResult result(byte[] reply, List<LoggedTask> batch) {
+		int size = batch.size();
 		JsonNode events;
 		try {
-			events = Plain.mapper().readTree(reply).get("logged_events");
+			events = reply.length == 0 ? null : Plain.mapper().readTree(reply).get("logged_events");
 		}
 		catch (RuntimeException e) {
 			return ExportResult.accepted(size);
@@ -113,22 +292,62 @@ public final class PhosphoHttpExporter implements TaskExporter {
 			return ExportResult.accepted(size);
 		}
 		int rejected = 0;
-		for (JsonNode e : events) {
+		for (int i = 0; i < events.size(); i++) {
+			JsonNode e = events.get(i);
 			if (e.has("error_in_log")) {
 				rejected++;
+				if (LOG.isDebugEnabled()) {
+					LOG.debug("phospho: the API rejected task {}: {}", i < size ? batch.get(i).taskId() : "#" + i,
+							e.get("error_in_log").toString());
+				}
 			}
 		}
 		rejected = Math.min(rejected, size);
 		return new ExportResult(size - rejected, rejected);
 	}
 
+	private static void warnIfUnencrypted(String base) {
+		URI uri = URI.create(base);
+		if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+			LOG.warn("phospho: baseUrl {} is plain http: the API key travels unencrypted; use https", base);
+		}
+	}
+
+	static boolean isLoopback(@Nullable String host) {
+		if (host == null) {
+			return false;
+		}
+		String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+		return h.equalsIgnoreCase("localhost") || h.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")
+				|| h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+	}
+
+	private static String pathSegment(String s) {
+		return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
 	private static String abbreviate(String s) {
 		return s.length() <= 500 ? s : s.substring(0, 500) + "...";
 	}
 
+	/** The jar's version: its manifest, else the pom.properties Maven puts in every jar, else "dev". */
 	private static String version() {
 		String v = PhosphoHttpExporter.class.getPackage().getImplementationVersion();
-		return v != null ? v : "dev";
+		if (v != null) {
+			return v;
+		}
+		try (java.io.InputStream in = PhosphoHttpExporter.class.getResourceAsStream(
+				"/META-INF/maven/ai.phospho/phospho-reactive-core/pom.properties")) {
+			if (in != null) {
+				java.util.Properties p = new java.util.Properties();
+				p.load(in);
+				return p.getProperty("version", "dev");
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			// fall through: the version is only informative
+		}
+		return "dev";
 	}
 
 	@Override

@@ -45,6 +45,28 @@ public final class PhosphoOptions {
 	public static final String DEFAULT_JSON_LINES_FILE = "phospho-tasks.jsonl";
 	/** The event's {@code environment}, as in the Python SDK. */
 	public static final String DEFAULT_ENVIRONMENT = "default environment";
+	/** Seconds to open a connection to the phospho API at most. */
+	public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+	/** Seconds to wait for the API's reply at most. */
+	public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 30;
+	/** Milliseconds of the first retry's backoff ceiling; it doubles per attempt (full jitter). */
+	public static final long DEFAULT_INITIAL_BACKOFF_MILLIS = 500;
+	/** Seconds of the largest backoff ceiling: the Python SDK's cap. */
+	public static final long DEFAULT_MAX_BACKOFF_SECONDS = 60;
+	/** Minutes a batch is retried at most before it is dropped and counted. */
+	public static final long DEFAULT_MAX_RETRY_MINUTES = 10;
+
+	/** What {@code log} does when {@link #maxQueueSize()} tasks are already held. */
+	public enum OverflowPolicy {
+		/** The new task is dropped and counted (the default). */
+		DROP_NEWEST,
+		/**
+		 * The oldest task still waiting in the queue is dropped and counted, and the new one queued.
+		 * Tasks already in a batch being exported are never dropped: when every held task is in
+		 * flight, the new task is dropped as with {@link #DROP_NEWEST}.
+		 */
+		DROP_OLDEST
+	}
 
 	private final @Nullable String apiKey;
 	private final @Nullable String projectId;
@@ -61,6 +83,13 @@ public final class PhosphoOptions {
 	private final Duration shutdownTimeout;
 	private final boolean shutdownHook;
 	private final Path jsonLinesPath;
+	private final Duration connectTimeout;
+	private final Duration responseTimeout;
+	private final boolean gzip;
+	private final Duration initialBackoff;
+	private final Duration maxBackoff;
+	private final Duration maxRetryDuration;
+	private final OverflowPolicy overflowPolicy;
 
 	private PhosphoOptions(Builder b) {
 		this.apiKey = b.apiKey;
@@ -78,6 +107,13 @@ public final class PhosphoOptions {
 		this.shutdownTimeout = b.shutdownTimeout;
 		this.shutdownHook = b.shutdownHook;
 		this.jsonLinesPath = b.jsonLinesPath;
+		this.connectTimeout = b.connectTimeout;
+		this.responseTimeout = b.responseTimeout;
+		this.gzip = b.gzip;
+		this.initialBackoff = b.initialBackoff;
+		this.maxBackoff = b.maxBackoff;
+		this.maxRetryDuration = b.maxRetryDuration;
+		this.overflowPolicy = b.overflowPolicy;
 	}
 
 	/** A builder with every default and nothing read from the environment. */
@@ -128,6 +164,13 @@ public final class PhosphoOptions {
 		b.shutdownTimeout = shutdownTimeout;
 		b.shutdownHook = shutdownHook;
 		b.jsonLinesPath = jsonLinesPath;
+		b.connectTimeout = connectTimeout;
+		b.responseTimeout = responseTimeout;
+		b.gzip = gzip;
+		b.initialBackoff = initialBackoff;
+		b.maxBackoff = maxBackoff;
+		b.maxRetryDuration = maxRetryDuration;
+		b.overflowPolicy = overflowPolicy;
 		return b;
 	}
 
@@ -193,6 +236,35 @@ public final class PhosphoOptions {
 		return jsonLinesPath;
 	}
 
+	public Duration connectTimeout() {
+		return connectTimeout;
+	}
+
+	public Duration responseTimeout() {
+		return responseTimeout;
+	}
+
+	/** Whether request bodies to the phospho API are gzip-compressed. */
+	public boolean gzip() {
+		return gzip;
+	}
+
+	public Duration initialBackoff() {
+		return initialBackoff;
+	}
+
+	public Duration maxBackoff() {
+		return maxBackoff;
+	}
+
+	public Duration maxRetryDuration() {
+		return maxRetryDuration;
+	}
+
+	public OverflowPolicy overflowPolicy() {
+		return overflowPolicy;
+	}
+
 	@Override
 	public String toString() {
 		return "PhosphoOptions{apiKey=" + (apiKey == null ? "none" : "<redacted>")
@@ -210,6 +282,13 @@ public final class PhosphoOptions {
 				+ ", shutdownTimeout=" + shutdownTimeout
 				+ ", shutdownHook=" + shutdownHook
 				+ ", jsonLinesPath=" + jsonLinesPath
+				+ ", connectTimeout=" + connectTimeout
+				+ ", responseTimeout=" + responseTimeout
+				+ ", gzip=" + gzip
+				+ ", initialBackoff=" + initialBackoff
+				+ ", maxBackoff=" + maxBackoff
+				+ ", maxRetryDuration=" + maxRetryDuration
+				+ ", overflowPolicy=" + overflowPolicy
 				+ '}';
 	}
 
@@ -235,6 +314,13 @@ public final class PhosphoOptions {
 		private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
 		private boolean shutdownHook = true;
 		private Path jsonLinesPath = Path.of(DEFAULT_JSON_LINES_FILE);
+		private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
+		private Duration responseTimeout = Duration.ofSeconds(DEFAULT_RESPONSE_TIMEOUT_SECONDS);
+		private boolean gzip;
+		private Duration initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
+		private Duration maxBackoff = Duration.ofSeconds(DEFAULT_MAX_BACKOFF_SECONDS);
+		private Duration maxRetryDuration = Duration.ofMinutes(DEFAULT_MAX_RETRY_MINUTES);
+		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_NEWEST;
 
 		private Builder() {
 		}
@@ -329,6 +415,58 @@ public final class PhosphoOptions {
 			return this;
 		}
 
+		/** How long opening a connection may take. Default {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s. */
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+			return this;
+		}
+
+		/** How long the API's reply may take; then the attempt is retried. Default {@value #DEFAULT_RESPONSE_TIMEOUT_SECONDS} s. */
+		public Builder responseTimeout(Duration responseTimeout) {
+			this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
+			return this;
+		}
+
+		/**
+		 * Whether to gzip request bodies ({@code Content-Encoding: gzip}). Default {@code false}: the
+		 * phospho API does not promise to accept compressed bodies; use it with a server that does.
+		 */
+		public Builder gzip(boolean gzip) {
+			this.gzip = gzip;
+			return this;
+		}
+
+		/**
+		 * The backoff ceiling of the first retry; attempt {@code n} waits a random time between 0 and
+		 * {@code min(maxBackoff, initialBackoff * 2^(n-1))} (full jitter). Default
+		 * {@value #DEFAULT_INITIAL_BACKOFF_MILLIS} ms.
+		 */
+		public Builder initialBackoff(Duration initialBackoff) {
+			this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+			return this;
+		}
+
+		/** The largest backoff ceiling. Default {@value #DEFAULT_MAX_BACKOFF_SECONDS} s. */
+		public Builder maxBackoff(Duration maxBackoff) {
+			this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+			return this;
+		}
+
+		/**
+		 * How long a batch is retried after its first attempt before it is dropped and counted as
+		 * failed. Default {@value #DEFAULT_MAX_RETRY_MINUTES} min.
+		 */
+		public Builder maxRetryDuration(Duration maxRetryDuration) {
+			this.maxRetryDuration = Objects.requireNonNull(maxRetryDuration, "maxRetryDuration");
+			return this;
+		}
+
+		/** What happens to a task logged when the queue is full. Default {@link OverflowPolicy#DROP_NEWEST}. */
+		public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+			this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+			return this;
+		}
+
 		/**
 		 * Validates and builds.
 		 *
@@ -362,7 +500,23 @@ public final class PhosphoOptions {
 			if (shutdownTimeout.isNegative()) {
 				throw new IllegalArgumentException("shutdownTimeout must be non-negative, was " + shutdownTimeout);
 			}
+			strictlyPositive("connectTimeout", connectTimeout);
+			strictlyPositive("responseTimeout", responseTimeout);
+			strictlyPositive("initialBackoff", initialBackoff);
+			if (maxBackoff.compareTo(initialBackoff) < 0) {
+				throw new IllegalArgumentException(
+						"maxBackoff must be at least initialBackoff (" + initialBackoff + "), was " + maxBackoff);
+			}
+			if (maxRetryDuration.isNegative()) {
+				throw new IllegalArgumentException("maxRetryDuration must be non-negative, was " + maxRetryDuration);
+			}
 			return new PhosphoOptions(this);
+		}
+
+		private static void strictlyPositive(String name, Duration value) {
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(name + " must be strictly positive, was " + value);
+			}
 		}
 
 		private static void positive(String name, long value) {

@@ -7,14 +7,18 @@ import org.jspecify.annotations.Nullable;
  *
  * @param queued    tasks held now: waiting in the queue or in a batch being exported
  * @param exported  tasks the destination accepted
- * @param dropped   tasks dropped without an export attempt (queue full, logged after shutdown)
- * @param failed    tasks in batches that failed for good
- * @param rejected  tasks the destination refused one by one ({@code error_in_log})
- * @param retried   export attempts that were retried
+ * @param dropped   tasks the pipeline dropped: queue full (under either overflow policy), logged after
+ *                  shutdown, or still held when {@code shutdown()} timed out
+ * @param failed    tasks in batches that failed for good: refused (4xx), or not delivered within
+ *                  {@code maxRetryDuration}
+ * @param rejected  tasks the destination refused one by one ({@code error_in_log}, or a single event
+ *                  too large for the API)
+ * @param retried   export attempts that failed and were retried
  * @param batches   batches exported successfully
  * @param bytes     JSON bytes of the exported events, as estimated when their batches were cut
  * @param inFlight  batches being exported now
- * @param lastError the last export failure, {@code null} when there was none
+ * @param lastError the last export failure, retried or final, {@code null} when there was none; it
+ *                  never holds the API key
  */
 public record PhosphoStats(long queued, long exported, long dropped, long failed, long rejected,
 		long retried, long batches, long bytes, int inFlight, @Nullable String lastError) {

@@ -1,0 +1,108 @@
+package ai.phospho.reactive;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HttpRetryTest {
+
+	private static HttpRetry.StatusException status(int code) {
+		return new HttpRetry.StatusException(code, "replied " + code, null);
+	}
+
+	@Test
+	void transientFailuresAreConnectionErrorsTimeoutsAnd408And429And5xx() {
+		assertThat(HttpRetry.isTransient(new ConnectException("Connection refused"))).isTrue();
+		assertThat(HttpRetry.isTransient(new IOException("Connection reset by peer"))).isTrue();
+		assertThat(HttpRetry.isTransient(new TimeoutException())).isTrue();
+		assertThat(HttpRetry.isTransient(io.netty.handler.timeout.ReadTimeoutException.INSTANCE)).isTrue();
+		for (int code : new int[] { 408, 429, 500, 502, 503, 504 }) {
+			assertThat(HttpRetry.isTransient(status(code))).as("status %d", code).isTrue();
+		}
+		for (int code : new int[] { 400, 401, 403, 404, 413, 422 }) {
+			assertThat(HttpRetry.isTransient(status(code))).as("status %d", code).isFalse();
+		}
+		assertThat(HttpRetry.isTransient(new IllegalStateException("bug"))).isFalse();
+	}
+
+	@Test
+	void backoffIsFullJitterUnderADoublingCeilingCappedAtTheMaximum() {
+		HttpRetry retry = new HttpRetry(Duration.ofMillis(500), Duration.ofSeconds(60));
+		long max1 = 0;
+		long max4 = 0;
+		long max20 = 0;
+		for (int i = 0; i < 2_000; i++) {
+			max1 = Math.max(max1, retry.delay(1, null).toMillis());
+			max4 = Math.max(max4, retry.delay(4, null).toMillis());
+			max20 = Math.max(max20, retry.delay(20, null).toMillis());
+			assertThat(retry.delay(1, null)).isBetween(Duration.ZERO, Duration.ofMillis(500));
+			assertThat(retry.delay(4, null)).isBetween(Duration.ZERO, Duration.ofMillis(4_000));
+			assertThat(retry.delay(80, null)).isBetween(Duration.ZERO, Duration.ofSeconds(60));
+		}
+		// Full jitter spreads over the whole range, up to the ceiling.
+		assertThat(max1).isGreaterThan(400);
+		assertThat(max4).isGreaterThan(3_000);
+		assertThat(max20).isGreaterThan(50_000);
+	}
+
+	@Test
+	void retryAfterReplacesTheBackoff() {
+		HttpRetry retry = new HttpRetry(Duration.ofMillis(10), Duration.ofMillis(20));
+		assertThat(retry.delay(1, Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
+		long now = ZonedDateTime.of(2026, 11, 25, 12, 0, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
+		String in90s = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+				ZonedDateTime.of(2026, 11, 25, 12, 1, 30, 0, ZoneOffset.UTC));
+
+		assertThat(HttpRetry.parseRetryAfter("1", now)).isEqualTo(Duration.ofSeconds(1));
+		assertThat(HttpRetry.parseRetryAfter(" 120 ", now)).isEqualTo(Duration.ofSeconds(120));
+		assertThat(HttpRetry.parseRetryAfter(in90s, now)).isEqualTo(Duration.ofSeconds(90));
+		assertThat(HttpRetry.parseRetryAfter("Wed, 25 Nov 2026 11:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+		assertThat(HttpRetry.parseRetryAfter("soon", now)).isNull();
+		assertThat(HttpRetry.parseRetryAfter("-5", now)).isNull();
+		assertThat(HttpRetry.parseRetryAfter(null, now)).isNull();
+	}
+
+	@Test
+	void loopbackHostsAreRecognisedWithoutAnyLookup() {
+		assertThat(PhosphoHttpExporter.isLoopback("localhost")).isTrue();
+		assertThat(PhosphoHttpExporter.isLoopback("127.0.0.1")).isTrue();
+		assertThat(PhosphoHttpExporter.isLoopback("[::1]")).isTrue();
+		assertThat(PhosphoHttpExporter.isLoopback("api.phospho.ai")).isFalse();
+		assertThat(PhosphoHttpExporter.isLoopback("10.0.0.1")).isFalse();
+	}
+
+	@Test
+	void exportOptionsAreValidatedWithTheFieldAndTheBadValue() {
+		assertThatThrownBy(() -> PhosphoOptions.builder().connectTimeout(Duration.ZERO).build())
+				.hasMessage("connectTimeout must be strictly positive, was PT0S");
+		assertThatThrownBy(() -> PhosphoOptions.builder().responseTimeout(Duration.ofSeconds(-1)).build())
+				.hasMessage("responseTimeout must be strictly positive, was PT-1S");
+		assertThatThrownBy(() -> PhosphoOptions.builder().initialBackoff(Duration.ofSeconds(2))
+				.maxBackoff(Duration.ofSeconds(1)).build())
+				.hasMessage("maxBackoff must be at least initialBackoff (PT2S), was PT1S");
+		assertThatThrownBy(() -> PhosphoOptions.builder().maxRetryDuration(Duration.ofMinutes(-1)).build())
+				.hasMessage("maxRetryDuration must be non-negative, was PT-1M");
+		PhosphoOptions defaults = PhosphoOptions.builder().build();
+		assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(defaults.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(defaults.initialBackoff()).isEqualTo(Duration.ofMillis(500));
+		assertThat(defaults.maxBackoff()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(defaults.maxRetryDuration()).isEqualTo(Duration.ofMinutes(10));
+		assertThat(defaults.gzip()).isFalse();
+		assertThat(defaults.overflowPolicy()).isEqualTo(PhosphoOptions.OverflowPolicy.DROP_NEWEST);
+		assertThat(defaults.toBuilder().gzip(true).build().toBuilder().build().gzip()).isTrue();
+	}
+}

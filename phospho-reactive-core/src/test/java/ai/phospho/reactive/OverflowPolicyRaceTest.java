@@ -1,0 +1,67 @@
+package ai.phospho.reactive;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.util.RaceTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OverflowPolicyRaceTest {
+
+	/** Exports slowly and remembers every task id it was given, and the most tasks held at once. */
+	private static final class SlowExporter implements TaskExporter {
+		final Set<String> ids = ConcurrentHashMap.newKeySet();
+		final AtomicInteger duplicates = new AtomicInteger();
+
+		@Override
+		public Mono<ExportResult> export(List<LoggedTask> batch) {
+			for (LoggedTask t : batch) {
+				if (!ids.add(t.taskId())) {
+					duplicates.incrementAndGet();
+				}
+			}
+			return Mono.delay(Duration.ofMillis(1)).thenReturn(ExportResult.accepted(batch.size()));
+		}
+	}
+
+	private static void raceProducers(PhosphoOptions.OverflowPolicy policy) {
+		SlowExporter exporter = new SlowExporter();
+		PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder().exporter(exporter)
+				.maxQueueSize(64).maxBatchSize(16).lingerDelay(Duration.ofMillis(5))
+				.overflowPolicy(policy).shutdownHook(false).build());
+		AtomicInteger maxHeld = new AtomicInteger();
+		Runnable producer = () -> {
+			for (int i = 0; i < 5_000; i++) {
+				client.log("in", "out");
+				maxHeld.accumulateAndGet((int) client.stats().queued(), Math::max);
+			}
+		};
+		RaceTestUtils.race(producer, producer, producer, producer);
+		StepVerifier.create(client.shutdown()).expectComplete().verify(Duration.ofSeconds(10));
+
+		PhosphoStats stats = client.stats();
+		assertThat(maxHeld.get()).isLessThanOrEqualTo(64);
+		assertThat(exporter.duplicates.get()).isZero();
+		assertThat(stats.exported()).isEqualTo(exporter.ids.size());
+		assertThat(stats.exported() + stats.dropped()).isEqualTo(20_000);
+		assertThat(stats.dropped()).isPositive();
+		assertThat(stats.queued()).isZero();
+	}
+
+	@Test
+	void dropOldestUnderRacingProducersStaysBoundedAndAccountsForEveryTask() {
+		raceProducers(PhosphoOptions.OverflowPolicy.DROP_OLDEST);
+	}
+
+	@Test
+	void dropNewestUnderRacingProducersStaysBoundedAndAccountsForEveryTask() {
+		raceProducers(PhosphoOptions.OverflowPolicy.DROP_NEWEST);
+	}
+}

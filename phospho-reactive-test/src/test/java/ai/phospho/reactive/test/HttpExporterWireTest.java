@@ -1,0 +1,155 @@
+package ai.phospho.reactive.test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import ai.phospho.reactive.Flag;
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.Phospho;
+import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.PhosphoExportException;
+import ai.phospho.reactive.PhosphoHttpExporter;
+import ai.phospho.reactive.TaskLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
+
+import static ai.phospho.reactive.test.Clients.client;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the HTTP exporter puts on the wire, checked by the mock's strict validation. */
+@ExtendWith(MockPhosphoServerExtension.class)
+class HttpExporterWireTest {
+
+	private PhosphoClient client;
+
+	@AfterEach
+	void shutDown() {
+		if (client != null) {
+			client.shutdown().block(Duration.ofSeconds(10));
+		}
+	}
+
+	@Test
+	void aTaskWithEveryFieldSetPassesTheBackendsStrictValidation(MockPhosphoServer server) {
+		client = client(server);
+		List<Map<String, Object>> messages = List.of(
+				Map.of("role", "system", "content", "Be brief."),
+				Map.of("role", "user", "content", "What is phospho?"));
+		LoggedTask task = client.log(TaskLog.of(Map.of("model", "gpt-4o-mini", "messages", messages))
+				.output(Map.of("model", "gpt-4o-mini",
+						"choices", List.of(Map.of("message", Map.of("role", "assistant", "content", "A platform."))),
+						"usage", Map.of("prompt_tokens", 12, "completion_tokens", 3, "total_tokens", 15)))
+				.sessionId("session-1").taskId("task-1").userId("user-7").versionId("v2").flag(Flag.SUCCESS)
+				.metadata(Map.of("always", "moooore", "n", 3))
+				.put("log_anything_and_everything", List.of(1, "two", Map.of("three", 3.0))));
+		client.log(TaskLog.of("streamed").output("a b").rawOutput(java.util.Arrays.asList("a", null, "b")));
+		StepVerifier.create(client.flush()).verifyComplete();
+
+		assertThat(client.stats().rejected()).isZero();
+		assertThat(client.stats().exported()).isEqualTo(2);
+		Map<String, Object> event = server.events().get(0);
+		assertThat(event).containsEntry("task_id", "task-1").containsEntry("session_id", "session-1")
+				.containsEntry("user_id", "user-7").containsEntry("version_id", "v2").containsEntry("flag", "success")
+				.containsEntry("input", "What is phospho?").containsEntry("output", "A platform.")
+				.containsEntry("system_prompt", "Be brief.").containsEntry("model", "gpt-4o-mini")
+				.containsEntry("total_tokens", 15).containsEntry("project_id", server.projectId())
+				.containsKeys("raw_input", "raw_output", "raw_input_type_name", "raw_output_type_name",
+						"client_created_at", "environment", "metadata", "log_anything_and_everything");
+		assertThat(event).isEqualTo(normalised(task.toMap()));
+	}
+
+	/** The map a JSON round trip gives: numbers as parsed, nested maps and lists as plain ones. */
+	private static Object normalised(Object value) {
+		tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+		return json.readValue(json.writeValueAsBytes(value), Map.class);
+	}
+
+	@Test
+	void requestsCarryTheUserAgentAndJsonHeaders(MockPhosphoServer server) {
+		client = client(server);
+		client.log("in", "out");
+		StepVerifier.create(client.flush()).verifyComplete();
+
+		RecordedRequest r = server.requests().get(0);
+		assertThat(r.header("user-agent")).startsWith("phospho-reactive/");
+		assertThat(r.header("content-type")).isEqualTo("application/json");
+		assertThat(r.header("accept")).isEqualTo("application/json");
+		assertThat(r.header("content-encoding")).isNull();
+		assertThat(r.header("content-length")).isEqualTo(String.valueOf(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+		assertThat(r.header("transfer-encoding")).isNull();
+		assertThat(r.path()).isEqualTo("/v2/log/" + server.projectId());
+	}
+
+	@Test
+	void gzipCompressesRequestBodiesWhenAskedTo(MockPhosphoServer server) {
+		client = client(server, b -> b.gzip(true));
+		String id = client.log("compressed " + "z".repeat(2_000), "out").taskId();
+		StepVerifier.create(client.flush()).verifyComplete();
+
+		assertThat(server.requests().get(0).header("content-encoding")).isEqualTo("gzip");
+		assertThat(server.events()).extracting(e -> e.get("task_id")).containsExactly(id);
+	}
+
+	@Test
+	void userFeedbackPostsTheHumanEvalOfTheTask(MockPhosphoServer server) {
+		client = client(server);
+		String id = client.log("in", "out").taskId();
+
+		StepVerifier.create(client.userFeedback(id, Flag.FAILURE, "wrong answer")).verifyComplete();
+
+		RecordedFeedback f = server.feedback().get(0);
+		assertThat(f.taskId()).isEqualTo(id);
+		assertThat(f.body()).containsExactly(Map.entry("human_eval", "failure"),
+				Map.entry("project_id", server.projectId()), Map.entry("source", "user"),
+				Map.entry("notes", "wrong answer"));
+		assertThat(server.requests().get(0).path()).isEqualTo("/v2/tasks/" + id + "/human-eval");
+	}
+
+	@Test
+	void userFeedbackIsRetriedOnTransientErrorsAndFailsOnARefusalWithoutTheKey(MockPhosphoServer server) {
+		server.enqueue(MockReply.status(503), MockReply.status(401));
+		String key = server.apiKey();
+		client = client(server);
+
+		StepVerifier.create(client.userFeedback("task_x", Flag.SUCCESS, null))
+				.expectErrorSatisfies(e -> assertThat(e).isInstanceOf(PhosphoExportException.class)
+						.hasMessageContaining("401").hasMessageNotContaining(key)
+						.extracting(x -> ((PhosphoExportException) x).status()).isEqualTo(401))
+				.verify(Duration.ofSeconds(5));
+		assertThat(server.requests()).extracting(RecordedRequest::status).containsExactly(503, 401);
+
+		StepVerifier.create(client.userFeedback("task_x", Flag.SUCCESS, null)).verifyComplete();
+		assertThat(server.feedback()).singleElement().satisfies(f -> assertThat(f.body()).containsEntry("notes", null));
+	}
+
+	@Test
+	void theStaticFacadeSendsUserFeedbackThroughTheCurrentClient(MockPhosphoServer server) {
+		Phospho.init(server.options().build());
+		try {
+			StepVerifier.create(Phospho.userFeedback("task_s", Flag.SUCCESS, "thanks")).verifyComplete();
+			assertThat(server.feedback()).extracting(RecordedFeedback::taskId).containsExactly("task_s");
+		}
+		finally {
+			Phospho.shutdown().block(Duration.ofSeconds(10));
+		}
+	}
+
+	@Test
+	void plainHttpToARemoteHostWarnsOnceThatTheKeyTravelsUnencrypted(MockPhosphoServer server) {
+		try (LogCapture logs = new LogCapture()) {
+			PhosphoHttpExporter loopback = PhosphoHttpExporter.create(server.options().build());
+			assertThat(logs.phospho(Level.WARNING)).isEmpty();
+
+			PhosphoHttpExporter remote = PhosphoHttpExporter.create(server.options()
+					.baseUrl("http://phospho.example.com").build());
+			assertThat(logs.phospho(Level.WARNING)).singleElement().asString()
+					.contains("http://phospho.example.com", "unencrypted").doesNotContain(server.apiKey());
+			loopback.shutdown().block(Duration.ofSeconds(5));
+			remote.shutdown().block(Duration.ofSeconds(5));
+		}
+	}
+}
