@@ -217,7 +217,17 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	@Override
 	public boolean isEmpty() {
 		Fuseable.QueueSubscription<T> q = qs;
-		return q == null || q.isEmpty();
+		if (q == null) {
+			return true;
+		}
+		boolean empty = q.isEmpty();
+		if (empty && sourceMode == Fuseable.SYNC && !done) {
+			// A synchronous source that is empty is exhausted: some consumers complete on isEmpty()
+			// without polling a last null.
+			done = true;
+			terminate(Status.COMPLETED, null);
+		}
+		return empty;
 	}
 
 	@Override

@@ -97,6 +97,42 @@ class LogStreamTest {
 	}
 
 	@Test
+	void aSynchronouslyFusedConsumerThatCompletesOnIsEmptyStillLogsTheTask() {
+		java.util.concurrent.atomic.AtomicReference<Fuseable.QueueSubscription<String>> fused =
+				new java.util.concurrent.atomic.AtomicReference<>();
+		Flux.range(1, 2).map(String::valueOf).transform(client.logStream("q"))
+				.subscribe(new reactor.core.CoreSubscriber<String>() {
+					@Override
+					@SuppressWarnings("unchecked")
+					public void onSubscribe(org.reactivestreams.Subscription s) {
+						Fuseable.QueueSubscription<String> qs = (Fuseable.QueueSubscription<String>) s;
+						assertThat(qs.requestFusion(Fuseable.SYNC)).isEqualTo(Fuseable.SYNC);
+						fused.set(qs);
+					}
+
+					@Override
+					public void onNext(String s) {
+					}
+
+					@Override
+					public void onError(Throwable t) {
+					}
+
+					@Override
+					public void onComplete() {
+					}
+				});
+		Fuseable.QueueSubscription<String> qs = fused.get();
+		assertThat(qs.poll()).isEqualTo("1");
+		assertThat(qs.poll()).isEqualTo("2");
+		assertThat(qs.isEmpty()).isTrue();
+
+		LoggedTask t = exporter.only(client);
+		assertThat(t.output()).isEqualTo("12");
+		assertThat(t.metadata()).containsEntry("stream_status", "completed");
+	}
+
+	@Test
 	void asynchronousAndThreadBarrierFusionAreRefused() {
 		StepVerifier.create(Flux.range(1, 2).map(String::valueOf).transform(client.logStream("q")))
 				.expectFusion(Fuseable.ASYNC, Fuseable.NONE)
