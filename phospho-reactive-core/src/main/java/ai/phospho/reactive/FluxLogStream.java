@@ -38,6 +38,7 @@ final class FluxLogStream<T> extends FluxOperator<T, T> {
 	}
 
 	@Override
+	@SuppressWarnings("rawtypes")
 	public @Nullable Object scanUnsafe(Attr key) {
 		if (key == Attr.RUN_STYLE) {
 			return Attr.RunStyle.SYNC;

@@ -250,6 +250,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	}
 
 	@Override
+	@SuppressWarnings("rawtypes")
 	public @Nullable Object scanUnsafe(Attr key) {
 		if (key == Attr.PARENT) {
 			return s;

@@ -34,6 +34,7 @@ final class MonoLogValue<T> extends MonoOperator<T, T> {
 	}
 
 	@Override
+	@SuppressWarnings("rawtypes")
 	public @Nullable Object scanUnsafe(Attr key) {
 		if (key == Attr.RUN_STYLE) {
 			return Attr.RunStyle.SYNC;

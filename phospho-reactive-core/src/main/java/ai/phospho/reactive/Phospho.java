@@ -17,6 +17,8 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * Phospho.init();                                   // PHOSPHO_API_KEY, PHOSPHO_PROJECT_ID
  * Phospho.log("Hello! This is what the user asked", "This is the response");
+ * chunks.transform(Phospho.logStream(request))      // one task per subscription of a stream
+ *     .contextWrite(PhosphoContext.session("s-1").user("u-7"));
  * Phospho.flush().block();                          // or shutdown() at the end
  * }</pre>
  *

@@ -35,7 +35,7 @@ class LogMonoAndWrapTest {
 				"usage", Map.of("prompt_tokens", 5, "completion_tokens", 1, "total_tokens", 6));
 		StepVerifier.create(client.logMono("The answer?", Mono.just(completion)))
 				.expectNext(completion)
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.input()).isEqualTo("The answer?");
@@ -57,7 +57,7 @@ class LogMonoAndWrapTest {
 
 	@Test
 	void anEmptyMonoLogsATaskWithoutOutput() {
-		StepVerifier.create(Mono.<String>empty().transform(client.logMono("q"))).verifyComplete();
+		StepVerifier.create(Mono.<String>empty().transform(client.logMono("q"))).expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isNull();
@@ -86,7 +86,7 @@ class LogMonoAndWrapTest {
 	@Test
 	void aMonoReadsTheContext() {
 		StepVerifier.create(client.logMono("q", Mono.just("v")).contextWrite(PhosphoContext.session("s-m")))
-				.expectNext("v").verifyComplete();
+				.expectNext("v").expectComplete().verify(TIMEOUT);
 
 		assertThat(exporter.only(client).sessionId()).isEqualTo("s-m");
 	}
@@ -140,7 +140,7 @@ class LogMonoAndWrapTest {
 	@Test
 	void wrapMonoLogsEachReturnedMonoWithTheArgumentAsInput() {
 		Function<String, Mono<String>> upper = client.wrapMono(s -> Mono.just(s.toUpperCase()), Map.of("k", 1));
-		StepVerifier.create(upper.apply("abc")).expectNext("ABC").verifyComplete();
+		StepVerifier.create(upper.apply("abc")).expectNext("ABC").expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.input()).isEqualTo("abc");
@@ -162,7 +162,7 @@ class LogMonoAndWrapTest {
 	void wrapFluxLogsEachReturnedStreamUntilTheStopChunk() {
 		Function<String, Flux<String>> words = client.wrapFlux(s -> Flux.fromArray(s.split(" ")),
 				w -> w.endsWith("."), Map.of("k", "v"));
-		StepVerifier.create(words.apply("one two. three")).expectNext("one", "two.", "three").verifyComplete();
+		StepVerifier.create(words.apply("one two. three")).expectNext("one", "two.", "three").expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.input()).isEqualTo("one two. three");

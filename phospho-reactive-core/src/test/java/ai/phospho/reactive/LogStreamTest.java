@@ -31,7 +31,7 @@ class LogStreamTest {
 	void stringChunksBecomeOneTaskWhileTheSubscriberSeesThemUntouched() {
 		StepVerifier.create(Flux.just("Hel", "lo", " world").transform(client.logStream("Say hello")))
 				.expectNext("Hel", "lo", " world")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.input()).isEqualTo("Say hello");
@@ -46,8 +46,8 @@ class LogStreamTest {
 	@Test
 	void everySubscriptionOfAColdFluxLogsItsOwnTask() {
 		Flux<String> logged = Flux.just("a", "b").transform(client.logStream("q"));
-		StepVerifier.create(logged).expectNext("a", "b").verifyComplete();
-		StepVerifier.create(logged).expectNext("a", "b").verifyComplete();
+		StepVerifier.create(logged).expectNext("a", "b").expectComplete().verify(TIMEOUT);
+		StepVerifier.create(logged).expectNext("a", "b").expectComplete().verify(TIMEOUT);
 
 		List<LoggedTask> tasks = exporter.flushed(client);
 		assertThat(tasks).hasSize(2).extracting(LoggedTask::output).containsOnly("ab");
@@ -68,7 +68,7 @@ class LogStreamTest {
 				.expectNext("b", "c")
 				.thenRequest(1)
 				.expectNext("d")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		assertThat(requests).containsExactly(1L, 2L, 1L);
 		assertThat(exporter.only(client).output()).isEqualTo("abcd");
@@ -79,7 +79,7 @@ class LogStreamTest {
 		StepVerifier.create(Flux.range(1, 3).map(String::valueOf).transform(client.logStream("q")))
 				.expectFusion(Fuseable.SYNC)
 				.expectNext("1", "2", "3")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isEqualTo("123");
@@ -91,7 +91,7 @@ class LogStreamTest {
 		StepVerifier.create(Flux.fromIterable(List.of("x", "y")).transform(client.logStream("q")))
 				.expectFusion(Fuseable.ANY, Fuseable.SYNC)
 				.expectNext("x", "y")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		assertThat(exporter.only(client).output()).isEqualTo("xy");
 	}
@@ -137,11 +137,11 @@ class LogStreamTest {
 		StepVerifier.create(Flux.range(1, 2).map(String::valueOf).transform(client.logStream("q")))
 				.expectFusion(Fuseable.ASYNC, Fuseable.NONE)
 				.expectNext("1", "2")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 		StepVerifier.create(Flux.range(1, 2).map(String::valueOf).transform(client.logStream("q")))
 				.expectFusion(Fuseable.ANY | Fuseable.THREAD_BARRIER, Fuseable.NONE)
 				.expectNext("1", "2")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		assertThat(exporter.flushed(client)).hasSize(2).extracting(LoggedTask::output).containsOnly("12");
 	}
@@ -164,7 +164,7 @@ class LogStreamTest {
 		StepVerifier.create(Flux.range(1, 6).map(String::valueOf).transform(client.logStream("q"))
 						.filter(s -> Integer.parseInt(s) % 2 == 0))
 				.expectNext("2", "4", "6")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		assertThat(exporter.only(client).output()).isEqualTo("123456");
 	}
@@ -173,7 +173,7 @@ class LogStreamTest {
 	void takeCancelsUpstreamAndLogsACancelledTaskWithThePartialText() {
 		StepVerifier.create(Flux.just("a", "b", "c", "d").transform(client.logStream("q")).take(2))
 				.expectNext("a", "b")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isEqualTo("ab");
@@ -213,7 +213,7 @@ class LogStreamTest {
 	void theStopChunkEndsTheTaskAndLaterChunksPassUnlogged() {
 		StepVerifier.create(Flux.just("a", "b", "END", "late").transform(client.logStream("q", "END"::equals)))
 				.expectNext("a", "b", "END", "late")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isEqualTo("abEND");
@@ -227,7 +227,7 @@ class LogStreamTest {
 		try {
 			StepVerifier.create(Flux.just("abcdef", "ghijkl", "mnop").transform(small.logStream("q")))
 					.expectNext("abcdef", "ghijkl", "mnop")
-					.verifyComplete();
+					.expectComplete().verify(TIMEOUT);
 			LoggedTask t = exporter.only(small);
 			assertThat(t.output()).isEqualTo("abcdefghij");
 			assertThat(t.truncated()).isTrue();
@@ -277,7 +277,7 @@ class LogStreamTest {
 		Flux<Integer> logged = Flux.range(1, 3).transform(client.logStream(log));
 		log.sessionId("changed-after");
 
-		StepVerifier.create(logged).expectNext(1, 2, 3).verifyComplete();
+		StepVerifier.create(logged).expectNext(1, 2, 3).expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isEqualTo("<1><2>");

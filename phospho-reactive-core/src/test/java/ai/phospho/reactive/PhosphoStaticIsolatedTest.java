@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Tag("isolated-jvm")
 class PhosphoStaticIsolatedTest {
 
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
 	@Test
 	void capturingBeforeInitThrowsAtTheCallAndFunctionsMadeEarlierWorkAfterInit() {
 		Function<Flux<String>, Flux<String>> logStream = Phospho.logStream("q");
@@ -34,9 +36,9 @@ class PhosphoStaticIsolatedTest {
 		CollectingExporter exporter = new CollectingExporter();
 		PhosphoClient client = Phospho.init(PhosphoOptions.builder().exporter(exporter).shutdownHook(false).build());
 		try {
-			StepVerifier.create(Flux.just("a", "b").transform(logStream)).expectNext("a", "b").verifyComplete();
-			StepVerifier.create(Mono.just("m").transform(logMono)).expectNext("m").verifyComplete();
-			StepVerifier.create(Phospho.tap(Flux.just("t"))).expectNext("t").verifyComplete();
+			StepVerifier.create(Flux.just("a", "b").transform(logStream)).expectNext("a", "b").expectComplete().verify(TIMEOUT);
+			StepVerifier.create(Mono.just("m").transform(logMono)).expectNext("m").expectComplete().verify(TIMEOUT);
+			StepVerifier.create(Phospho.tap(Flux.just("t"))).expectNext("t").expectComplete().verify(TIMEOUT);
 			assertThat(wrapped.get()).isEqualTo("w");
 
 			List<LoggedTask> tasks = exporter.flushed(client);

@@ -44,7 +44,7 @@ class StreamRulesTest {
 
 		StepVerifier.create(chunks.transform(client.logStream(request)))
 				.expectNextCount(5)
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.input()).isEqualTo("Hi?");
@@ -64,7 +64,7 @@ class StreamRulesTest {
 				Map.of("model", "mistral", "response", "bits", "done", false),
 				Map.of("model", "mistral", "response", "", "done", true, "prompt_eval_count", 5, "eval_count", 2));
 
-		StepVerifier.create(lines.transform(client.logStream("Explain"))).expectNextCount(3).verifyComplete();
+		StepVerifier.create(lines.transform(client.logStream("Explain"))).expectNextCount(3).expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isEqualTo("Qubits");
@@ -86,7 +86,7 @@ class StreamRulesTest {
 		}
 		StepVerifier.create(Flux.just("a", "b", "c").transform(client.logStream("q", new ExplodingStop())))
 				.expectNext("a", "b", "c")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isEqualTo("ab");
@@ -110,7 +110,7 @@ class StreamRulesTest {
 		StepVerifier.create(Flux.just("a", "b", "c")
 						.transform(client.logStream(StreamLog.<String>of("q").outputToString(new ExplodingExtractor()))))
 				.expectNext("a", "b", "c")
-				.verifyComplete();
+				.expectComplete().verify(TIMEOUT);
 
 		assertThat(exporter.only(client).output()).isEqualTo("AbC");
 		assertThat(Callbacks.wasReported("outputToString:" + ExplodingExtractor.class.getName())).isTrue();
@@ -121,12 +121,12 @@ class StreamRulesTest {
 		Flux<String> fromContext = Flux.just("a").transform(client.logStream("q"))
 				.contextWrite(PhosphoContext.session("s-ctx").user("u-ctx").version("v-ctx").task("t-ctx")
 						.metadata("k", "ctx").metadata("only-ctx", 1));
-		StepVerifier.create(fromContext).expectNext("a").verifyComplete();
+		StepVerifier.create(fromContext).expectNext("a").expectComplete().verify(TIMEOUT);
 
 		Flux<String> explicit = Flux.just("a")
 				.transform(client.logStream(StreamLog.of("q").sessionId("s-call").metadata(Map.of("k", "call"))))
 				.contextWrite(PhosphoContext.session("s-ctx").user("u-ctx").metadata("k", "ctx"));
-		StepVerifier.create(explicit).expectNext("a").verifyComplete();
+		StepVerifier.create(explicit).expectNext("a").expectComplete().verify(TIMEOUT);
 
 		List<LoggedTask> tasks = exporter.flushed(client);
 		assertThat(tasks).hasSize(2);
@@ -147,7 +147,7 @@ class StreamRulesTest {
 		Flux<String> f = Flux.just("a").transform(client.logStream("q"))
 				.contextWrite(PhosphoContext.session("near").metadata("a", 1))
 				.contextWrite(PhosphoContext.session("far").user("u").metadata("b", 2));
-		StepVerifier.create(f).expectNext("a").verifyComplete();
+		StepVerifier.create(f).expectNext("a").expectComplete().verify(TIMEOUT);
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.sessionId()).isEqualTo("near");
@@ -160,8 +160,8 @@ class StreamRulesTest {
 		StepVerifier.create(client.tap(Flux.just("x", "STOP", "y"), "STOP"::equals)
 						.contextWrite(PhosphoContext.input("from context")))
 				.expectNext("x", "STOP", "y")
-				.verifyComplete();
-		StepVerifier.create(client.tap(Flux.just("z"))).expectNext("z").verifyComplete();
+				.expectComplete().verify(TIMEOUT);
+		StepVerifier.create(client.tap(Flux.just("z"))).expectNext("z").expectComplete().verify(TIMEOUT);
 
 		List<LoggedTask> tasks = exporter.flushed(client);
 		assertThat(tasks).extracting(LoggedTask::input).containsExactly("from context", "");
