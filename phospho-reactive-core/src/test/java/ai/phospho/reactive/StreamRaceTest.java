@@ -29,11 +29,21 @@ class StreamRaceTest {
 		client.shutdown().block(Duration.ofSeconds(5));
 	}
 
+	/** The chunk's text, after a short spin that widens the window in which a cancel lands mid-chunk. */
+	private static String slowly(String chunk) {
+		long end = System.nanoTime() + 2_000;
+		while (System.nanoTime() < end) {
+			Thread.onSpinWait();
+		}
+		return chunk;
+	}
+
 	/** Runs {@code ROUNDS} rounds, each racing {@code signal} against a cancel, and returns the tasks. */
 	private List<LoggedTask> race(BiConsumer<TestPublisher<String>, Integer> signal) {
 		for (int i = 0; i < ROUNDS; i++) {
 			TestPublisher<String> source = TestPublisher.create();
-			Function<Flux<String>, Flux<String>> log = client.logStream("round-" + i, "STOP"::equals);
+			Function<Flux<String>, Flux<String>> log = client.logStream(StreamLog.<String>of("round-" + i)
+					.outputToString(StreamRaceTest::slowly).stop("STOP"::equals));
 			BaseSubscriber<String> subscriber = new BaseSubscriber<>() {
 				@Override
 				protected void hookOnSubscribe(Subscription subscription) {
