@@ -74,6 +74,20 @@ class StreamRulesTest {
 	}
 
 	@Test
+	void extractorsFoundByTheServiceLoaderGiveTheChunkTextAndTheStopRule() {
+		Flux<TypedChunkExtractor.Chunk> chunks = Flux.just(new TypedChunkExtractor.Chunk("Hel", false),
+				new TypedChunkExtractor.Chunk("lo", true), new TypedChunkExtractor.Chunk("after", false));
+
+		StepVerifier.create(chunks.transform(client.logStream("q"))).expectNextCount(3).expectComplete().verify(TIMEOUT);
+
+		LoggedTask t = exporter.only(client);
+		assertThat(t.output()).isEqualTo("Hello");
+		assertThat(t.metadata()).containsEntry("stream_status", "stopped").containsEntry("chunk_count", 2L);
+		assertThat(t.rawOutput()).isEqualTo(List.of(Map.of("token", "Hel", "last", false),
+				Map.of("token", "lo", "last", true)));
+	}
+
+	@Test
 	void aThrowingStopPredicateLeavesTheStreamIntactAndLogsWhatWasGathered() {
 		class ExplodingStop implements java.util.function.Predicate<String> {
 			@Override
