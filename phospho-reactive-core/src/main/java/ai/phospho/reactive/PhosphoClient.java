@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import ai.phospho.reactive.internal.Plain;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,6 +40,9 @@ public final class PhosphoClient {
 	private final @Nullable Thread shutdownHook;
 
 	private PhosphoClient(PhosphoOptions options) {
+		// The extractor SPI is looked up (ServiceLoader reads files) now, at set-up, rather than on
+		// the first log call, which may run on an event loop.
+		Plain.extractors();
 		this.options = options;
 		this.exporter = defaultExporter(options);
 		this.pipeline = new ExportPipeline(exporter, options);

@@ -21,8 +21,9 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole public API, run on {@code Schedulers.parallel()} threads with BlockHound installed, makes
- * no blocking call: not in the caller's code, nor on the export worker. In a JVM of its own (the
+ * The whole public API after {@code init} (logging, streams, wrapping, flush, shutdown, the JSON Lines
+ * exporter), run on {@code Schedulers.parallel()} threads with BlockHound installed, makes no blocking
+ * call: not in the caller's code, nor on the export worker. In a JVM of its own (the
  * agent stays installed), started with {@code -XX:+AllowRedefinitionToAddDeleteMethods}.
  */
 @Tag("isolated-jvm")
@@ -48,10 +49,10 @@ class BlockHoundIsolatedTest {
 	@Test
 	void thePublicApiNeverBlocksAParallelThread(@TempDir Path dir) throws Exception {
 		Path file = dir.resolve("out/tasks.jsonl");
-		Mono<Void> everything = Mono.fromCallable(() -> Phospho.init(PhosphoOptions.builder()
-						.jsonLinesPath(file).shutdownHook(false).lingerDelay(Duration.ofMillis(10)).build()))
-				.publishOn(Schedulers.parallel())
-				.then(Mono.fromCallable(() -> Phospho.log("log in", "log out")))
+		// Set-up, as at an application's start: on the test thread.
+		Phospho.init(PhosphoOptions.builder()
+				.jsonLinesPath(file).shutdownHook(false).lingerDelay(Duration.ofMillis(10)).build());
+		Mono<Void> everything = Mono.fromCallable(() -> Phospho.log("log in", "log out"))
 				.publishOn(Schedulers.parallel())
 				.thenMany(Flux.defer(() -> Flux.just("a", "b", "c").transform(Phospho.logStream("stream in"))))
 				.publishOn(Schedulers.parallel())
