@@ -65,6 +65,14 @@ final class CollectingExporter implements TaskExporter {
 		return tasks();
 	}
 
+	/** Flushes {@code client} until at least {@code n} tasks were exported (tasks logged on other threads), at most 5 s. */
+	List<LoggedTask> await(PhosphoClient client, int n) {
+		return Mono.defer(() -> client.flush().then(Mono.fromSupplier(this::tasks)))
+				.filter(tasks -> tasks.size() >= n)
+				.repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(10)))
+				.block(Duration.ofSeconds(5));
+	}
+
 	/** Flushes {@code client} and returns the one task exported so far. */
 	LoggedTask only(PhosphoClient client) {
 		List<LoggedTask> all = flushed(client);
