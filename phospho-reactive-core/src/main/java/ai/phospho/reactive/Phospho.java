@@ -1,8 +1,14 @@
 package ai.phospho.reactive;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -11,6 +17,8 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * Phospho.init();                                   // PHOSPHO_API_KEY, PHOSPHO_PROJECT_ID
  * Phospho.log("Hello! This is what the user asked", "This is the response");
+ * chunks.transform(Phospho.logStream(request))      // one task per subscription of a stream
+ *     .contextWrite(PhosphoContext.session("s-1").user("u-7"));
  * Phospho.flush().block();                          // or shutdown() at the end
  * }</pre>
  *
@@ -89,6 +97,103 @@ public final class Phospho {
 	/** See {@link PhosphoClient#userFeedback(String, Flag, String)}. */
 	public static Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {
 		return Mono.defer(() -> client().userFeedback(taskId, flag, notes));
+	}
+
+	/**
+	 * See {@link PhosphoClient#logStream(Object)}. The client is looked up when the function is
+	 * applied ({@code flux.transform(..)}), which throws {@link IllegalStateException} before {@code init}.
+	 */
+	public static <T> Function<Flux<T>, Flux<T>> logStream(Object input) {
+		StreamLog<T> spec = StreamLog.of(input);
+		return flux -> client().logStream(spec).apply(flux);
+	}
+
+	/** See {@link PhosphoClient#logStream(Object, Predicate)}; the client as {@link #logStream(Object)}. */
+	public static <T> Function<Flux<T>, Flux<T>> logStream(Object input, Predicate<? super T> stop) {
+		StreamLog<T> spec = StreamLog.<T>of(input).stop(stop);
+		return flux -> client().logStream(spec).apply(flux);
+	}
+
+	/** See {@link PhosphoClient#logStream(StreamLog)}; the builder is copied now, the client as {@link #logStream(Object)}. */
+	public static <T> Function<Flux<T>, Flux<T>> logStream(StreamLog<? super T> log) {
+		StreamLog<? super T> spec = Objects.requireNonNull(log, "log").copy();
+		return flux -> client().<T>logStream(spec).apply(flux);
+	}
+
+	/** See {@link PhosphoClient#tap(Flux)}. */
+	public static <T> Flux<T> tap(Flux<T> flux) {
+		return client().tap(flux);
+	}
+
+	/** See {@link PhosphoClient#tap(Flux, Predicate)}. */
+	public static <T> Flux<T> tap(Flux<T> flux, Predicate<? super T> stop) {
+		return client().tap(flux, stop);
+	}
+
+	/** See {@link PhosphoClient#logMono(Object, Mono)}. */
+	public static <T> Mono<T> logMono(Object input, Mono<T> mono) {
+		return client().logMono(input, mono);
+	}
+
+	/** See {@link PhosphoClient#logMono(Object)}; the client is looked up when the function is applied. */
+	public static <T> Function<Mono<T>, Mono<T>> logMono(Object input) {
+		Objects.requireNonNull(input, "input");
+		return mono -> client().logMono(input, mono);
+	}
+
+	/** See {@link PhosphoClient#wrap(Function)}; the client is looked up at each call. */
+	public static <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn) {
+		return Wrappers.function(Phospho::client, fn, null);
+	}
+
+	/** See {@link PhosphoClient#wrap(Function, Map)}. */
+	public static <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn, Map<String, ?> metadata) {
+		return Wrappers.function(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** See {@link PhosphoClient#wrap(BiFunction)}. */
+	public static <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn) {
+		return Wrappers.biFunction(Phospho::client, fn, null);
+	}
+
+	/** See {@link PhosphoClient#wrap(BiFunction, Map)}. */
+	public static <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn,
+			Map<String, ?> metadata) {
+		return Wrappers.biFunction(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** See {@link PhosphoClient#wrap(Supplier)}. */
+	public static <O> Supplier<O> wrap(Supplier<? extends O> fn) {
+		return Wrappers.supplier(Phospho::client, fn, null);
+	}
+
+	/** See {@link PhosphoClient#wrap(Supplier, Map)}. */
+	public static <O> Supplier<O> wrap(Supplier<? extends O> fn, Map<String, ?> metadata) {
+		return Wrappers.supplier(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** See {@link PhosphoClient#wrapMono(Function)}. */
+	public static <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn) {
+		return Wrappers.mono(Phospho::client, fn, null);
+	}
+
+	/** See {@link PhosphoClient#wrapMono(Function, Map)}. */
+	public static <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn,
+			Map<String, ?> metadata) {
+		return Wrappers.mono(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** See {@link PhosphoClient#wrapFlux(Function, Predicate)}. */
+	public static <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
+			Predicate<? super O> stop) {
+		return Wrappers.flux(Phospho::client, fn, Objects.requireNonNull(stop, "stop"), null);
+	}
+
+	/** See {@link PhosphoClient#wrapFlux(Function, Predicate, Map)}. */
+	public static <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
+			Predicate<? super O> stop, Map<String, ?> metadata) {
+		return Wrappers.flux(Phospho::client, fn, Objects.requireNonNull(stop, "stop"),
+				Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** Completes when everything logged so far is exported; empty before {@code init}. */

@@ -1,9 +1,16 @@
 package ai.phospho.reactive;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import ai.phospho.reactive.internal.Plain;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -33,6 +40,9 @@ public final class PhosphoClient {
 	private final @Nullable Thread shutdownHook;
 
 	private PhosphoClient(PhosphoOptions options) {
+		// The extractor SPI is looked up (ServiceLoader reads files) now, at set-up, rather than on
+		// the first log call, which may run on an event loop.
+		Plain.extractors();
 		this.options = options;
 		this.exporter = defaultExporter(options);
 		this.pipeline = new ExportPipeline(exporter, options);
@@ -109,6 +119,113 @@ public final class PhosphoClient {
 		LoggedTask t = Tasks.create(task, options, null);
 		pipeline.offer(t);
 		return t;
+	}
+
+	/**
+	 * Logs each subscription to a stream of chunks as one task, for {@code flux.transform(..)}. The
+	 * subscriber sees exactly the source's signals; the chunks' text is appended (strings as they are,
+	 * OpenAI and Ollama chunks by their content) and the task is logged once, at the first of: the
+	 * default stop rule (a chunk with {@code usage}, an Ollama {@code "done": true}), complete, error,
+	 * cancel. The metadata records {@code stream_status}, {@code chunk_count}, {@code latency_ms},
+	 * {@code time_to_first_chunk_ms} and any {@code error}.
+	 *
+	 * <pre>{@code
+	 * openAi.stream(request).transform(client.logStream(request)).subscribe(...);
+	 * }</pre>
+	 */
+	public <T> Function<Flux<T>, Flux<T>> logStream(Object input) {
+		return logStream(StreamLog.of(input));
+	}
+
+	/** As {@link #logStream(Object)}, the task ending at the first chunk for which {@code stop} is true. */
+	public <T> Function<Flux<T>, Flux<T>> logStream(Object input, Predicate<? super T> stop) {
+		return logStream(StreamLog.<T>of(input).stop(stop));
+	}
+
+	/** As {@link #logStream(Object)}, with the options of a {@link StreamLog} (copied now). */
+	public <T> Function<Flux<T>, Flux<T>> logStream(StreamLog<? super T> log) {
+		StreamLog<? super T> spec = Objects.requireNonNull(log, "log").copy();
+		return flux -> FluxLogStream.create(flux, this, spec);
+	}
+
+	/** As {@link #logStream(Object)}, the input taken from the Context ({@link PhosphoContext#input}), else {@code ""}. */
+	public <T> Flux<T> tap(Flux<T> flux) {
+		return FluxLogStream.create(flux, this, StreamLog.of("").inputFromContext());
+	}
+
+	/** As {@link #tap(Flux)}, the task ending at the first chunk for which {@code stop} is true. */
+	public <T> Flux<T> tap(Flux<T> flux, Predicate<? super T> stop) {
+		return FluxLogStream.create(flux, this, StreamLog.<T>of("").stop(stop).inputFromContext());
+	}
+
+	/**
+	 * Logs each subscription to {@code mono} as one task: its value as the output (extracted as by
+	 * {@link #log(Object, Object)}), an empty completion (output null), an error
+	 * ({@code stream_status: error}) or a cancel; with {@code latency_ms}.
+	 */
+	public <T> Mono<T> logMono(Object input, Mono<T> mono) {
+		return MonoLogValue.create(mono, this, StreamLog.of(input));
+	}
+
+	/** As {@link #logMono(Object, Mono)}, for {@code mono.transform(..)}. */
+	public <T> Function<Mono<T>, Mono<T>> logMono(Object input) {
+		StreamLog<T> spec = StreamLog.of(input);
+		return mono -> MonoLogValue.create(mono, this, spec);
+	}
+
+	/** {@code fn}, logging each call: the argument is the input, the result the output; a throw is logged and rethrown. */
+	public <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn) {
+		return Wrappers.function(() -> this, fn, null);
+	}
+
+	/** As {@link #wrap(Function)}, with this metadata on every task. */
+	public <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn, Map<String, ?> metadata) {
+		return Wrappers.function(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** As {@link #wrap(Function)}; the input is {@code {"0": a, "1": b}}. */
+	public <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn) {
+		return Wrappers.biFunction(() -> this, fn, null);
+	}
+
+	/** As {@link #wrap(BiFunction)}, with this metadata on every task. */
+	public <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn,
+			Map<String, ?> metadata) {
+		return Wrappers.biFunction(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** As {@link #wrap(Function)}; the input is {@code ""}. */
+	public <O> Supplier<O> wrap(Supplier<? extends O> fn) {
+		return Wrappers.supplier(() -> this, fn, null);
+	}
+
+	/** As {@link #wrap(Supplier)}, with this metadata on every task. */
+	public <O> Supplier<O> wrap(Supplier<? extends O> fn, Map<String, ?> metadata) {
+		return Wrappers.supplier(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** {@code fn}, each returned {@code Mono} logged as by {@link #logMono(Object, Mono)} with the argument as input. */
+	public <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn) {
+		return Wrappers.mono(() -> this, fn, null);
+	}
+
+	/** As {@link #wrapMono(Function)}, with this metadata on every task. */
+	public <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn,
+			Map<String, ?> metadata) {
+		return Wrappers.mono(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** {@code fn}, each returned {@code Flux} logged as by {@link #logStream(Object, Predicate)} with the argument as input. */
+	public <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
+			Predicate<? super O> stop) {
+		return Wrappers.flux(() -> this, fn, Objects.requireNonNull(stop, "stop"), null);
+	}
+
+	/** As {@link #wrapFlux(Function, Predicate)}, with this metadata on every task. */
+	public <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
+			Predicate<? super O> stop, Map<String, ?> metadata) {
+		return Wrappers.flux(() -> this, fn, Objects.requireNonNull(stop, "stop"),
+				Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** Queues an assembled task; used by the stream operators. */

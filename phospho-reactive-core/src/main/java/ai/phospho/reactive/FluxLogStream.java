@@ -1,0 +1,48 @@
+package ai.phospho.reactive;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
+
+/**
+ * Logs each subscription to a {@code Flux} of chunks as one task, passing the stream through
+ * untouched; see {@link PhosphoClient#logStream(StreamLog)}.
+ */
+final class FluxLogStream<T> extends FluxOperator<T, T> {
+
+	final PhosphoClient client;
+	final StreamLog<? super T> spec;
+
+	private FluxLogStream(Flux<? extends T> source, PhosphoClient client, StreamLog<? super T> spec) {
+		super(source);
+		this.client = client;
+		this.spec = spec;
+	}
+
+	static <T> Flux<T> create(Flux<? extends T> source, PhosphoClient client, StreamLog<? super T> spec) {
+		return onAssembly(new FluxLogStream<>(source, client, spec));
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public void subscribe(CoreSubscriber<? super T> actual) {
+		StreamCapture<T> capture = new StreamCapture<>(client, (StreamLog<T>) spec,
+				PhosphoContext.read(actual.currentContext()), false);
+		source.subscribe(new LogStreamSubscriber<T>(actual, capture));
+	}
+
+	@Override
+	public int getPrefetch() {
+		return source.getPrefetch();
+	}
+
+	@Override
+	@SuppressWarnings("rawtypes")
+	public @Nullable Object scanUnsafe(Attr key) {
+		if (key == Attr.RUN_STYLE) {
+			return Attr.RunStyle.SYNC;
+		}
+		return super.scanUnsafe(key);
+	}
+}

@@ -1,0 +1,87 @@
+package ai.phospho.reactive;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole public API after {@code init} (logging, streams, wrapping, flush, shutdown, the JSON Lines
+ * exporter), run on {@code Schedulers.parallel()} threads with BlockHound installed, makes no blocking
+ * call: not in the caller's code, nor on the export worker. In a JVM of its own (the
+ * agent stays installed), started with {@code -XX:+AllowRedefinitionToAddDeleteMethods}.
+ */
+@Tag("isolated-jvm")
+class BlockHoundIsolatedTest {
+
+	private static final List<String> BLOCKING = new CopyOnWriteArrayList<>();
+
+	@BeforeAll
+	static void installBlockHound() {
+		BlockHound.install(b -> b.blockingMethodCallback(m -> {
+			BLOCKING.add(m + " on " + Thread.currentThread().getName());
+			throw new BlockingOperationError(m);
+		}));
+		// BlockHound is live: a sleep on a parallel thread is caught.
+		StepVerifier.create(Mono.fromCallable(() -> {
+			Thread.sleep(1);
+			return "";
+		}).subscribeOn(Schedulers.parallel())).expectError(BlockingOperationError.class).verify(Duration.ofSeconds(5));
+		assertThat(BLOCKING).hasSize(1);
+		BLOCKING.clear();
+	}
+
+	@Test
+	void thePublicApiNeverBlocksAParallelThread(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("out/tasks.jsonl");
+		// Set-up, as at an application's start: on the test thread.
+		Phospho.init(PhosphoOptions.builder()
+				.jsonLinesPath(file).shutdownHook(false).lingerDelay(Duration.ofMillis(10)).build());
+		Mono<Void> everything = Mono.fromCallable(() -> Phospho.log("log in", "log out"))
+				.publishOn(Schedulers.parallel())
+				.thenMany(Flux.defer(() -> Flux.just("a", "b", "c").transform(Phospho.logStream("stream in"))))
+				.publishOn(Schedulers.parallel())
+				.thenMany(Flux.defer(() -> Flux.range(1, 50).map(String::valueOf)
+						.transform(Phospho.logStream("fused in")).take(10)))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(() -> Phospho.logMono("mono in", Mono.just("mono out"))))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(() -> Phospho.tap(Flux.just("x", "y"), "y"::equals).then())
+						.contextWrite(PhosphoContext.session("s-1").user("u-1").input("tap in")))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.fromCallable(() -> Phospho.wrap((String s) -> s + "!", Map.of("k", "v")).apply("wrap in")))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(() -> Phospho.wrapMono((String s) -> Mono.just(s.length())).apply("wrapMono in")))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(() -> Phospho.wrapFlux((String s) -> Flux.just(s, s), "never"::equals)
+						.apply("wrapFlux in").then()))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(Phospho::flush))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(Phospho::shutdown))
+				.subscribeOn(Schedulers.parallel());
+
+		everything.block(Duration.ofSeconds(20));
+
+		assertThat(BLOCKING).isEmpty();
+		List<String> lines = Files.readAllLines(file);
+		assertThat(lines).hasSize(8);
+		assertThat(String.join("\n", lines)).contains("\"input\":\"tap in\"", "\"session_id\":\"s-1\"",
+				"\"output\":\"abc\"", "\"output\":\"wrap in!\"", "\"stream_status\":\"cancelled\"");
+	}
+}

@@ -1,0 +1,51 @@
+package ai.phospho.reactive;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The static facade before and after {@code init}; in a JVM of its own, since {@code init} is global. */
+@Tag("isolated-jvm")
+class PhosphoStaticIsolatedTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	@Test
+	void capturingBeforeInitThrowsAtTheCallAndFunctionsMadeEarlierWorkAfterInit() {
+		Function<Flux<String>, Flux<String>> logStream = Phospho.logStream("q");
+		Function<Mono<String>, Mono<String>> logMono = Phospho.logMono("q");
+		Supplier<String> wrapped = Phospho.wrap(() -> "w");
+
+		assertThatThrownBy(() -> Flux.just("a").transform(logStream))
+				.isInstanceOf(IllegalStateException.class).hasMessageContaining("Phospho.init()");
+		assertThatThrownBy(() -> Mono.just("a").transform(logMono)).isInstanceOf(IllegalStateException.class);
+		assertThatThrownBy(() -> Phospho.tap(Flux.just("a"), "a"::equals)).isInstanceOf(IllegalStateException.class);
+		assertThatThrownBy(() -> Phospho.logMono("q", Mono.just("a"))).isInstanceOf(IllegalStateException.class);
+		assertThatThrownBy(wrapped::get).isInstanceOf(IllegalStateException.class);
+
+		CollectingExporter exporter = new CollectingExporter();
+		PhosphoClient client = Phospho.init(PhosphoOptions.builder().exporter(exporter).shutdownHook(false).build());
+		try {
+			StepVerifier.create(Flux.just("a", "b").transform(logStream)).expectNext("a", "b").expectComplete().verify(TIMEOUT);
+			StepVerifier.create(Mono.just("m").transform(logMono)).expectNext("m").expectComplete().verify(TIMEOUT);
+			StepVerifier.create(Phospho.tap(Flux.just("t"))).expectNext("t").expectComplete().verify(TIMEOUT);
+			assertThat(wrapped.get()).isEqualTo("w");
+
+			List<LoggedTask> tasks = exporter.flushed(client);
+			assertThat(tasks).extracting(LoggedTask::output).containsExactly("ab", "m", "t", "w");
+		}
+		finally {
+			Phospho.shutdown().block(Duration.ofSeconds(5));
+		}
+	}
+}
