@@ -1,0 +1,29 @@
+package ai.phospho.reactive.examples;
+
+import java.util.List;
+
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.Phospho;
+
+/** "Log with phospho.log": any string input and output. */
+public final class LogStrings implements Example {
+
+	public static void main(String[] args) throws Exception {
+		Examples.runAlone(new LogStrings());
+	}
+
+	@Override
+	public String title() {
+		return "Log with Phospho.log";
+	}
+
+	@Override
+	public List<LoggedTask> run(Llm llm) {
+		String inputText = "Hello! This is what the user asked to the system";
+		String outputText = "This is the response showed to the user by the app.";
+
+		// This is how you log a task to phospho
+		LoggedTask log = Phospho.log(inputText, outputText);
+		return List.of(log);
+	}
+}
