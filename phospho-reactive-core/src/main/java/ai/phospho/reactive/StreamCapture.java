@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Collector;
 
 import ai.phospho.reactive.internal.Callbacks;
 import ai.phospho.reactive.internal.Extraction;
@@ -45,6 +46,10 @@ final class StreamCapture<T> {
 	private final long startMillis;
 	private final long startNanos;
 
+	/** The raw-output collector of {@link StreamLog#rawOutput}, or null for the list of chunks. */
+	private final @Nullable Collector<? super T, Object, ?> collector;
+	private @Nullable Object container;
+
 	private @Nullable StringBuilder text;
 	private @Nullable ArrayList<Object> raw;
 	/** Chars of text plus one per chunk kept in {@link #raw}; raw chunks stop past the cap. */
@@ -68,6 +73,28 @@ final class StreamCapture<T> {
 		this.maxChars = client.options().maxFieldChars();
 		this.startMillis = System.currentTimeMillis();
 		this.startNanos = System.nanoTime();
+		this.collector = collectorOf(spec);
+		if (collector != null) {
+			try {
+				container = collector.supplier().get();
+			}
+			catch (RuntimeException | LinkageError e) {
+				collectorFailed(e);
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> @Nullable Collector<? super T, Object, ?> collectorOf(StreamLog<T> spec) {
+		return (Collector<? super T, Object, ?>) spec.rawOutput;
+	}
+
+	private void collectorFailed(Throwable e) {
+		container = null;
+		Object c = spec.rawOutput;
+		String name = c == null ? "collector" : c.getClass().getName();
+		Callbacks.reportOnce("rawOutput:" + name, "phospho: raw output collector " + name
+				+ " threw; the task is logged without a raw output", e);
 	}
 
 	/**
@@ -103,14 +130,19 @@ final class StreamCapture<T> {
 			}
 		}
 		append(s);
-		if (t instanceof String) {
+		if (collector != null) {
+			collect(t);
+		}
+		else if (t instanceof String) {
 			keepRaw(t, s.length());
 		}
-		else {
+		if (!(t instanceof String)) {
 			if (plain == null) {
 				plain = Plain.of(t);
 			}
-			keepRaw(plain, s.length());
+			if (collector == null) {
+				keepRaw(plain, s.length());
+			}
 			Extraction.Usage u = Extraction.usage(plain);
 			if (u != null) {
 				usage = u;
@@ -168,6 +200,33 @@ final class StreamCapture<T> {
 		}
 		sb.append(s, 0, end);
 		truncated = true;
+	}
+
+	private void collect(T t) {
+		Collector<? super T, Object, ?> c = collector;
+		if (c == null || container == null) {
+			return;
+		}
+		try {
+			c.accumulator().accept(container, t);
+		}
+		catch (RuntimeException | LinkageError e) {
+			collectorFailed(e);
+		}
+	}
+
+	private @Nullable Object collected() {
+		Collector<? super T, Object, ?> c = collector;
+		if (c == null || container == null) {
+			return null;
+		}
+		try {
+			return c.finisher().apply(container);
+		}
+		catch (RuntimeException | LinkageError e) {
+			collectorFailed(e);
+			return null;
+		}
 	}
 
 	private void keepRaw(@Nullable Object plain, int textLength) {
@@ -253,9 +312,16 @@ final class StreamCapture<T> {
 		}
 		else if (chunks > 0) {
 			d.output = text == null ? "" : text.toString();
-			List<Object> r = raw == null ? List.of() : Collections.unmodifiableList(raw);
-			d.rawOutput = RawShapes.fit(r, true);
-			d.rawOutputTypeName = "Flux";
+			if (collector != null) {
+				Object assembled = collected();
+				d.rawOutput = RawShapes.fit(Plain.of(assembled), true);
+				d.rawOutputTypeName = Tasks.typeName(assembled);
+			}
+			else {
+				List<Object> r = raw == null ? List.of() : Collections.unmodifiableList(raw);
+				d.rawOutput = RawShapes.fit(r, true);
+				d.rawOutputTypeName = "Flux";
+			}
 		}
 		if (chunks > 0) {
 			d.lastUpdate = (startMillis + (lastNanos - startNanos) / 1_000_000) / 1000;

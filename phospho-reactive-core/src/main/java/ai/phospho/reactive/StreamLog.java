@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collector;
 
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +40,7 @@ public final class StreamLog<T> {
 	@Nullable Function<Object, ? extends @Nullable String> inputToString;
 	@Nullable Function<? super T, ? extends @Nullable String> outputToString;
 	@Nullable Predicate<? super T> stop;
+	@Nullable Collector<? super T, ?, ?> rawOutput;
 	/** Whether the input comes from the Context ({@link PhosphoContext#input}) when it has one. */
 	boolean inputFromContext;
 
@@ -150,6 +152,17 @@ public final class StreamLog<T> {
 		return this;
 	}
 
+	/**
+	 * Replaces the raw output, by default the list of the chunks' plain forms, with what
+	 * {@code collector} makes of the chunks: the completion a chat stream assembles to, say. Each
+	 * subscription gets a container of its own. A collector that throws is reported once and the
+	 * task is logged without a raw output.
+	 */
+	public StreamLog<T> rawOutput(Collector<? super T, ?, ?> collector) {
+		this.rawOutput = Objects.requireNonNull(collector, "collector");
+		return this;
+	}
+
 	StreamLog<T> inputFromContext() {
 		this.inputFromContext = true;
 		return this;
@@ -170,6 +183,7 @@ public final class StreamLog<T> {
 		c.inputToString = inputToString;
 		c.outputToString = outputToString;
 		c.stop = stop;
+		c.rawOutput = rawOutput;
 		c.inputFromContext = inputFromContext;
 		return c;
 	}

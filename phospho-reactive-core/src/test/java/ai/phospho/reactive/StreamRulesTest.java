@@ -59,6 +59,44 @@ class StreamRulesTest {
 	}
 
 	@Test
+	void aRawOutputCollectorReplacesTheListOfChunks() {
+		Flux<String> chunks = Flux.just("Hel", "lo", " world");
+		StreamLog<String> spec = StreamLog.<String>of("q")
+				.rawOutput(java.util.stream.Collectors.toMap(c -> "chunk_" + c.length(), c -> c, (a, b) -> a + b));
+
+		StepVerifier.create(chunks.transform(client.logStream(spec)))
+				.expectNext("Hel", "lo", " world")
+				.expectComplete().verify(TIMEOUT);
+
+		LoggedTask t = exporter.only(client);
+		assertThat(t.output()).isEqualTo("Hello world");
+		assertThat(t.rawOutput()).isEqualTo(Map.of("chunk_3", "Hel", "chunk_2", "lo", "chunk_6", " world"));
+		assertThat(t.rawOutputTypeName()).isEqualTo("HashMap");
+	}
+
+	@Test
+	void aThrowingRawOutputCollectorLeavesTheStreamAndTheTextAloneAndIsReportedOnce() {
+		java.util.stream.Collector<String, List<String>, List<String>> failing = java.util.stream.Collector.of(
+				java.util.ArrayList::new, (list, c) -> {
+					if (c.equals("lo")) {
+						throw new IllegalStateException("boom");
+					}
+					list.add(c);
+				}, (a, b) -> a);
+
+		StepVerifier.create(Flux.just("Hel", "lo", "!").transform(client.logStream(StreamLog.<String>of("q")
+						.rawOutput(failing))))
+				.expectNext("Hel", "lo", "!")
+				.expectComplete().verify(TIMEOUT);
+
+		LoggedTask t = exporter.only(client);
+		assertThat(t.output()).isEqualTo("Hello!");
+		assertThat(t.rawOutput()).isNull();
+		assertThat(t.metadata()).containsEntry("stream_status", "completed");
+		assertThat(Callbacks.wasReported("rawOutput:" + failing.getClass().getName())).isTrue();
+	}
+
+	@Test
 	void anOllamaDoneChunkEndsTheTask() {
 		Flux<Map<String, Object>> lines = Flux.just(Map.of("model", "mistral", "response", "Qu", "done", false),
 				Map.of("model", "mistral", "response", "bits", "done", false),

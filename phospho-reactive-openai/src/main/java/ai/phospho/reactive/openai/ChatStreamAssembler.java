@@ -1,5 +1,6 @@
 package ai.phospho.reactive.openai;
 
+import java.util.stream.Collector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,16 @@ public final class ChatStreamAssembler {
 	/** The completion of a whole stream, emitted when it completes. */
 	public static Mono<ChatCompletion> assemble(Flux<ChatCompletionChunk> chunks) {
 		return chunks.collect(ChatStreamAssembler::new, ChatStreamAssembler::add).map(ChatStreamAssembler::completion);
+	}
+
+	/**
+	 * A collector of a stream's chunks into its completion, for
+	 * {@link ai.phospho.reactive.StreamLog#rawOutput(Collector)}. Sequential streams only.
+	 */
+	public static Collector<ChatCompletionChunk, ChatStreamAssembler, ChatCompletion> collector() {
+		return Collector.of(ChatStreamAssembler::new, ChatStreamAssembler::add, (a, b) -> {
+			throw new UnsupportedOperationException("a chat stream is assembled in order, on one thread");
+		}, ChatStreamAssembler::completion);
 	}
 
 	/**

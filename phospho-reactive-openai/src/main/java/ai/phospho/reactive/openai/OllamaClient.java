@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
+import java.util.stream.Collector;
 
 import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.StreamLog;
 import ai.phospho.reactive.TaskLog;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -66,7 +67,7 @@ public final class OllamaClient {
 		OllamaGenerateRequest sent = request.withStream(true);
 		Flux<OllamaGenerateResponse> lines = ndjson("/api/generate", sent, OllamaGenerateResponse.class,
 				OllamaGenerateResponse::finished);
-		return phospho == null ? lines : lines.transform(logging(sent, GenerateAccumulator::new));
+		return phospho == null ? lines : lines.transform(logging(sent, GenerateAccumulator.COLLECTOR));
 	}
 
 	/** One chat reply, sent with {@code stream: false}. */
@@ -81,7 +82,7 @@ public final class OllamaClient {
 		OllamaChatRequest sent = request.withStream(true);
 		Flux<OllamaChatResponse> lines = ndjson("/api/chat", sent, OllamaChatResponse.class,
 				OllamaChatResponse::finished);
-		return phospho == null ? lines : lines.transform(logging(sent, ChatAccumulator::new));
+		return phospho == null ? lines : lines.transform(logging(sent, ChatAccumulator.COLLECTOR));
 	}
 
 	private <T> Flux<T> ndjson(String path, Object body, Class<T> type, Predicate<T> done) {
@@ -134,11 +135,10 @@ public final class OllamaClient {
 		});
 	}
 
-	private <T> Function<Flux<T>, Flux<T>> logging(Object sent, Supplier<StreamLog.Accumulator<T>> accumulators) {
+	/** Logs a stream as one task; the raw output is the last line holding the whole reply. */
+	private <T> Function<Flux<T>, Flux<T>> logging(Object sent, Collector<T, ?, ?> reply) {
 		PhosphoClient p = Objects.requireNonNull(phospho);
-		// TODO(logStream): once PhosphoClient.logStream is merged this is
-		// `return p.logStream(sent, chunk -> ((...) chunk).finished());`
-		return StreamLog.of(p, sent, accumulators);
+		return p.logStream(StreamLog.<T>of(sent).rawOutput(reply));
 	}
 
 	@Override
@@ -147,60 +147,52 @@ public final class OllamaClient {
 	}
 
 	/** Concatenates {@code response} texts; the reply logged is the last line with the whole text. */
-	static final class GenerateAccumulator implements StreamLog.Accumulator<OllamaGenerateResponse> {
+	static final class GenerateAccumulator {
+		static final Collector<OllamaGenerateResponse, GenerateAccumulator, @Nullable Object> COLLECTOR =
+				Collector.of(GenerateAccumulator::new, GenerateAccumulator::add, OllamaClient::sequentialOnly,
+						GenerateAccumulator::output);
+
 		private final StringBuilder text = new StringBuilder();
 		private @Nullable OllamaGenerateResponse last;
-		private int count;
 
-		@Override
-		public boolean add(OllamaGenerateResponse line) {
-			count++;
+		void add(OllamaGenerateResponse line) {
 			text.append(line.text());
 			last = line;
-			return line.finished();
 		}
 
-		@Override
-		public @Nullable Object output() {
+		@Nullable Object output() {
 			return last == null ? null : last.withResponse(text.toString());
-		}
-
-		@Override
-		public int count() {
-			return count;
 		}
 	}
 
 	/** Concatenates message contents; the reply logged is the last line with the whole message. */
-	static final class ChatAccumulator implements StreamLog.Accumulator<OllamaChatResponse> {
+	static final class ChatAccumulator {
+		static final Collector<OllamaChatResponse, ChatAccumulator, @Nullable Object> COLLECTOR =
+				Collector.of(ChatAccumulator::new, ChatAccumulator::add, OllamaClient::sequentialOnly,
+						ChatAccumulator::output);
+
 		private final StringBuilder text = new StringBuilder();
 		private @Nullable OllamaChatResponse last;
 		private @Nullable String role;
-		private int count;
 
-		@Override
-		public boolean add(OllamaChatResponse line) {
-			count++;
+		void add(OllamaChatResponse line) {
 			text.append(line.text());
 			if (role == null && line.message() != null) {
 				role = line.message().role();
 			}
 			last = line;
-			return line.finished();
 		}
 
-		@Override
-		public @Nullable Object output() {
+		@Nullable Object output() {
 			if (last == null) {
 				return null;
 			}
 			return last.withMessage(OllamaMessage.of(role == null ? "assistant" : role, text.toString()));
 		}
+	}
 
-		@Override
-		public int count() {
-			return count;
-		}
+	private static <A> A sequentialOnly(A a, A b) {
+		throw new UnsupportedOperationException("a stream is assembled in order, on one thread");
 	}
 
 	/** Configures an {@link OllamaClient}. */

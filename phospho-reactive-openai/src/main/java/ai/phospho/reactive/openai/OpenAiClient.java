@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.StreamLog;
 import ai.phospho.reactive.TaskLog;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -139,9 +140,8 @@ public final class OpenAiClient {
 	/** The one place that decides how a stream is logged. */
 	private Function<Flux<ChatCompletionChunk>, Flux<ChatCompletionChunk>> logging(ChatCompletionRequest sent) {
 		PhosphoClient p = Objects.requireNonNull(phospho);
-		// TODO(logStream): once PhosphoClient.logStream is merged this is `return p.logStream(sent);`
-		// (its raw output is then the list of chunks rather than the assembled completion).
-		return StreamLog.of(p, sent, ChatAccumulator::new);
+		// The raw output is the assembled completion (tool-call fragments joined), not the chunk list.
+		return p.logStream(StreamLog.<ChatCompletionChunk>of(sent).rawOutput(ChatStreamAssembler.collector()));
 	}
 
 	static String abbreviate(String s) {
@@ -151,26 +151,6 @@ public final class OpenAiClient {
 	@Override
 	public String toString() {
 		return "OpenAiClient{" + transport + ", phospho=" + (phospho != null) + '}';
-	}
-
-	/** Assembles a chat stream for its task. */
-	static final class ChatAccumulator implements StreamLog.Accumulator<ChatCompletionChunk> {
-		private final ChatStreamAssembler assembler = new ChatStreamAssembler();
-
-		@Override
-		public boolean add(ChatCompletionChunk chunk) {
-			return assembler.add(chunk);
-		}
-
-		@Override
-		public Object output() {
-			return assembler.completion();
-		}
-
-		@Override
-		public int count() {
-			return assembler.chunkCount();
-		}
 	}
 
 	/** Configures an {@link OpenAiClient}; validated at {@link #build()}. */
