@@ -3,7 +3,6 @@ package ai.phospho.reactive.examples;
 import java.util.List;
 import java.util.Map;
 
-import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 
 /** "Log a list of OpenAI messages": consecutive messages with the same role are joined with a newline. */
@@ -19,12 +18,11 @@ public final class ConsecutiveRoles implements Example {
 	}
 
 	@Override
-	public List<LoggedTask> run(Llm llm) {
+	public void run(Llm llm) {
 		List<Map<String, String>> messages = List.of(
 				Map.of("role", "system", "content", "You are a helpful assistant."),
 				Map.of("role", "user", "content", "Explain quantum computers in less than 20 words."),
 				Map.of("role", "user", "content", "What is the speed of light?"));
-		LoggedTask log = Phospho.log(messages, null);
-		return List.of(log);
+		Phospho.log(messages, null);
 	}
 }

@@ -1,9 +1,7 @@
 package ai.phospho.reactive.examples;
 
-import java.util.List;
 import java.util.Map;
 
-import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.TaskLog;
 
@@ -20,12 +18,11 @@ public final class CustomExtractors implements Example {
 	}
 
 	@Override
-	public List<LoggedTask> run(Llm llm) {
-		LoggedTask log = Phospho.log(TaskLog.of(Map.of("custom_input", "this is a complex object"))
+	public void run(Llm llm) {
+		Phospho.log(TaskLog.of(Map.of("custom_input", "this is a complex object"))
 				.output(Map.of("custom_output", "which is not a string nor a standard object"))
 				// Custom extractors return a string
 				.inputToString(x -> x.get("custom_input"))
 				.outputToString(x -> x.get("custom_output")));
-		return List.of(log);
 	}
 }

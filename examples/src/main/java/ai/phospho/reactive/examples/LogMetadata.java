@@ -1,9 +1,7 @@
 package ai.phospho.reactive.examples;
 
-import java.util.List;
 import java.util.Map;
 
-import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.TaskLog;
 
@@ -20,13 +18,12 @@ public final class LogMetadata implements Example {
 	}
 
 	@Override
-	public List<LoggedTask> run(Llm llm) {
-		LoggedTask log = Phospho.log(TaskLog.of("log this")
+	public void run(Llm llm) {
+		Phospho.log(TaskLog.of("log this")
 				.output("and that")
 				// There is a metadata field
 				.metadata(Map.of("always", "moooore"))
 				// Every extra key is logged too
 				.put("log_anything_and_everything", "even this is ok"));
-		return List.of(log);
 	}
 }

@@ -1,8 +1,6 @@
 package ai.phospho.reactive.examples;
 
-import java.util.List;
 
-import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 
 /** "Log with phospho.log": any string input and output. */
@@ -18,12 +16,11 @@ public final class LogStrings implements Example {
 	}
 
 	@Override
-	public List<LoggedTask> run(Llm llm) {
+	public void run(Llm llm) {
 		String inputText = "Hello! This is what the user asked to the system";
 		String outputText = "This is the response showed to the user by the app.";
 
 		// This is how you log a task to phospho
-		LoggedTask log = Phospho.log(inputText, outputText);
-		return List.of(log);
+		Phospho.log(inputText, outputText);
 	}
 }
