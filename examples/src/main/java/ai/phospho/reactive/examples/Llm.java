@@ -57,7 +57,12 @@ final class Llm implements AutoCloseable {
 
 	/** From the process environment; prints one line saying where the calls go. */
 	static Llm fromEnvironment(PrintStream out) {
-		Llm llm = new Llm(System.getenv());
+		return of(System.getenv(), out);
+	}
+
+	/** From these environment variables; prints one line saying where the calls go. */
+	static Llm of(Map<String, String> env, PrintStream out) {
+		Llm llm = new Llm(env);
 		out.println(llm.description);
 		return llm;
 	}
