@@ -116,7 +116,7 @@ final class Examples {
 		String where = options.apiKey() != null
 				? "the phospho API at " + options.baseUrl() + ", project " + options.projectId()
 				: options.jsonLinesPath().toAbsolutePath() + " (set PHOSPHO_API_KEY and PHOSPHO_PROJECT_ID to send them to phospho)";
-		out.println(logged + " tasks logged to " + where);
+		out.println(logged + (logged == 1 ? " task" : " tasks") + " logged to " + where);
 		out.println("exporter stats: exported=" + stats.exported() + " dropped=" + stats.dropped()
 				+ " failed=" + stats.failed() + " rejected=" + stats.rejected() + " batches=" + stats.batches());
 	}
