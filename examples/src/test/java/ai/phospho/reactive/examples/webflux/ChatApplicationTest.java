@@ -107,8 +107,8 @@ class ChatApplicationTest {
 
 	@Test
 	void aClientThatLeavesAfterTwoEventsLeavesACancelledTaskWithThePartialText() throws InterruptedException {
-		// One event every 100 ms: the whole answer would take about 1.6 s, the client leaves after 0.3 s.
-		openAi.enqueue(Recording.CHAT_STREAM.replay().perEvent(Duration.ofMillis(100)));
+		// One event every 150 ms: the whole answer would take about 2.4 s; the client leaves after the third.
+		openAi.enqueue(Recording.CHAT_STREAM.replay().perEvent(Duration.ofMillis(150)));
 
 		Flux<ServerSentEvent<ChatDelta>> events = web.post().uri("/chat")
 				.header(ChatHandler.SESSION_HEADER, "session-gone-3")
