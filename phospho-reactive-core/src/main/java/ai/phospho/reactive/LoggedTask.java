@@ -130,7 +130,8 @@ public final class LoggedTask {
 
 	/** The output as sent in {@code raw_output}; the list of chunks for a stream. */
 	public @Nullable Object rawOutput() {
-		return rawOutput;
+		Object r = rawOutput;
+		return r instanceof DeferredChunks d ? d.get() : r;
 	}
 
 	public @Nullable String rawOutputTypeName() {

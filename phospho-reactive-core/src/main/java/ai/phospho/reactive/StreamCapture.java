@@ -52,11 +52,13 @@ final class StreamCapture<T> {
 
 	private @Nullable StringBuilder text;
 	private @Nullable ArrayList<Object> raw;
-	/** Chars of text plus one per chunk kept in {@link #raw}; raw chunks stop past the cap. */
+	/** Chars of text plus one per chunk kept in {@link #raw}; raw chunks stop past the cap. The chunks are
+	 * kept by reference: a chunk mutated after it was emitted may be logged as mutated. */
 	private long rawBudget;
 	private int chunks;
 	private long firstNanos;
-	private long lastNanos;
+	private @Nullable Object first;
+	private @Nullable Object last;
 	private boolean truncated;
 	private Extraction.@Nullable Usage usage;
 	private @Nullable String model;
@@ -103,15 +105,36 @@ final class StreamCapture<T> {
 	 * @return how the stream ends at this chunk, or {@code null} when it goes on
 	 */
 	@Nullable Status chunk(T t) {
-		long now = System.nanoTime();
 		if (chunks++ == 0) {
-			firstNanos = now;
+			firstNanos = System.nanoTime();
+			first = t;
 		}
-		lastNanos = now;
 		if (mono) {
 			value(t);
 			return Status.COMPLETED;
 		}
+		last = t;
+		if (t instanceof String s && spec.outputToString == null) {
+			// The hot path: the text appended and the chunk kept by reference; nothing else.
+			append(s);
+			if (collector != null) {
+				collect(t);
+			}
+			else {
+				keepRaw(t, s.length());
+			}
+			return spec.stop != null ? stop(t) : isFinal(t, null);
+		}
+		return other(t);
+	}
+
+	/**
+	 * A chunk that is not a plain {@code String}: its text from the custom extractor, the SPI's fast
+	 * path, or the built-in rules read in place for a {@code Map} (converted only for other types).
+	 * The chunk is kept by reference; its plain copy is made on the export worker (see
+	 * {@link DeferredChunks}), and usage and model are read from the last chunk when the task is built.
+	 */
+	private @Nullable Status other(T t) {
 		Object plain = null;
 		String s = null;
 		if (spec.outputToString != null) {
@@ -124,8 +147,10 @@ final class StreamCapture<T> {
 			else {
 				s = spiChunkText(t);
 				if (s == null) {
-					plain = Plain.of(t);
-					s = Extraction.chunkText(plain);
+					if (!(t instanceof Map<?, ?>)) {
+						plain = Plain.of(t);
+					}
+					s = Extraction.chunkText(plain != null ? plain : t);
 				}
 			}
 		}
@@ -133,38 +158,24 @@ final class StreamCapture<T> {
 		if (collector != null) {
 			collect(t);
 		}
-		else if (t instanceof String) {
+		else {
 			keepRaw(t, s.length());
 		}
-		if (!(t instanceof String)) {
-			if (plain == null) {
-				plain = Plain.of(t);
-			}
-			if (collector == null) {
-				keepRaw(plain, s.length());
-			}
-			Extraction.Usage u = Extraction.usage(plain);
-			if (u != null) {
-				usage = u;
-			}
-			if (model == null) {
-				model = Extraction.model(null, plain);
-			}
-		}
+		return spec.stop != null ? stop(t) : isFinal(t, plain);
+	}
+
+	private @Nullable Status stop(T t) {
 		Predicate<? super T> stop = spec.stop;
-		if (stop != null) {
-			try {
-				return stop.test(t) ? Status.STOPPED : null;
-			}
-			catch (Throwable e) {
-				Exceptions.throwIfJvmFatal(e);
-				callbackError = "stop predicate " + stop.getClass().getName() + " threw " + e;
-				Callbacks.reportOnce("stop:" + stop.getClass().getName(), "phospho: " + callbackError
-						+ "; the task is logged with the chunks gathered so far", e);
-				return Status.STOPPED;
-			}
+		try {
+			return stop != null && stop.test(t) ? Status.STOPPED : null;
 		}
-		return isFinal(t, plain) ? Status.STOPPED : null;
+		catch (Throwable e) {
+			Exceptions.throwIfJvmFatal(e);
+			callbackError = "stop predicate " + stop.getClass().getName() + " threw " + e;
+			Callbacks.reportOnce("stop:" + stop.getClass().getName(), "phospho: " + callbackError
+					+ "; the task is logged with the chunks gathered so far", e);
+			return Status.STOPPED;
+		}
 	}
 
 	private void value(T t) {
@@ -262,8 +273,12 @@ final class StreamCapture<T> {
 		return null;
 	}
 
-	/** The default stop rule: the extractors first, then the built-in rule on the plain form. */
-	private static boolean isFinal(Object chunk, @Nullable Object plain) {
+	/** The default stop rule: the extractors first, then the built-in rule on the plain form or the map. */
+	private static @Nullable Status isFinal(Object chunk, @Nullable Object plain) {
+		return isFinalChunk(chunk, plain) ? Status.STOPPED : null;
+	}
+
+	private static boolean isFinalChunk(Object chunk, @Nullable Object plain) {
 		for (PhosphoExtractor e : EXTRACTORS) {
 			try {
 				Boolean b = e.isFinalChunk(chunk);
@@ -276,7 +291,19 @@ final class StreamCapture<T> {
 						"phospho: PhosphoExtractor " + e.getClass().getName() + ".isFinalChunk threw; it is skipped", ex);
 			}
 		}
-		return plain != null && Extraction.isFinalChunk(plain);
+		return Extraction.isFinalChunk(plain != null ? plain : chunk);
+	}
+
+	/** Usage from the last chunk (OpenAI's usage chunk, Ollama's done line), the model from it or the first. */
+	private void fromLastChunks() {
+		Object lastPlain = Plain.of(last);
+		usage = Extraction.usage(lastPlain);
+		model = Extraction.model(null, lastPlain);
+		if (model == null && first != last) {
+			model = Extraction.model(null, Plain.of(first));
+		}
+		first = null;
+		last = null;
 	}
 
 	/** Builds the task and queues it; never throws. */
@@ -318,13 +345,14 @@ final class StreamCapture<T> {
 				d.rawOutputTypeName = Tasks.typeName(assembled);
 			}
 			else {
-				List<Object> r = raw == null ? List.of() : Collections.unmodifiableList(raw);
-				d.rawOutput = RawShapes.fit(r, true);
+				// Converted to plain forms on the export worker, not on the stream's thread.
+				d.rawOutput = new DeferredChunks(raw == null ? List.of() : raw);
 				d.rawOutputTypeName = "Flux";
 			}
-		}
-		if (chunks > 0) {
-			d.lastUpdate = (startMillis + (lastNanos - startNanos) / 1_000_000) / 1000;
+			fromLastChunks();
+			// The last chunk's time, to the second: the task is built at it, or at the cancel that
+			// ended the stream (reading the clock per chunk would cost more than the chunk itself).
+			d.lastUpdate = (startMillis + (end - startNanos) / 1_000_000) / 1000;
 		}
 		d.model = model != null ? model : Extraction.model(plainIn, null);
 		Extraction.Usage u = usage;
