@@ -49,7 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = "-Xmx3g")
+// A non-daemon pool thread of a dependency outlives the trial: do not wait 30 s for it at exit.
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})
 @State(Scope.Benchmark)
 public class ExportBenchmark {
 
