@@ -99,6 +99,7 @@ final class Targets {
 					tasksPerSecond(raw), fraction, verdict(fraction >= EXPORT_FRACTION_OF_RAW)));
 		}
 		sb.append("| 5. memory: nothing grows without bound | see the Memory section below | - |\n");
+		sb.append("\nWhat `-prof stack` and `-prof gc` show for the missed targets: `profiles.md` next to this file.\n");
 		return sb.toString();
 	}
 
