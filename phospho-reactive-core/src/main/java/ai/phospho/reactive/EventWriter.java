@@ -95,7 +95,7 @@ final class EventWriter {
 		return size[0];
 	}
 
-	private static long estimate(@Nullable Object value) {
+	static long estimate(@Nullable Object value) {
 		if (value == null) {
 			return 4;
 		}

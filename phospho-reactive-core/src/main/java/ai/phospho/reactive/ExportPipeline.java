@@ -54,6 +54,9 @@ final class ExportPipeline {
 	private final long maxBatchBytes;
 	private final int maxConcurrent;
 	private final boolean dropOldest;
+	/** Built once: a full queue must not cost a string per dropped task. */
+	private final String fullReason;
+	private final String fullOldestReason;
 
 	private final Queue<LoggedTask> queue = new ConcurrentLinkedQueue<>();
 	/** Tasks held: queued, or in a batch being exported. */
@@ -117,6 +120,8 @@ final class ExportPipeline {
 		this.maxBatchBytes = options.maxBatchBytes();
 		this.maxConcurrent = options.maxConcurrentExports();
 		this.dropOldest = options.overflowPolicy() == PhosphoOptions.OverflowPolicy.DROP_OLDEST;
+		this.fullReason = "the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)";
+		this.fullOldestReason = fullReason + ": the oldest queued task made room";
 		this.worker = Schedulers.newSingle("phospho-export", true);
 		Duration linger = options.lingerDelay();
 		this.ticker = worker.schedulePeriodically(this::onTick, linger.toNanos(), linger.toNanos(),
@@ -141,11 +146,10 @@ final class ExportPipeline {
 				// DROP_OLDEST: take the head in place of the new task; the number held stays the same.
 				if (dropOldest && queue.poll() != null) {
 					queue.offer(task);
-					drop("the queue is full (maxQueueSize=" + maxQueueSize
-							+ " tasks queued or being exported): the oldest queued task made room");
+					drop(fullOldestReason);
 					return true;
 				}
-				drop("the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)");
+				drop(fullReason);
 				return false;
 			}
 			if (held.compareAndSet(n, n + 1)) {
@@ -188,6 +192,7 @@ final class ExportPipeline {
 						.doOnNext(n -> LOG.warn("phospho: shutdown timed out after {}: {} tasks were not delivered "
 								+ "(counted as dropped); last error: {}", timeout, n, lastError))
 						.then())
+				.then(Mono.fromRunnable(this::dropLate).subscribeOn(worker))
 				.then(Mono.defer(() -> Mono.fromDirect(exporter.shutdown()))
 						.timeout(timeout)
 						.onErrorResume(e -> {
@@ -206,6 +211,26 @@ final class ExportPipeline {
 	 *
 	 * @return the tasks that were not delivered
 	 */
+	/**
+	 * Counts as dropped the tasks of a {@code log} that passed the {@code closed} check while the
+	 * shutdown's flush was taking its count: no flush waits for them any more. Runs on the worker.
+	 */
+	private void dropLate() {
+		int lost = 0;
+		if (carry != null) {
+			carry = null;
+			lost++;
+		}
+		while (queue.poll() != null) {
+			lost++;
+		}
+		if (lost > 0) {
+			held.addAndGet(-lost);
+			dropped.add(lost);
+			LOG.warn("phospho: {} tasks logged while the client was shutting down were dropped", lost);
+		}
+	}
+
 	private int abandon() {
 		abandoned = true;
 		running.dispose();

@@ -358,6 +358,8 @@ final class StreamCapture<T> {
 		d.flag = spec.flag;
 		d.truncated = truncated;
 		Tasks.limit(d, maxChars);
+		// The chunk list is bounded as it grows; a single value or a collected one is bounded here.
+		Tasks.limitRaw(d, maxChars, mono || collector != null);
 		return d.build();
 	}
 }

@@ -177,7 +177,7 @@ public final class StreamLog<T> {
 		c.versionId = versionId;
 		c.flag = flag;
 		c.metadata = metadata == null ? null : Tasks.plainMap(metadata);
-		c.extras = extras == null ? null : Tasks.plainMap(extras);
+		c.extras = extras == null ? null : Tasks.extras(extras);
 		c.rawInputSet = rawInputSet;
 		c.rawInput = rawInput;
 		c.inputToString = inputToString;

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class Tasks {
 
+	/** Event fields without a setter of their own that the backend types as strings. */
+	private static final String[] STRING_EXTRAS = {"test_id", "step_id"};
+
 	private Tasks() {
 	}
 
@@ -53,11 +56,12 @@ final class Tasks {
 
 		d.metadata = merge(context == null ? null : context.metadata(), log.metadata);
 		if (log.extras != null) {
-			d.extras = plainMap(log.extras);
+			d.extras = extras(log.extras);
 		}
 		fillIdentity(d, options, context, log.sessionId, log.taskId, log.userId, log.versionId);
 		d.flag = log.flag;
 		limit(d, options.maxFieldChars());
+		limitRaw(d, options.maxFieldChars(), true);
 		return d.build();
 	}
 
@@ -99,6 +103,23 @@ final class Tasks {
 		}
 	}
 
+	/**
+	 * Cuts a structured raw value whose JSON is longer than {@code maxChars}: it would double the
+	 * event, so it becomes its JSON text cut to the cap (the backend warns above about 2 MB per
+	 * event). A stream's list of chunks has its own budget, see {@code StreamCapture}.
+	 */
+	static void limitRaw(TaskDraft d, int maxChars, boolean output) {
+		if (!(d.rawInput instanceof String) && d.rawInput != null && EventWriter.estimate(d.rawInput) > maxChars) {
+			d.rawInput = cut(Plain.jsonText(d.rawInput), maxChars);
+			d.truncated = true;
+		}
+		if (output && !(d.rawOutput instanceof String) && d.rawOutput != null
+				&& EventWriter.estimate(d.rawOutput) > maxChars) {
+			d.rawOutput = cut(Plain.jsonText(d.rawOutput), maxChars);
+			d.truncated = true;
+		}
+	}
+
 	/** The first {@code maxChars} chars, never splitting a surrogate pair. */
 	static String cut(String s, int maxChars) {
 		int end = maxChars;
@@ -118,6 +139,18 @@ final class Tasks {
 		}
 		if (top != null) {
 			out.putAll(plainMap(top));
+		}
+		return out;
+	}
+
+	/** Extra top-level keys, as plain values; the backend's string fields among them as strings. */
+	static Map<String, Object> extras(Map<String, Object> extras) {
+		Map<String, Object> out = plainMap(extras);
+		for (String key : STRING_EXTRAS) {
+			Object v = out.get(key);
+			if (v != null && !(v instanceof String)) {
+				out.put(key, Plain.jsonText(v));
+			}
 		}
 		return out;
 	}

@@ -93,6 +93,33 @@ class BadInputTest {
 	}
 
 	@Test
+	void aStructuredRawOutputLargerThanTheCapIsSentAsItsJsonTextCutToTheCap() {
+		PhosphoClient small = PhosphoClient.create(TestSupport.options(exporter).maxFieldChars(1000).build());
+		try {
+			Map<String, Object> completion = Map.of("choices", List.of(Map.of("message",
+					Map.of("role", "assistant", "content", "short"))), "logprobs", "x".repeat(5000));
+
+			LoggedTask t = small.log("q", completion);
+
+			assertThat(t.output()).isEqualTo("short");
+			assertThat(t.rawOutput()).isInstanceOf(String.class);
+			assertThat((String) t.rawOutput()).hasSize(1000).startsWith("{\"");
+			assertThat(t.truncated()).isTrue();
+			assertThat(t.toMap()).containsEntry("truncated", true);
+		}
+		finally {
+			small.shutdown().block(Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
+	void testAndStepIdsAreSentAsStringsAsTheBackendTypesThem() {
+		LoggedTask t = client.log(TaskLog.of("q").put("test_id", 42).put("step_id", 7L).put("other", 3));
+
+		assertThat(t.toMap()).containsEntry("test_id", "42").containsEntry("step_id", "7").containsEntry("other", 3L);
+	}
+
+	@Test
 	void aThreadInsideARecordIsLoggedAsItsStringForm() {
 		Thread thread = Thread.currentThread();
 		Object object = new Object();

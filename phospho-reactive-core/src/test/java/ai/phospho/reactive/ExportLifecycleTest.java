@@ -32,6 +32,29 @@ class ExportLifecycleTest {
 	}
 
 	@Test
+	void everyTaskLoggedWhileShuttingDownIsEitherExportedOrCountedAsDropped() {
+		for (int round = 0; round < 300; round++) {
+			RecordingExporter exporter = RecordingExporter.immediate();
+			PhosphoClient client = PhosphoClient.create(TestSupport.options(exporter).build());
+			int[] logged = {0};
+			reactor.test.util.RaceTestUtils.race(
+					() -> {
+						for (int i = 0; i < 20; i++) {
+							client.log("q" + i, "a");
+							logged[0]++;
+						}
+					},
+					() -> client.shutdown().block(TIMEOUT));
+			client.shutdown().block(TIMEOUT);
+
+			PhosphoStats stats = client.stats();
+			assertThat(stats.exported() + stats.dropped()).as("round %d: %s", round, stats).isEqualTo(logged[0]);
+			assertThat(stats.queued()).as("round %d", round).isZero();
+			assertThat(exporter.tasks()).hasSize((int) stats.exported());
+		}
+	}
+
+	@Test
 	void flushAfterShutdownCompletes() {
 		RecordingExporter exporter = RecordingExporter.immediate();
 		PhosphoClient client = client(TestSupport.options(exporter));

@@ -12,13 +12,10 @@ import java.util.stream.Collector;
 
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.StreamLog;
-import ai.phospho.reactive.TaskLog;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -38,7 +35,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class OllamaClient {
 
-	private static final Logger LOG = Loggers.getLogger("ai.phospho.reactive.openai");
 
 	/** Default {@value}. */
 	public static final String DEFAULT_BASE_URL = "http://localhost:11434";
@@ -122,17 +118,8 @@ public final class OllamaClient {
 
 	private <T> Mono<T> logged(Object sent, Mono<T> call) {
 		PhosphoClient p = phospho;
-		if (p == null) {
-			return call;
-		}
-		return call.doOnNext(reply -> {
-			try {
-				p.log(TaskLog.of(sent).output(reply));
-			}
-			catch (RuntimeException e) {
-				LOG.warn("phospho: could not log an Ollama reply: {}", e.toString());
-			}
-		});
+		// logMono logs the reply, and an error or a cancel too.
+		return p == null ? call : p.logMono(sent, call);
 	}
 
 	/** Logs a stream as one task; the raw output is the last line holding the whole reply. */

@@ -8,13 +8,10 @@ import java.util.function.Function;
 
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.StreamLog;
-import ai.phospho.reactive.TaskLog;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -36,7 +33,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class OpenAiClient {
 
-	private static final Logger LOG = Loggers.getLogger("ai.phospho.reactive.openai");
 
 	/** Default {@value}. */
 	public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -76,17 +72,8 @@ public final class OpenAiClient {
 		Mono<ChatCompletion> call = transport.post("/chat/completions", sent)
 				.map(bytes -> Json.MAPPER.readValue(bytes, ChatCompletion.class));
 		PhosphoClient p = phospho;
-		if (p == null) {
-			return call;
-		}
-		return call.doOnNext(completion -> {
-			try {
-				p.log(TaskLog.of(sent).output(completion));
-			}
-			catch (RuntimeException e) {
-				LOG.warn("phospho: could not log a completion: {}", e.toString());
-			}
-		});
+		// logMono logs the completion, and an error or a cancel too, with stream_status and latency_ms.
+		return p == null ? call : p.logMono(sent, call);
 	}
 
 	/**

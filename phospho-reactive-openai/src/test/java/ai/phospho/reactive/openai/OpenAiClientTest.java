@@ -174,7 +174,13 @@ class OpenAiClientTest {
 					assertThat(o.getMessage()).doesNotContain(Fixtures.API_KEY);
 				})
 				.verify(Duration.ofSeconds(5));
-		assertThat(fx.tasks()).as("a failed call is not a task").isEmpty();
+		// Every call is a task, a failed one too: no output, and how it failed, without the key.
+		List<LoggedTask> tasks = fx.tasks();
+		assertThat(tasks).hasSize(1);
+		assertThat(tasks.get(0).input()).isEqualTo("Explain quantum computers in less than 20 words.");
+		assertThat(tasks.get(0).output()).isNull();
+		assertThat(tasks.get(0).metadata()).containsEntry("stream_status", "error");
+		assertThat((String) tasks.get(0).metadata().get("error")).contains("HTTP 401").doesNotContain(Fixtures.API_KEY);
 	}
 
 	@Test
