@@ -72,7 +72,8 @@ public final class RunBenchmarks {
 				.append(System.getProperty("java.runtime.version")).append('\n');
 		sb.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
 				.append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-				.append(", max heap ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MiB\n");
+				.append(", memory (max heap of the harness JVM) ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024))
+				.append(" MiB; the forks take their heap from the JMH arguments\n");
 		sb.append("- JMH arguments: `").append(args.isBlank() ? "(defaults)" : args).append("`\n");
 		String load = System.getProperty("load");
 		if (load != null && !load.isBlank()) {
