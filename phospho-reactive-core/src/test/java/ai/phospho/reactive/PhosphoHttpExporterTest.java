@@ -142,6 +142,20 @@ class PhosphoHttpExporterTest {
 	}
 
 	@Test
+	void aReplyIsReadForRefusalsOnlyWhenItNamesErrorInLog() {
+		client = PhosphoClient.create(options().build());
+		List<LoggedTask> batch = List.of(client.log("error_in_log", "a"), client.log("b", "c"));
+		byte[] accepted = "{\"logged_events\":[{\"input\":\"error_in_log\"},{\"input\":\"b\"}]}"
+				.getBytes(StandardCharsets.UTF_8);
+		byte[] refused = "{\"logged_events\":[{\"input\":\"x\"},{\"error_in_log\":\"quota\"}]}"
+				.getBytes(StandardCharsets.UTF_8);
+
+		assertThat(PhosphoHttpExporter.result(accepted, batch)).isEqualTo(ExportResult.accepted(2));
+		assertThat(PhosphoHttpExporter.result(refused, batch)).isEqualTo(new ExportResult(1, 1));
+		assertThat(PhosphoHttpExporter.result(new byte[0], batch)).isEqualTo(ExportResult.accepted(2));
+	}
+
+	@Test
 	void aServerErrorFailsTheBatchWithAMessageWithoutTheKey() {
 		status = 500;
 		PhosphoHttpExporter exporter = PhosphoHttpExporter.create(noRetries().build());

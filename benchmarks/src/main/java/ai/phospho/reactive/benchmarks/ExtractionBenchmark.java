@@ -9,6 +9,8 @@ import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.TaskLog;
+import ai.phospho.reactive.openai.ChatCompletionRequest;
+import ai.phospho.reactive.openai.ChatMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,9 +25,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Benchmark 3: an OpenAI request and {@code ChatCompletion}, as maps and as records, into a
- * {@link LoggedTask} (extraction of input, output, system prompt, model and usage, and the
- * snapshot copies). Baseline: logging two short strings, the floor of {@code log}.
+ * Benchmark 3: an OpenAI request and {@code ChatCompletion} into a {@link LoggedTask} (extraction
+ * of input, output, system prompt, model and usage, and the snapshot copies), in three forms: maps
+ * (parsed JSON), the openai module's typed records ({@link ai.phospho.reactive.openai.ChatCompletion},
+ * read by its {@code OpenAiExtractor}), and local look-alike records that no extractor knows (the
+ * core's generic record path). Baseline: logging two short strings, the floor of {@code log}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -78,6 +82,18 @@ public class ExtractionBenchmark {
 					"Qubits harness quantum physics for faster, more powerful computation."), "stop")),
 			new Usage(27, 12, 39));
 
+	static final ChatCompletionRequest REQUEST_TYPED = ChatCompletionRequest.builder("gpt-4o-mini")
+			.system("You are a helpful assistant.")
+			.user("Explain quantum computers in less than 20 words.")
+			.build();
+
+	static final ai.phospho.reactive.openai.ChatCompletion COMPLETION_TYPED = new ai.phospho.reactive.openai.ChatCompletion(
+			"chatcmpl-abc123", "chat.completion", 1_700_000_000L, "gpt-4o-mini-2024-07-18",
+			List.of(new ai.phospho.reactive.openai.ChatCompletion.Choice(0,
+					ChatMessage.assistant("Qubits harness quantum physics for faster, more powerful computation."),
+					"stop", null, Map.of())),
+			ai.phospho.reactive.openai.Usage.of(27, 12, 39), null, null, Map.of());
+
 	PhosphoClient client;
 
 	@Setup(Level.Trial)
@@ -103,6 +119,13 @@ public class ExtractionBenchmark {
 		return client.log(TaskLog.of(REQUEST_MAP).output(COMPLETION_MAP));
 	}
 
+	/** The openai module's records: what {@code OpenAiClient} hands to the logger. */
+	@Benchmark
+	public LoggedTask chatCompletionTyped() {
+		return client.log(TaskLog.of(REQUEST_TYPED).output(COMPLETION_TYPED));
+	}
+
+	/** Local records of the same shape, which no extractor knows: the generic record path. */
 	@Benchmark
 	public LoggedTask chatCompletionRecord() {
 		return client.log(TaskLog.of(REQUEST_RECORD).output(COMPLETION_RECORD));

@@ -39,6 +39,7 @@ public final class RunBenchmarks {
 		// A stream is compared with the hand-written accumulation; the bare Flux rows give the floor.
 		BASELINE_OF.put("StreamBenchmark.logStream", "baselineHandWritten");
 		BASELINE_OF.put("StreamBenchmark.logStreamOpenAiMaps", "baselineHandWrittenOpenAiMaps");
+		BASELINE_OF.put("StreamBenchmark.logStreamTypedChunks", "baselineHandWrittenTypedChunks");
 	}
 
 	private RunBenchmarks() {
@@ -71,8 +72,15 @@ public final class RunBenchmarks {
 				.append(System.getProperty("java.runtime.version")).append('\n');
 		sb.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
 				.append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-				.append(", max heap ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MiB\n");
-		sb.append("- JMH arguments: `").append(args.isBlank() ? "(defaults)" : args).append("`\n\n");
+				.append(", memory (max heap of the harness JVM) ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024))
+				.append(" MiB; the forks take their heap from the JMH arguments\n");
+		sb.append("- JMH arguments: `").append(args.isBlank() ? "(defaults)" : args).append("`\n");
+		String load = System.getProperty("load");
+		if (load != null && !load.isBlank()) {
+			sb.append("- load before the run (`uptime`): ").append(load.trim()).append('\n');
+		}
+		sb.append("- note: the machine's cores are shared with other builds, so figures are noisy; compare a row "
+				+ "with its baseline of the same run rather than across runs.\n\n");
 		sb.append("Ratio = figure / baseline of the same run: below 1 is faster for time, above 1 is faster for throughput.\n\n");
 		sb.append("| benchmark | params | threads | figure | baseline | baseline figure | ratio | alloc B/op |\n");
 		sb.append("|---|---|---|---|---|---|---|---|\n");
@@ -94,6 +102,8 @@ public final class RunBenchmarks {
 					.append(" | ").append(alloc(r))
 					.append(" |\n");
 		}
+		sb.append(Targets.export(results));
+		sb.append(Targets.section(results));
 		return sb.toString();
 	}
 
@@ -115,7 +125,7 @@ public final class RunBenchmarks {
 		return r.getParams().getBenchmark() + "|" + params(r);
 	}
 
-	private static String params(RunResult r) {
+	static String params(RunResult r) {
 		List<String> ps = new ArrayList<>();
 		for (String k : r.getParams().getParamsKeys()) {
 			ps.add(k + "=" + r.getParams().getParam(k));
@@ -123,12 +133,12 @@ public final class RunBenchmarks {
 		return ps.isEmpty() ? "-" : String.join(", ", ps);
 	}
 
-	private static String shortName(String label) {
+	static String shortName(String label) {
 		String s = label.substring("ai.phospho.reactive.benchmarks.".length());
 		return s;
 	}
 
-	private static String figure(Result<?> r) {
+	static String figure(Result<?> r) {
 		return String.format(Locale.ROOT, "%.1f ± %.1f %s", r.getScore(), finite(r.getScoreError()), r.getScoreUnit());
 	}
 
@@ -143,7 +153,7 @@ public final class RunBenchmarks {
 		return String.format(Locale.ROOT, "%.2f", subject.getScore() / base.getScore());
 	}
 
-	private static String alloc(RunResult r) {
+	static String alloc(RunResult r) {
 		Result<?> gc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
 		if (gc == null) {
 			gc = r.getSecondaryResults().get("gc.alloc.rate.norm");

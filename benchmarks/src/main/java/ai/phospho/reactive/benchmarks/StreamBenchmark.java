@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.openai.ChatCompletionChunk;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,7 +28,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * Benchmark 1: a 1,000-chunk stream consumed to the end, figures per chunk. Baselines in the same
- * run: the bare {@code Flux}, and a hand-written {@code doOnNext(StringBuilder::append)} +
+ * run, for String chunks, OpenAI chunk maps and the openai module's typed {@code ChatCompletionChunk}s:
+ * the bare {@code Flux}, and a hand-written {@code doOnNext(StringBuilder::append)} +
  * {@code doFinally} accumulation (what a user would write without the library). Targets: within
  * 15 ns per chunk of the bare Flux, and no slower than the hand-written accumulation.
  */
@@ -43,15 +45,18 @@ public class StreamBenchmark {
 
 	String[] textChunks;
 	List<Map<String, Object>> mapChunks;
+	List<ChatCompletionChunk> typedChunks;
 	PhosphoClient client;
 
 	@Setup(Level.Trial)
 	public void setUp() {
 		textChunks = new String[CHUNKS];
 		mapChunks = new ArrayList<>(CHUNKS);
+		typedChunks = new ArrayList<>(CHUNKS);
 		for (int i = 0; i < CHUNKS; i++) {
 			textChunks[i] = "tok" + (i % 10) + " ";
 			mapChunks.add(openAiChunk(textChunks[i]));
+			typedChunks.add(ChatCompletionChunk.ofText("gpt-4o-mini", textChunks[i], i == CHUNKS - 1 ? "stop" : null));
 		}
 		client = PhosphoClient.create(PhosphoOptions.builder()
 				.exporter(new DiscardingExporter())
@@ -130,6 +135,31 @@ public class StreamBenchmark {
 	@OperationsPerInvocation(CHUNKS)
 	public void logStreamOpenAiMaps(Blackhole bh) {
 		Flux.fromIterable(mapChunks)
+				.transform(client.logStream("Explain quantum computers in less than 20 words."))
+				.subscribe(bh::consume);
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(CHUNKS)
+	public void baselineBareFluxTypedChunks(Blackhole bh) {
+		Flux.fromIterable(typedChunks).subscribe(bh::consume);
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(CHUNKS)
+	public void baselineHandWrittenTypedChunks(Blackhole bh) {
+		StringBuilder sb = new StringBuilder();
+		Flux.fromIterable(typedChunks)
+				.doOnNext(c -> sb.append(c.text()))
+				.doFinally(s -> bh.consume(sb.toString()))
+				.subscribe(bh::consume);
+	}
+
+	/** The openai module's typed chunks, read by its {@code OpenAiExtractor}. */
+	@Benchmark
+	@OperationsPerInvocation(CHUNKS)
+	public void logStreamTypedChunks(Blackhole bh) {
+		Flux.fromIterable(typedChunks)
 				.transform(client.logStream("Explain quantum computers in less than 20 words."))
 				.subscribe(bh::consume);
 	}

@@ -1,5 +1,6 @@
 package ai.phospho.reactive.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,7 +18,16 @@ public final class VersionIds {
 	private static final String[] ANIMALS = {"otter", "falcon", "panda", "koala", "lynx", "heron",
 			"badger", "dolphin", "fox", "gecko", "ibis", "jaguar", "lemur", "marmot", "narwhal", "owl",
 			"puffin", "quokka", "raccoon", "tapir"};
-	private static final char[] HEX = "0123456789abcdef".toCharArray();
+	/** The two hex digits of each byte value, as Latin-1 bytes: one lookup per byte of an id. */
+	private static final byte[] HEX_PAIRS = new byte[512];
+
+	static {
+		byte[] hex = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+		for (int b = 0; b < 256; b++) {
+			HEX_PAIRS[2 * b] = hex[b >>> 4];
+			HEX_PAIRS[2 * b + 1] = hex[b & 0xF];
+		}
+	}
 
 	private static final String PROCESS_VERSION_ID = newVersionId();
 
@@ -52,15 +62,22 @@ public final class VersionIds {
 		// Shaped as a version-4 UUID so that tools expecting one accept it.
 		hi = (hi & ~0xF000L) | 0x4000L;
 		lo = (lo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-		char[] out = new char[prefix.length() + 32];
-		prefix.getChars(0, prefix.length(), out, 0);
-		int p = prefix.length();
-		for (int shift = 60; shift >= 0; shift -= 4) {
-			out[p++] = HEX[(int) (hi >>> shift) & 0xF];
+		// Latin-1 bytes, not chars: this runs twice per logged task, on the caller's thread.
+		byte[] out = new byte[prefix.length() + 32];
+		for (int i = 0; i < prefix.length(); i++) {
+			out[i] = (byte) prefix.charAt(i);
 		}
-		for (int shift = 60; shift >= 0; shift -= 4) {
-			out[p++] = HEX[(int) (lo >>> shift) & 0xF];
+		int p = hexPairs(hi, out, prefix.length());
+		hexPairs(lo, out, p);
+		return new String(out, StandardCharsets.ISO_8859_1);
+	}
+
+	private static int hexPairs(long v, byte[] out, int p) {
+		for (int shift = 56; shift >= 0; shift -= 8) {
+			int b = (int) (v >>> shift) & 0xFF;
+			out[p++] = HEX_PAIRS[2 * b];
+			out[p++] = HEX_PAIRS[2 * b + 1];
 		}
-		return new String(out);
+		return p;
 	}
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import ai.phospho.reactive.PhosphoOptions;
 import io.netty.channel.Channel;
@@ -61,6 +62,8 @@ public final class MockPhosphoServer implements AutoCloseable {
 	private final Recordings recordings = new Recordings();
 	private volatile Duration delay = Duration.ZERO;
 	private volatile long maxBodyBytes = Long.MAX_VALUE;
+	private volatile boolean recording = true;
+	private final AtomicLong eventCount = new AtomicLong();
 	private volatile @Nullable DisposableServer server;
 	private final int port;
 
@@ -133,6 +136,22 @@ public final class MockPhosphoServer implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Whether requests, batches and events are recorded (default {@code true}). Off for throughput
+	 * runs of millions of events, whose recordings would fill the heap: the server still
+	 * authorizes, parses and validates every event and replies as usual, but keeps only
+	 * {@link #eventCount()}, and the {@code *When}/{@code await*} methods no longer see new requests.
+	 */
+	public MockPhosphoServer recording(boolean recording) {
+		this.recording = recording;
+		return this;
+	}
+
+	/** Events stored since the start or the last {@link #reset()}, counted whether or not recording is on. */
+	public long eventCount() {
+		return eventCount.get();
+	}
+
 	/** Requests received and not yet answered (delayed ones, for instance). */
 	public int inProgress() {
 		return inProgress.get();
@@ -197,6 +216,7 @@ public final class MockPhosphoServer implements AutoCloseable {
 	public void reset() {
 		script.clear();
 		recordings.clear();
+		eventCount.set(0);
 		peakInProgress.set(inProgress.get());
 	}
 
@@ -257,8 +277,10 @@ public final class MockPhosphoServer implements AutoCloseable {
 							: reply.status != 200
 									? error(reply.status, reply.status + " (scripted)", MockWire.parseEvents(body))
 							: route.apply(reply, body);
-					recordings.request(new RecordedRequest(req.method().name(), req.uri(), MockWire.headers(req),
-							new String(body, StandardCharsets.UTF_8), out.events(), out.status(), received));
+					if (recording) {
+						recordings.request(new RecordedRequest(req.method().name(), req.uri(), MockWire.headers(req),
+								new String(body, StandardCharsets.UTF_8), out.events(), out.status(), received));
+					}
 					Duration wait = reply.delay != null ? reply.delay : delay;
 					Mono<Void> send = respond(req, res, reply, out);
 					return wait.isZero() ? send : Mono.delay(wait).then(send);
@@ -306,12 +328,13 @@ public final class MockPhosphoServer implements AutoCloseable {
 		if (events == null || !events.isArray()) {
 			return error(422, "batched_log_events: field required (a list)", List.of());
 		}
+		boolean record = recording;
 		ArrayNode logged = JSON.createArrayNode();
 		List<Map<String, @Nullable Object>> all = new ArrayList<>();
 		List<Map<String, @Nullable Object>> stored = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			JsonNode event = events.get(i);
-			Map<String, @Nullable Object> map = event.isObject() ? MockWire.toMap(event) : Map.of();
+			Map<String, @Nullable Object> map = record && event.isObject() ? MockWire.toMap(event) : Map.of();
 			all.add(map);
 			String reason = reply.eventErrors.get(i);
 			if (reason == null) {
@@ -325,7 +348,10 @@ public final class MockPhosphoServer implements AutoCloseable {
 				logged.add(event);
 			}
 		}
-		recordings.batch(stored);
+		eventCount.addAndGet(stored.size());
+		if (record) {
+			recordings.batch(stored);
+		}
 		ObjectNode reply200 = JSON.createObjectNode();
 		reply200.set("logged_events", logged);
 		return new Outcome(200, JSON.writeValueAsBytes(reply200), List.copyOf(all));

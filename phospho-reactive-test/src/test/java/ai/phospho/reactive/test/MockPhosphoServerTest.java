@@ -67,6 +67,19 @@ class MockPhosphoServerTest {
 	}
 
 	@Test
+	void withRecordingOffEventsAreValidatedAndCountedButNotRecorded() {
+		server.recording(false);
+
+		Reply r = log("{\"input\":\"hi\"},{\"output\":\"no input\"},{\"input\":\"yo\"}");
+
+		assertThat(r.status()).isEqualTo(200);
+		assertThat(r.body().get("logged_events").get(1).has("error_in_log")).isTrue();
+		assertThat(server.eventCount()).isEqualTo(2);
+		assertThat(server.requests()).isEmpty();
+		assertThat(server.events()).isEmpty();
+	}
+
+	@Test
 	void strictValidationRefusesEachBadEventWithItsReason() {
 		Reply r = log(String.join(",",
 				"{\"input\":\"ok\"}",
