@@ -1,6 +1,7 @@
 package ai.phospho.reactive;
 
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 import ai.phospho.reactive.StreamCapture.Status;
 import org.jspecify.annotations.Nullable;
@@ -30,9 +31,16 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	private static final int CANCEL_PENDING = 2;
 	private static final int DONE = 3;
 
-	@SuppressWarnings("rawtypes")
-	private static final AtomicIntegerFieldUpdater<LogStreamSubscriber> STATE =
-			AtomicIntegerFieldUpdater.newUpdater(LogStreamSubscriber.class, "state");
+	private static final VarHandle STATE;
+
+	static {
+		try {
+			STATE = MethodHandles.lookup().findVarHandle(LogStreamSubscriber.class, "state", int.class);
+		}
+		catch (ReflectiveOperationException e) {
+			throw new ExceptionInInitializerError(e);
+		}
+	}
 
 	final CoreSubscriber<? super T> actual;
 	final Fuseable.@Nullable ConditionalSubscriber<? super T> conditional;

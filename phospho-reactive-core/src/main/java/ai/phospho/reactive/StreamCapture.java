@@ -123,7 +123,8 @@ final class StreamCapture<T> {
 			else {
 				keepRaw(t, s.length());
 			}
-			return spec.stop != null ? stop(t) : isFinal(t, null);
+			// No default rule ends a stream of plain strings: only a stop predicate does.
+			return spec.stop != null ? stop(t) : null;
 		}
 		return other(t);
 	}

@@ -144,7 +144,8 @@ public final class StreamLog<T> {
 
 	/**
 	 * When to log the task: the first chunk for which {@code stop} is true ends the task (that chunk
-	 * included). Default: a chunk that carries {@code usage}, or an Ollama {@code "done": true}.
+	 * included). Default: a chunk that carries {@code usage}, or an Ollama {@code "done": true}
+	 * (a {@code String} chunk never ends a stream by default: it is text, not a message).
 	 * A predicate that throws ends the task at that chunk, with what was gathered (reported once).
 	 */
 	public StreamLog<T> stop(Predicate<? super T> stop) {
