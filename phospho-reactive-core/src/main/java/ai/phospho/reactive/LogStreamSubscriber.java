@@ -18,24 +18,19 @@ import reactor.util.context.Context;
  * chunks to a {@link StreamCapture}, which becomes exactly one task.
  *
  * <p>{@code onNext}/{@code onComplete}/{@code onError} (or {@code poll} when fused) come from one
- * thread at a time, {@code cancel} from any. {@link #state} decides who owns the capture: the signal
- * thread holds it ({@code BUSY}) while it gathers a chunk; a cancel that arrives meanwhile marks
- * {@code CANCEL_PENDING} and the signal thread logs on its behalf. Whoever moves to {@code DONE}
- * logs the task, once, and drops the capture.
+ * thread at a time, {@code cancel} from any. The capture is safe to read while the signal thread
+ * writes to it (see {@link Chunks}), so a chunk costs no lock and no read-modify-write: the one
+ * compare-and-set is on {@link #emitted}, when the task is logged. Whoever wins it logs the task,
+ * once, and drops the capture.
  */
 final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>, Fuseable.QueueSubscription<T>,
 		Scannable {
 
-	private static final int IDLE = 0;
-	private static final int BUSY = 1;
-	private static final int CANCEL_PENDING = 2;
-	private static final int DONE = 3;
-
-	private static final VarHandle STATE;
+	private static final VarHandle EMITTED;
 
 	static {
 		try {
-			STATE = MethodHandles.lookup().findVarHandle(LogStreamSubscriber.class, "state", int.class);
+			EMITTED = MethodHandles.lookup().findVarHandle(LogStreamSubscriber.class, "emitted", boolean.class);
 		}
 		catch (ReflectiveOperationException e) {
 			throw new ExceptionInInitializerError(e);
@@ -51,7 +46,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	int sourceMode;
 	boolean done;
 	volatile boolean cancelled;
-	volatile int state;
+	volatile boolean emitted;
 
 	@SuppressWarnings("unchecked")
 	LogStreamSubscriber(CoreSubscriber<? super T> actual, StreamCapture<T> capture) {
@@ -104,7 +99,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 			return;
 		}
 		done = true;
-		terminate(Status.ERROR, t);
+		finish(Status.ERROR, t);
 		actual.onError(t);
 	}
 
@@ -114,7 +109,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 			return;
 		}
 		done = true;
-		terminate(Status.COMPLETED, null);
+		finish(Status.COMPLETED, null);
 		actual.onComplete();
 	}
 
@@ -129,57 +124,33 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	@Override
 	public void cancel() {
 		cancelled = true;
-		for (;;) {
-			int st = state;
-			if (st == IDLE) {
-				if (STATE.compareAndSet(this, IDLE, DONE)) {
-					finish(Status.CANCELLED, null);
-					break;
-				}
-			}
-			else if (st == BUSY) {
-				if (STATE.compareAndSet(this, BUSY, CANCEL_PENDING)) {
-					break;
-				}
-			}
-			else {
-				break;
-			}
-		}
+		finish(Status.CANCELLED, null);
 		Subscription up = s;
 		if (up != null) {
 			up.cancel();
 		}
 	}
 
-	/** Gathers a chunk unless the task was logged; the owner of the capture for the duration. */
+	/** Gathers a chunk unless the task was logged. */
 	private void observe(T t) {
-		if (state != IDLE || !STATE.compareAndSet(this, IDLE, BUSY)) {
+		StreamCapture<T> c = capture;
+		if (c == null || emitted) {
 			return;
 		}
-		StreamCapture<T> c = capture;
-		Status end = c == null ? null : c.chunk(t);
+		Status end = c.chunk(t);
 		if (end != null) {
-			state = DONE;
 			finish(end, null);
 		}
-		else if (!STATE.compareAndSet(this, BUSY, IDLE)) {
-			state = DONE;
-			finish(Status.CANCELLED, null);
-		}
 	}
 
-	private void terminate(Status status, @Nullable Throwable error) {
-		if (state == IDLE && STATE.compareAndSet(this, IDLE, DONE)) {
-			finish(status, error);
-		}
-	}
-
+	/** Logs the task if nobody did: exactly once, from whichever thread gets here first. */
 	private void finish(Status status, @Nullable Throwable error) {
-		StreamCapture<T> c = capture;
-		capture = null;
-		if (c != null) {
-			c.emit(status, error);
+		if (!emitted && EMITTED.compareAndSet(this, false, true)) {
+			StreamCapture<T> c = capture;
+			capture = null;
+			if (c != null) {
+				c.emit(status, error);
+			}
 		}
 	}
 
@@ -209,7 +180,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 		}
 		catch (RuntimeException | Error e) {
 			done = true;
-			terminate(Status.ERROR, e);
+			finish(Status.ERROR, e);
 			throw e;
 		}
 		if (v != null) {
@@ -217,7 +188,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 		}
 		else if (sourceMode == Fuseable.SYNC && !done) {
 			done = true;
-			terminate(Status.COMPLETED, null);
+			finish(Status.COMPLETED, null);
 		}
 		return v;
 	}
@@ -233,7 +204,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 			// A synchronous source that is empty is exhausted: some consumers complete on isEmpty()
 			// without polling a last null.
 			done = true;
-			terminate(Status.COMPLETED, null);
+			finish(Status.COMPLETED, null);
 		}
 		return empty;
 	}

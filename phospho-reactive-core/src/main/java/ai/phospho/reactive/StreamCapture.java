@@ -1,9 +1,6 @@
 package ai.phospho.reactive;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collector;
@@ -16,11 +13,16 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 
 /**
- * What one subscription of a captured stream has gathered, and the task it becomes. Used by one
- * thread at a time: {@link LogStreamSubscriber} hands it over between threads through its state.
+ * What one subscription of a captured stream gathers, and the task it becomes. Chunks come from
+ * the signal thread ({@link #chunk}); the task is built once ({@link #emit}), by that thread or by
+ * a concurrent cancel, which reads a consistent prefix of {@link Chunks} without stopping the
+ * signal thread.
  *
- * <p>A {@code String} chunk costs its text appended and one slot in the raw list: no plain form,
- * no boxing, no lambda. Other chunks are converted to their plain form once.
+ * <p>A {@code String} chunk costs two array slots and a release store: no lock, no
+ * read-modify-write, no plain form, no clock. A {@code Map} chunk's text is read in place; other
+ * chunks go through the extractor SPI, or are converted. Chunks are kept by reference and made
+ * plain on the export worker ({@link DeferredChunks}); a chunk mutated after it was emitted may
+ * be logged as mutated.
  */
 final class StreamCapture<T> {
 
@@ -50,22 +52,14 @@ final class StreamCapture<T> {
 	private final @Nullable Collector<? super T, Object, ?> collector;
 	private @Nullable Object container;
 
-	private @Nullable StringBuilder text;
-	private @Nullable ArrayList<Object> raw;
-	/** Chars of text plus one per chunk kept in {@link #raw}; raw chunks stop past the cap. The chunks are
-	 * kept by reference: a chunk mutated after it was emitted may be logged as mutated. */
-	private long rawBudget;
-	private int chunks;
+	private final Chunks chunks;
+	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
-	private @Nullable Object first;
-	private @Nullable Object last;
-	private boolean truncated;
-	private Extraction.@Nullable Usage usage;
-	private @Nullable String model;
-	private @Nullable String callbackError;
-	private @Nullable String monoText;
-	private @Nullable Object monoPlain;
-	private @Nullable String monoTypeName;
+	private volatile @Nullable String callbackError;
+	/** The value of a {@code Mono}, published whole. */
+	private volatile @Nullable MonoValue monoValue;
+	/** Whether the task was built: a collector is no longer fed. Guarded by {@code this}. */
+	private boolean built;
 
 	StreamCapture(PhosphoClient client, StreamLog<T> spec, ContextValues context, boolean mono) {
 		this.client = client;
@@ -75,6 +69,7 @@ final class StreamCapture<T> {
 		this.maxChars = client.options().maxFieldChars();
 		this.startMillis = System.currentTimeMillis();
 		this.startNanos = System.nanoTime();
+		this.chunks = new Chunks(maxChars);
 		this.collector = collectorOf(spec);
 		if (collector != null) {
 			try {
@@ -105,23 +100,18 @@ final class StreamCapture<T> {
 	 * @return how the stream ends at this chunk, or {@code null} when it goes on
 	 */
 	@Nullable Status chunk(T t) {
-		if (chunks++ == 0) {
+		if (firstNanos == 0) {
 			firstNanos = System.nanoTime();
-			first = t;
 		}
 		if (mono) {
 			value(t);
 			return Status.COMPLETED;
 		}
-		last = t;
 		if (t instanceof String s && spec.outputToString == null) {
-			// The hot path: the text appended and the chunk kept by reference; nothing else.
-			append(s);
+			// The hot path: the chunk is its own text.
+			chunks.add(s, s);
 			if (collector != null) {
 				collect(t);
-			}
-			else {
-				keepRaw(t, s.length());
 			}
 			// No default rule ends a stream of plain strings: only a stop predicate does.
 			return spec.stop != null ? stop(t) : null;
@@ -155,12 +145,9 @@ final class StreamCapture<T> {
 				}
 			}
 		}
-		append(s);
+		chunks.add(t, s);
 		if (collector != null) {
 			collect(t);
-		}
-		else {
-			keepRaw(t, s.length());
 		}
 		return spec.stop != null ? stop(t) : isFinal(t, plain);
 	}
@@ -185,38 +172,18 @@ final class StreamCapture<T> {
 		if (spec.outputToString != null) {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
 		}
-		monoText = s != null ? s : Extraction.outputText(plain);
-		monoPlain = plain;
-		monoTypeName = Tasks.typeName(t);
-		usage = Extraction.usage(plain);
-		model = Extraction.model(null, plain);
+		monoValue = new MonoValue(s != null ? s : Extraction.outputText(plain), plain, Tasks.typeName(t),
+				Extraction.usage(plain), Extraction.model(null, plain));
 	}
 
-	private void append(String s) {
-		if (truncated) {
-			return;
-		}
-		StringBuilder sb = text;
-		if (sb == null) {
-			sb = new StringBuilder(Math.min(maxChars, Math.max(64, s.length())));
-			text = sb;
-		}
-		int room = maxChars - sb.length();
-		if (s.length() <= room) {
-			sb.append(s);
-			return;
-		}
-		int end = room;
-		if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
-			end--;
-		}
-		sb.append(s, 0, end);
-		truncated = true;
+	private record MonoValue(@Nullable String text, @Nullable Object plain, @Nullable String typeName,
+			Extraction.@Nullable Usage usage, @Nullable String model) {
 	}
 
-	private void collect(T t) {
+	/** A collector's container is not thread-safe: fed and finished under this lock (not the hot path). */
+	private synchronized void collect(T t) {
 		Collector<? super T, Object, ?> c = collector;
-		if (c == null || container == null) {
+		if (c == null || container == null || built) {
 			return;
 		}
 		try {
@@ -227,7 +194,8 @@ final class StreamCapture<T> {
 		}
 	}
 
-	private @Nullable Object collected() {
+	private synchronized @Nullable Object collected() {
+		built = true;
 		Collector<? super T, Object, ?> c = collector;
 		if (c == null || container == null) {
 			return null;
@@ -239,23 +207,6 @@ final class StreamCapture<T> {
 			collectorFailed(e);
 			return null;
 		}
-	}
-
-	private void keepRaw(@Nullable Object plain, int textLength) {
-		if (rawBudget > maxChars) {
-			return;
-		}
-		rawBudget += textLength + 1L;
-		if (rawBudget > maxChars) {
-			truncated = true;
-			return;
-		}
-		ArrayList<Object> r = raw;
-		if (r == null) {
-			r = new ArrayList<>();
-			raw = r;
-		}
-		r.add(plain);
 	}
 
 	private static @Nullable String spiChunkText(Object chunk) {
@@ -295,18 +246,6 @@ final class StreamCapture<T> {
 		return Extraction.isFinalChunk(plain != null ? plain : chunk);
 	}
 
-	/** Usage from the last chunk (OpenAI's usage chunk, Ollama's done line), the model from it or the first. */
-	private void fromLastChunks() {
-		Object lastPlain = Plain.of(last);
-		usage = Extraction.usage(lastPlain);
-		model = Extraction.model(null, lastPlain);
-		if (model == null && first != last) {
-			model = Extraction.model(null, Plain.of(first));
-		}
-		first = null;
-		last = null;
-	}
-
 	/** Builds the task and queues it; never throws. */
 	void emit(Status status, @Nullable Throwable error) {
 		try {
@@ -333,13 +272,20 @@ final class StreamCapture<T> {
 		d.systemPrompt = Extraction.systemPrompt(plainIn);
 		d.rawInput = RawShapes.fit(spec.rawInputSet ? Plain.of(spec.rawInput) : plainIn, false);
 		d.rawInputTypeName = Tasks.typeName(spec.rawInputSet ? spec.rawInput : input);
-		if (mono) {
-			d.output = monoText;
-			d.rawOutput = RawShapes.fit(monoPlain, true);
-			d.rawOutputTypeName = monoTypeName;
+		Extraction.Usage usage = null;
+		String model = null;
+		Chunks.Snapshot got = mono ? null : chunks.snapshot();
+		boolean truncated = got != null && got.truncated();
+		MonoValue value = monoValue;
+		if (value != null) {
+			d.output = value.text();
+			d.rawOutput = RawShapes.fit(value.plain(), true);
+			d.rawOutputTypeName = value.typeName();
+			usage = value.usage();
+			model = value.model();
 		}
-		else if (chunks > 0) {
-			d.output = text == null ? "" : text.toString();
+		else if (got != null && got.count() > 0) {
+			d.output = got.text();
 			if (collector != null) {
 				Object assembled = collected();
 				d.rawOutput = RawShapes.fit(Plain.of(assembled), true);
@@ -347,10 +293,17 @@ final class StreamCapture<T> {
 			}
 			else {
 				// Converted to plain forms on the export worker, not on the stream's thread.
-				d.rawOutput = new DeferredChunks(raw == null ? List.of() : raw);
+				d.rawOutput = new DeferredChunks(got.raw());
 				d.rawOutputTypeName = "Flux";
 			}
-			fromLastChunks();
+			// Usage from the last chunk (OpenAI's usage chunk, Ollama's done line); the model from it
+			// or from the first.
+			Object lastPlain = Plain.of(got.last());
+			usage = Extraction.usage(lastPlain);
+			model = Extraction.model(null, lastPlain);
+			if (model == null && got.first() != null && got.first() != got.last()) {
+				model = Extraction.model(null, Plain.of(got.first()));
+			}
 			// The last chunk's time, to the second: the task is built at it, or at the cancel that
 			// ended the stream (reading the clock per chunk would cost more than the chunk itself).
 			d.lastUpdate = (startMillis + (end - startNanos) / 1_000_000) / 1000;
@@ -371,14 +324,15 @@ final class StreamCapture<T> {
 			String e = Plain.stringForm(error);
 			metadata.put("error", e.length() > maxChars ? Tasks.cut(e, maxChars) : e);
 		}
-		if (callbackError != null) {
-			metadata.put("capture_error", callbackError);
+		String failed = callbackError;
+		if (failed != null) {
+			metadata.put("capture_error", failed);
 		}
-		if (!mono) {
-			metadata.put("chunk_count", (long) chunks);
+		if (got != null) {
+			metadata.put("chunk_count", (long) got.count());
 		}
 		metadata.put("latency_ms", (end - startNanos) / 1_000_000);
-		if (!mono && chunks > 0) {
+		if (got != null && got.count() > 0) {
 			metadata.put("time_to_first_chunk_ms", (firstNanos - startNanos) / 1_000_000);
 		}
 		d.metadata = metadata;
