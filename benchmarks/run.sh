@@ -14,7 +14,7 @@ mvn -B -ntp -q -DskipTests -pl benchmarks -am package dependency:build-classpath
 # Fork JVM options (they replace the benchmarks' own @Fork jvmArgsAppend): a 3 GiB heap, enough for
 # the export benchmark's queue of 1,000,000 tasks with --full; and, as a non-daemon pool thread
 # sometimes outlives a fork (seen with every benchmark class), no 30 s wait for it at the fork's exit.
-short=(-wi 2 -w 1s -i 3 -r 1s -f 1 -prof gc
+short=(-wi 4 -w 2s -i 3 -r 2s -f 1 -prof gc
        -jvmArgsAppend "-Xmx3g -Djmh.shutdownTimeout=1 -Djmh.shutdownTimeout.step=1")
 memory=true
 if [ $# -eq 0 ]; then

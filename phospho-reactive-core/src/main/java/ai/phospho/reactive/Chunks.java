@@ -10,24 +10,30 @@ import org.jspecify.annotations.Nullable;
 /**
  * The chunks of one captured stream: appended by the thread that delivers them, read once by
  * whichever thread logs the task, which may be another one (a cancel). No lock and no
- * read-modify-write per chunk: the single writer fills append-only arrays and publishes the count
- * with a release store; the reader acquires the count and sees a consistent prefix. Arrays are
- * replaced, never changed below the count, when they grow, and published through volatile fields.
+ * read-modify-write per chunk: the single writer fills append-only arrays and publishes, with one
+ * release store, a packed {@link #state} (entries stored, chunks seen, truncated); the reader
+ * acquires it and sees a consistent prefix. Arrays are replaced, never changed below the published
+ * entries, when they grow, and published through volatile fields.
  *
- * <p>Two caps, as {@link PhosphoOptions#maxFieldChars()}: the text keeps the first
- * {@code maxChars} characters (the chunk that crosses the cap is cut); the raw chunks are kept while
- * their text plus one per chunk fits in {@code maxChars}. Either cap reached flags the task
- * truncated. Past the text cap, chunks are only counted.
+ * <p>Two caps, as {@link PhosphoOptions#maxFieldChars()}: the raw chunks are kept while their text
+ * plus one per chunk fits in {@code maxChars}; the text keeps the first {@code maxChars}
+ * characters (the chunk that crosses the cap is cut). Past the raw cap only chunks with text are
+ * stored, as text; past the text cap chunks are only counted. Either cap flags the task truncated.
+ * So what is held is bounded by {@code 2 * maxChars} entries, whatever the chunks.
  */
 final class Chunks {
 
-	private static final VarHandle COUNT;
+	private static final VarHandle STATE;
 	private static final VarHandle LAST;
+	private static final long TRUNCATED = 1L << 31;
+	private static final int SEEN_MASK = 0x7FFF_FFFF;
+	/** The largest array the JDK allocates safely. */
+	private static final int MAX_ENTRIES = Integer.MAX_VALUE - 8;
 
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			COUNT = lookup.findVarHandle(Chunks.class, "count", int.class);
+			STATE = lookup.findVarHandle(Chunks.class, "state", long.class);
 			LAST = lookup.findVarHandle(Chunks.class, "last", Object.class);
 		}
 		catch (ReflectiveOperationException e) {
@@ -39,24 +45,23 @@ final class Chunks {
 
 	// Written by the writer only.
 	private int n;
+	private int seen;
 	private long textUsed;
 	private long rawUsed;
 	private boolean rawOpen = true;
-
-	// Read by the reader after acquiring count.
-	private volatile String @Nullable [] texts;
-	/** The chunks themselves; null while every chunk is the {@code String} that is its text. */
-	private volatile Object @Nullable [] raws;
-	@SuppressWarnings("unused") // through COUNT
-	private int count;
-	private int rawKept;
 	private boolean truncated;
-	/** Whether the text cap was reached: later chunks are only counted in {@link #total}. */
-	private boolean textFull;
+
+	// Read by the reader after acquiring state.
+	private volatile String @Nullable [] texts;
+	/** The chunks themselves; null while every chunk is the {@code String} that is its text. Frozen once the raw cap is reached. */
+	private volatile Object @Nullable [] raws;
+	/** Entries kept as raw chunks; only grows, and stops at the raw cap. */
+	private int rawKept;
+	/** Entries (high 32 bits), chunks seen (low 31 bits) and {@link #TRUNCATED}; through STATE. */
+	@SuppressWarnings("unused")
+	private long state;
 	@SuppressWarnings("unused") // through LAST
 	private @Nullable Object last;
-	/** Chunks seen, past the text cap too; read without synchronisation, so only once the text is full. */
-	private int total;
 
 	Chunks(int maxChars) {
 		this.maxChars = maxChars;
@@ -64,17 +69,21 @@ final class Chunks {
 
 	/** Appends a chunk and its text. Writer thread only. */
 	void add(Object chunk, String text) {
-		total++;
-		LAST.setRelease(this, chunk);
-		if (textUsed >= maxChars) {
-			if (!textFull) {
-				truncated = true;
-				textFull = true;
-				COUNT.setRelease(this, n);
-			}
-			return;
+		if (seen < SEEN_MASK) {
+			seen++;
 		}
+		LAST.setRelease(this, chunk);
 		int len = text.length();
+		if (textUsed < maxChars && n < MAX_ENTRIES && (rawOpen || len > 0)) {
+			store(chunk, text, len);
+		}
+		else {
+			truncated = true;
+		}
+		STATE.setRelease(this, ((long) n << 32) | seen | (truncated ? TRUNCATED : 0));
+	}
+
+	private void store(Object chunk, String text, int len) {
 		long room = maxChars - textUsed;
 		String kept = text;
 		if (len > room) {
@@ -88,34 +97,35 @@ final class Chunks {
 			ts = grow(i);
 		}
 		ts[i] = kept;
-		Object[] rs = raws;
-		if (rs == null && chunk != text) {
-			rs = Arrays.copyOf(ts, ts.length, Object[].class);
-			raws = rs;
-		}
-		if (rs != null) {
-			rs[i] = chunk;
-		}
 		if (rawOpen) {
 			rawUsed += len + 1L;
 			if (rawUsed <= maxChars) {
+				Object[] rs = raws;
+				if (rs == null && chunk != text) {
+					rs = Arrays.copyOf(ts, ts.length, Object[].class);
+					raws = rs;
+				}
+				if (rs != null) {
+					rs[i] = chunk;
+				}
 				rawKept = i + 1;
 			}
 			else {
+				// From here on raws is frozen: nothing past rawKept is held as a chunk.
 				rawOpen = false;
 				truncated = true;
 			}
 		}
 		n = i + 1;
-		COUNT.setRelease(this, n);
 	}
 
 	private String[] grow(int size) {
 		String[] old = texts;
-		String[] ts = old == null ? new String[16] : Arrays.copyOf(old, Math.max(16, size * 2));
+		int length = old == null ? 16 : (int) Math.min(MAX_ENTRIES, Math.max(16L, size * 2L));
+		String[] ts = old == null ? new String[length] : Arrays.copyOf(old, length);
 		Object[] rs = raws;
-		if (rs != null) {
-			raws = Arrays.copyOf(rs, ts.length);
+		if (rs != null && rawOpen) {
+			raws = Arrays.copyOf(rs, length);
 		}
 		texts = ts;
 		return ts;
@@ -123,37 +133,38 @@ final class Chunks {
 
 	/** What was gathered, as one consistent prefix. Read once, by the thread that logs the task. */
 	Snapshot snapshot() {
-		int c = (int) COUNT.getAcquire(this);
+		long s = (long) STATE.getAcquire(this);
+		int c = (int) (s >>> 32);
+		int count = (int) (s & SEEN_MASK);
+		boolean cut = (s & TRUNCATED) != 0;
 		String[] ts = texts;
 		Object[] rs = raws;
 		Object lastChunk = LAST.getAcquire(this);
-		// Until the text is full every chunk seen is stored: the count is the prefix's, consistent
-		// with its text. Past it, chunks are only counted, without ordering with the reader.
-		int seen = textFull ? Math.max(total, c) : c;
 		if (c == 0 || ts == null) {
-			return new Snapshot("", List.of(), null, lastChunk, seen, truncated);
+			return new Snapshot("", List.of(), null, lastChunk, count, cut);
 		}
 		long length = 0;
 		for (int i = 0; i < c; i++) {
 			length += ts[i].length();
 		}
-		StringBuilder sb = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, length));
+		StringBuilder sb = new StringBuilder((int) Math.min(MAX_ENTRIES, length));
 		for (int i = 0; i < c; i++) {
 			sb.append(ts[i]);
 		}
-		Object[] chunks = rs != null ? rs : ts;
+		// rawKept may be newer than the state read; entries below c are the ones published with it.
 		int kept = Math.min(rawKept, c);
-		return new Snapshot(sb.toString(), Arrays.asList(chunks).subList(0, kept), chunks[0], lastChunk, seen,
-				truncated);
+		Object[] chunks = rs != null ? rs : ts;
+		return new Snapshot(sb.toString(), Arrays.asList(chunks).subList(0, kept), kept > 0 ? chunks[0] : ts[0],
+				lastChunk, count, cut);
 	}
 
 	/**
 	 * @param text      the text of the chunks, cut at the cap
 	 * @param raw       the chunks kept for {@code raw_output}, as emitted
-	 * @param first     the first chunk, or null when none was kept
+	 * @param first     the first chunk (its text when no chunk was kept), or null when none was stored
 	 * @param last      the last chunk seen, past the caps too
 	 * @param count     the chunks seen
-	 * @param truncated whether a cap was reached
+	 * @param truncated whether a cap was reached by the chunks seen
 	 */
 	record Snapshot(String text, List<Object> raw, @Nullable Object first, @Nullable Object last, int count,
 			boolean truncated) {

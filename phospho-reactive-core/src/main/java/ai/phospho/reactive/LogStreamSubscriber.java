@@ -39,7 +39,8 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 
 	final CoreSubscriber<? super T> actual;
 	final Fuseable.@Nullable ConditionalSubscriber<? super T> conditional;
-	@Nullable StreamCapture<T> capture;
+	/** Volatile: a cancelling thread that logs the task reads it. */
+	volatile @Nullable StreamCapture<T> capture;
 
 	@Nullable Subscription s;
 	Fuseable.@Nullable QueueSubscription<T> qs;

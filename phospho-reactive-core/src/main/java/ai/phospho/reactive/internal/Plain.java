@@ -74,6 +74,10 @@ public final class Plain {
 		catch (NotPlain | StackOverflowError e) {
 			return stringForm(value);
 		}
+		catch (RuntimeException e) {
+			// A collection changed while it was copied, a getter that throws: the string form.
+			return stringForm(value);
+		}
 	}
 
 	/** Whether {@code value} is already a plain scalar: no copy needed. */
