@@ -154,7 +154,10 @@ final class ExportPipeline {
 			}
 			if (held.compareAndSet(n, n + 1)) {
 				queue.offer(task);
-				if (!saturated && n + 1 - inFlightTasks >= maxBatchSize) {
+				// Wake the worker for a full batch unless it is awake already: producers racing on the
+				// work counter for every task would cost more than the task. A task that arrives as the
+				// worker goes idle waits at most the linger delay.
+				if (!saturated && wip.get() == 0 && n + 1 - inFlightTasks >= maxBatchSize) {
 					signal();
 				}
 				return true;
