@@ -16,7 +16,7 @@ class ClientDisconnectTest {
 
 	@Test
 	void aClientDisconnectingMidStreamProducesACancelledTaskWithThePartialText() {
-		CollectingExporter exporter = new CollectingExporter();
+		RecordingExporter exporter = RecordingExporter.immediate();
 		PhosphoClient client = exporter.client();
 		DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
 				.route(routes -> routes.get("/stream", (req, res) -> res.sendString(

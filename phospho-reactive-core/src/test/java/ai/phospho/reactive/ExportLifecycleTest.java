@@ -67,6 +67,23 @@ class ExportLifecycleTest {
 	}
 
 	@Test
+	void aShutdownTimeoutCancelsTheExportInFlightAndCountsWhatWasHeld() {
+		List<Boolean> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
+		PhosphoClient client = client(TestSupport.options(batch -> Mono.<ExportResult>never()
+				.doOnCancel(() -> cancelled.add(true))).shutdownTimeout(Duration.ofMillis(200)));
+		client.log("a", "1");
+		client.log("b", "2");
+
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+
+		assertThat(cancelled).containsExactly(true);
+		assertThat(client.stats().dropped()).isEqualTo(2);
+		assertThat(client.stats().queued()).isZero();
+		assertThat(client.stats().inFlight()).isZero();
+		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
 	void shutdownGivesUpOnAStalledExporterAfterTheShutdownTimeout() {
 		RecordingExporter exporter = RecordingExporter.stalled();
 		PhosphoClient client = client(TestSupport.options(exporter).shutdownTimeout(Duration.ofMillis(100)));

@@ -20,7 +20,7 @@ class LogMonoAndWrapTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	private final CollectingExporter exporter = new CollectingExporter();
+	private final RecordingExporter exporter = RecordingExporter.immediate();
 	private final PhosphoClient client = exporter.client();
 
 	@AfterEach

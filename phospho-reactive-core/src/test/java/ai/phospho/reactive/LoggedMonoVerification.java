@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 /** The TCK's publisher rules for a {@code Mono} passed through {@code logMono}; run by {@link StreamTckTest}. */
 public class LoggedMonoVerification extends PublisherVerification<String> {
 
-	private final PhosphoClient client = new CollectingExporter(false).client();
+	private final PhosphoClient client = RecordingExporter.counting().client();
 
 	public LoggedMonoVerification() {
 		super(new TestEnvironment(100, 20), 100);

@@ -33,7 +33,7 @@ class PhosphoStaticIsolatedTest {
 		assertThatThrownBy(() -> Phospho.logMono("q", Mono.just("a"))).isInstanceOf(IllegalStateException.class);
 		assertThatThrownBy(wrapped::get).isInstanceOf(IllegalStateException.class);
 
-		CollectingExporter exporter = new CollectingExporter();
+		RecordingExporter exporter = RecordingExporter.immediate();
 		PhosphoClient client = Phospho.init(PhosphoOptions.builder().exporter(exporter).shutdownHook(false).build());
 		try {
 			StepVerifier.create(Flux.just("a", "b").transform(logStream)).expectNext("a", "b").expectComplete().verify(TIMEOUT);

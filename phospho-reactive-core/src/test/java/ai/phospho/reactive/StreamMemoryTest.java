@@ -25,7 +25,7 @@ class StreamMemoryTest {
 
 	@Test
 	void completedStreamsRetainNeitherTheirChunksNorTheirText() {
-		CollectingExporter exporter = new CollectingExporter(false);
+		RecordingExporter exporter = RecordingExporter.counting();
 		PhosphoClient client = exporter.client();
 		List<WeakReference<String>> sampled = new ArrayList<>();
 		Flux<String> logged = Flux.from(new ForgetfulSource(sampled)).transform(client.logStream("q"));

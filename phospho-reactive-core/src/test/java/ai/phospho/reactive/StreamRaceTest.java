@@ -21,7 +21,7 @@ class StreamRaceTest {
 
 	private static final int ROUNDS = 1_000;
 
-	private final CollectingExporter exporter = new CollectingExporter();
+	private final RecordingExporter exporter = RecordingExporter.immediate();
 	private final PhosphoClient client = exporter.client();
 
 	@AfterEach

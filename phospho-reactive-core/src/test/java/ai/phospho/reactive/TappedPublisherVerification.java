@@ -11,7 +11,7 @@ import reactor.core.publisher.Flux;
 /** The TCK's publisher rules for a {@code Flux} passed through {@code logStream}; run by {@link StreamTckTest}. */
 public class TappedPublisherVerification extends PublisherVerification<String> {
 
-	private final PhosphoClient client = new CollectingExporter(false).client();
+	private final PhosphoClient client = RecordingExporter.counting().client();
 
 	public TappedPublisherVerification() {
 		super(new TestEnvironment(100, 20), 100);
