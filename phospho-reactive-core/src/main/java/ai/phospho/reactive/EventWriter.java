@@ -1,6 +1,7 @@
 package ai.phospho.reactive;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
@@ -132,12 +133,17 @@ final class EventWriter {
 	}
 
 	static byte[] toJson(LoggedTask t) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(256 + t.input().length()
-				+ (t.output() == null ? 0 : t.output().length()) * 2);
+		ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
+				t.estimatedSize() + 64));
+		writeTo(out, t);
+		return out.toByteArray();
+	}
+
+	/** Writes the task's event to {@code out} as one compact JSON object. */
+	static void writeTo(OutputStream out, LoggedTask t) {
 		try (JsonGenerator g = Plain.mapper().createGenerator(out)) {
 			write(g, t);
 		}
-		return out.toByteArray();
 	}
 
 	static void write(JsonGenerator g, LoggedTask t) {

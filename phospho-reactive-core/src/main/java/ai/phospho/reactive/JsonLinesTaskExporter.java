@@ -1,5 +1,6 @@
 package ai.phospho.reactive;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -66,15 +67,17 @@ public final class JsonLinesTaskExporter implements TaskExporter {
 	}
 
 	private void write(List<LoggedTask> batch) throws IOException {
-		int size = 0;
+		long estimate = 0;
 		for (LoggedTask t : batch) {
-			size += t.json().length + 1;
+			estimate += t.estimatedSize() + 1;
 		}
-		ByteBuffer buffer = ByteBuffer.allocate(size);
+		// The whole batch in one buffer, one event per line, so that the file gets whole lines.
+		ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));
 		for (LoggedTask t : batch) {
-			buffer.put(t.json()).put((byte) '\n');
+			EventWriter.writeTo(out, t);
+			out.write('\n');
 		}
-		buffer.flip();
+		ByteBuffer buffer = ByteBuffer.wrap(out.toByteArray());
 		FileChannel ch = channel();
 		while (buffer.hasRemaining()) {
 			ch.write(buffer);

@@ -39,8 +39,6 @@ public final class LoggedTask {
 	private final boolean truncated;
 	private final Map<String, Object> extras;
 
-	/** The serialised event, computed once by the exporter. */
-	private volatile byte @Nullable [] json;
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
 	private long estimatedSize;
 
@@ -193,13 +191,9 @@ public final class LoggedTask {
 		return n;
 	}
 
+	/** The event as JSON bytes; exporters that stream write it with {@link EventWriter} instead. */
 	byte[] json() {
-		byte[] j = json;
-		if (j == null) {
-			j = EventWriter.toJson(this);
-			json = j;
-		}
-		return j;
+		return EventWriter.toJson(this);
 	}
 
 	@Override
