@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,6 +24,9 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.context.Context;
+
+import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.Reports;
 
 /**
  * The bounded export pipeline: callers {@link #offer} finished tasks from any thread, lock-free and
@@ -42,6 +46,19 @@ import reactor.util.context.Context;
  *
  * <p>All worker state is touched only inside {@link #drainLoop()}, which the work-in-progress
  * counter {@link #wip} keeps to one thread at a time (the queue-drain pattern of reactor-core).
+ * The worker survives every {@code Throwable}: from the exporter (thrown, returned, or from an
+ * error's {@code toString()}), from a task's deferred conversion (a chunk's getter), and from
+ * itself (an {@code OutOfMemoryError}): the tasks concerned are counted as failed, the cause is
+ * reported and kept in {@code lastError}, and the loop goes on. The exporter is called on a thread
+ * of its own ({@code phospho-export-call}), so one that blocks, against its contract, holds neither
+ * the worker nor the shutdown timeout.
+ *
+ * <p>Admission and shutdown: a producer checks {@code closed}, reserves its place, queues the task,
+ * then checks {@code closed} again; a task queued after the shutdown had taken its count is settled
+ * by the worker, or by the producer itself once the worker is gone: exported, handed over to a
+ * {@linkplain #handOverTo successor}, or counted as dropped. So after {@code shutdown()} completes
+ * and every {@code offer} has returned, {@code queued + exported + dropped + failed + rejected}
+ * adds up to what was offered (less what was handed over).
  */
 final class ExportPipeline {
 
@@ -65,6 +82,8 @@ final class ExportPipeline {
 	private final Queue<Batch> completions = new ConcurrentLinkedQueue<>();
 	private final Queue<MonoSink<Void>> newWaiters = new ConcurrentLinkedQueue<>();
 	private final Scheduler worker;
+	/** Where the exporter is called: never the worker, so that an exporter that blocks cannot hold it. */
+	private final Scheduler exportCalls;
 	private final Disposable ticker;
 
 	private final LongAdder dropped = new LongAdder();
@@ -87,8 +106,12 @@ final class ExportPipeline {
 	private final AtomicLong lastFailureWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
 	private volatile boolean closed;
+	/** Set by the worker once the shutdown's flush is over: what is queued from then on is settled, not exported. */
+	private volatile boolean sealed;
 	/** Set on shutdown timeout: nothing more is exported. */
 	private volatile boolean abandoned;
+	/** The pipeline that takes the tasks this one can no longer export (a re-initialised client). */
+	private volatile @Nullable ExportPipeline successor;
 	private volatile boolean tick;
 	/** Whether every export slot is taken: producers then need not wake the worker. */
 	private volatile boolean saturated;
@@ -108,6 +131,8 @@ final class ExportPipeline {
 	private boolean retryScheduled;
 	/** A task polled from the queue that did not fit in the last batch; it opens the next one. */
 	private @Nullable LoggedTask carry;
+	/** The tasks of the batch being cut: counted as failed if the worker fails while cutting it. */
+	private @Nullable List<LoggedTask> cutting;
 	private final ArrayDeque<Batch> started = new ArrayDeque<>();
 	private final List<Waiter> waiters = new ArrayList<>();
 
@@ -123,6 +148,8 @@ final class ExportPipeline {
 		this.fullReason = "the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)";
 		this.fullOldestReason = fullReason + ": the oldest queued task made room";
 		this.worker = Schedulers.newSingle("phospho-export", true);
+		this.exportCalls = Schedulers.newBoundedElastic(maxConcurrent, Integer.MAX_VALUE, "phospho-export-call", 60,
+				true);
 		Duration linger = options.lingerDelay();
 		this.ticker = worker.schedulePeriodically(this::onTick, linger.toNanos(), linger.toNanos(),
 				TimeUnit.NANOSECONDS);
@@ -136,8 +163,7 @@ final class ExportPipeline {
 	 */
 	boolean offer(LoggedTask task) {
 		if (closed) {
-			drop("the client is shut down");
-			return false;
+			return reject(task, "the client is shut down");
 		}
 		// A CAS loop rather than increment-then-undo: the count held never exceeds the bound, even briefly.
 		for (;;) {
@@ -154,14 +180,29 @@ final class ExportPipeline {
 			}
 			if (held.compareAndSet(n, n + 1)) {
 				queue.offer(task);
+				if (closed) {
+					// A shutdown may have taken its count before this task was queued: whoever drains
+					// next (the worker, or this thread once the worker is gone) settles it.
+					signal();
+				}
 				// Wake the worker for a full batch unless it is awake already: producers racing on the
 				// work counter for every task would cost more than the task. A task that arrives as the
 				// worker goes idle waits at most the linger delay.
-				if (!saturated && wip.get() == 0 && n + 1 - inFlightTasks >= maxBatchSize) {
+				else if (!saturated && wip.get() == 0 && n + 1 - inFlightTasks >= maxBatchSize) {
 					signal();
 				}
 				return true;
 			}
+		}
+	}
+
+	/**
+	 * From now on, what this pipeline would drop because it is shut down goes to {@code next}: the
+	 * tasks of threads that still hold the old client when {@code Phospho.init} replaces it.
+	 */
+	void handOverTo(ExportPipeline next) {
+		if (next != this) {
+			successor = next;
 		}
 	}
 
@@ -189,51 +230,82 @@ final class ExportPipeline {
 
 	private Mono<Void> doShutdown(Duration timeout) {
 		closed = true;
+		long deadline = System.nanoTime() + timeout.toNanos();
+		// The worker's part gets a tenth more than the flush: a worker stuck in a task's conversion
+		// (a getter that never returns) must not hold the shutdown; what it holds stays queued.
+		Duration workerPhase = Duration.ofNanos(timeout.toNanos() + timeout.toNanos() / 10);
 		return flush()
-				.timeout(timeout, Mono.fromCallable(this::abandon)
-						.subscribeOn(worker)
-						.doOnNext(n -> LOG.warn("phospho: shutdown timed out after {}: {} tasks were not delivered "
-								+ "(counted as dropped); last error: {}", timeout, n, lastError))
+				.timeout(timeout, Mono.fromCallable(this::abandon).subscribeOn(worker)
+						.doOnNext(n -> Reports.warn(LOG, "phospho: shutdown timed out after {}: {} tasks were not "
+								+ "delivered (counted as dropped); last error: {}", timeout, n, lastError))
 						.then())
-				.then(Mono.fromRunnable(this::dropLate).subscribeOn(worker))
-				.then(Mono.defer(() -> Mono.fromDirect(exporter.shutdown()))
-						.timeout(timeout)
-						.onErrorResume(e -> {
-							LOG.warn("phospho: exporter shutdown failed: {}", e.toString());
-							return Mono.empty();
-						}))
+				.then(Mono.fromRunnable(this::seal).subscribeOn(worker))
+				.timeout(workerPhase, Mono.fromRunnable(() -> Reports.warn(LOG, "phospho: shutdown timed out after {} "
+						+ "and the export worker did not answer; {} tasks are left undelivered", timeout, held.get())))
+				.onErrorResume(e -> Mono.empty())
+				.then(closeExporter(deadline))
 				.doFinally(s -> {
 					ticker.dispose();
 					worker.disposeGracefully().subscribe(null, e -> { });
+					exportCalls.disposeGracefully().subscribe(null, e -> { });
 				});
 	}
 
 	/**
-	 * Runs on the worker, so no drain loop runs at the same time: cancels the exports in flight,
-	 * empties the queue and counts every task still held as dropped.
-	 *
-	 * @return the tasks that were not delivered
+	 * Asks the exporter to close, off the worker, and waits for it until the shutdown's deadline:
+	 * an exporter whose {@code shutdown()} blocks or never completes is left behind with a warning.
 	 */
+	private Mono<Void> closeExporter(long deadline) {
+		Mono<Void> closing = Mono.defer(() -> Mono.fromDirect(exporter.shutdown()))
+				.subscribeOn(exportCalls)
+				.onErrorResume(e -> {
+					Reports.warn(LOG, "phospho: exporter shutdown failed: {}", Failures.describe(e));
+					return Mono.empty();
+				})
+				.cache();
+		return Mono.defer(() -> {
+			closing.subscribe(null, e -> { });
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return Mono.empty();
+			}
+			return closing.timeout(Duration.ofNanos(left), Mono.fromRunnable(() -> Reports.warn(LOG,
+					"phospho: the exporter did not close within the shutdown timeout; it is left behind")));
+		});
+	}
+
 	/**
-	 * Counts as dropped the tasks of a {@code log} that passed the {@code closed} check while the
-	 * shutdown's flush was taking its count: no flush waits for them any more. Runs on the worker.
+	 * Runs on the worker once the shutdown's flush is over: from now on what is queued (by a
+	 * {@code log} that passed the {@code closed} check while the flush took its count) is settled
+	 * at once, as by a closed pipeline: handed over or counted as dropped.
 	 */
-	private void dropLate() {
-		int lost = 0;
-		if (carry != null) {
-			carry = null;
-			lost++;
+	private void seal() {
+		sealed = true;
+		settleQueued();
+	}
+
+	/** Hands over or drops everything queued; on the worker, or on a producer's thread once the worker is gone. */
+	private void settleQueued() {
+		LoggedTask t = carry;
+		carry = null;
+		int dropped = 0;
+		for (; t != null || (t = queue.poll()) != null; t = null) {
+			held.decrementAndGet();
+			if (!reject(t, "the client is shut down")) {
+				dropped++;
+			}
 		}
-		while (queue.poll() != null) {
-			lost++;
-		}
-		if (lost > 0) {
-			held.addAndGet(-lost);
-			dropped.add(lost);
-			LOG.warn("phospho: {} tasks logged while the client was shutting down were dropped", lost);
+		if (dropped > 0) {
+			Reports.warn(LOG, "phospho: {} tasks logged while the client was shutting down were dropped", dropped);
 		}
 	}
 
+	/**
+	 * Runs on the worker when the shutdown times out: cancels the exports in flight and counts
+	 * their tasks as dropped; the tasks still queued are handed over, or dropped.
+	 *
+	 * @return the tasks that were not delivered
+	 */
 	private int abandon() {
 		abandoned = true;
 		running.dispose();
@@ -251,15 +323,10 @@ final class ExportPipeline {
 			}
 		}
 		started.clear();
-		if (carry != null) {
-			carry = null;
-			lost++;
-		}
-		while (queue.poll() != null) {
-			lost++;
-		}
 		held.addAndGet(-lost);
 		dropped.add(lost);
+		long before = dropped.sum();
+		settleQueued();
 		inFlight = 0;
 		inFlightTasks = 0;
 		completedPrefix = polled;
@@ -271,7 +338,17 @@ final class ExportPipeline {
 		while ((sink = newWaiters.poll()) != null) {
 			sink.success();
 		}
-		return lost;
+		return lost + (int) (dropped.sum() - before);
+	}
+
+	/** A task this pipeline cannot take: to the successor if there is one, else dropped and counted. */
+	private boolean reject(LoggedTask task, String reason) {
+		ExportPipeline next = successor;
+		if (next != null) {
+			return next.offer(task);
+		}
+		drop(reason);
+		return false;
 	}
 
 	private void drop(String reason) {
@@ -279,7 +356,7 @@ final class ExportPipeline {
 		long now = System.nanoTime();
 		long last = lastDropWarning.get();
 		if (now - last >= WARN_INTERVAL_NANOS && lastDropWarning.compareAndSet(last, now)) {
-			LOG.warn("phospho: a task was dropped because {}; {} dropped so far", reason, dropped.sum());
+			Reports.warn(LOG, "phospho: a task was dropped because {}; {} dropped so far", reason, dropped.sum());
 		}
 	}
 
@@ -294,11 +371,19 @@ final class ExportPipeline {
 				worker.schedule(this::drainLoop);
 			}
 			catch (RuntimeException rejected) {
-				// The worker is disposed: nothing is left to drain, so a flush after shutdown completes.
-				wip.set(0);
-				MonoSink<Void> sink;
-				while ((sink = newWaiters.poll()) != null) {
-					sink.success();
+				// The worker is gone (shut down): this thread settles what is queued and answers the
+				// waiters, with the work counter still guarding against a second drainer.
+				int missed = 1;
+				for (;;) {
+					settleQueued();
+					MonoSink<Void> sink;
+					while ((sink = newWaiters.poll()) != null) {
+						sink.success();
+					}
+					missed = wip.addAndGet(-missed);
+					if (missed == 0) {
+						return;
+					}
 				}
 			}
 		}
@@ -307,49 +392,86 @@ final class ExportPipeline {
 	private void drainLoop() {
 		int missed = 1;
 		for (;;) {
-			if (abandoned) {
-				abandon();
-				missed = wip.addAndGet(-missed);
-				if (missed == 0) {
-					return;
-				}
-				continue;
+			try {
+				drain();
 			}
-			Batch done;
-			while ((done = completions.poll()) != null) {
-				finish(done);
+			catch (Throwable e) {
+				recover(e);
 			}
-			MonoSink<Void> sink;
-			while ((sink = newWaiters.poll()) != null) {
-				long target = polled + Math.max(0, held.get() - inFlightTasks);
-				waiters.add(new Waiter(sink, target));
-				forceUntil = Math.max(forceUntil, target);
-			}
-			if (tick) {
-				tick = false;
-				forceUntil = Math.max(forceUntil, polled + Math.max(0, held.get() - inFlightTasks));
-			}
-			while (inFlight < maxConcurrent) {
-				int available = held.get() - inFlightTasks;
-				if (available <= 0 || (available < maxBatchSize && polled >= forceUntil)) {
-					break;
-				}
-				Batch b = pollBatch();
-				if (b == null) {
-					// A producer has counted its task in held but not queued it yet. Look again
-					// shortly: its offer may not signal, and a flush waiting for that task would
-					// otherwise wait for the next linger tick.
-					retryLater();
-					break;
-				}
-				start(b);
-			}
-			saturated = inFlight >= maxConcurrent;
-			completeWaiters();
 			missed = wip.addAndGet(-missed);
 			if (missed == 0) {
 				return;
 			}
+		}
+	}
+
+	private void drain() {
+		if (abandoned) {
+			abandon();
+			return;
+		}
+		if (sealed) {
+			settleQueued();
+		}
+		Batch done;
+		while ((done = completions.poll()) != null) {
+			finish(done);
+		}
+		MonoSink<Void> sink;
+		while ((sink = newWaiters.poll()) != null) {
+			long target = polled + Math.max(0, held.get() - inFlightTasks);
+			waiters.add(new Waiter(sink, target));
+			forceUntil = Math.max(forceUntil, target);
+		}
+		if (tick) {
+			tick = false;
+			forceUntil = Math.max(forceUntil, polled + Math.max(0, held.get() - inFlightTasks));
+		}
+		while (inFlight < maxConcurrent) {
+			int available = held.get() - inFlightTasks;
+			if (available <= 0 || (available < maxBatchSize && polled >= forceUntil)) {
+				break;
+			}
+			Batch b = pollBatch();
+			if (b == null) {
+				// A producer has counted its task in held but not queued it yet. Look again
+				// shortly: its offer may not signal, and a flush waiting for that task would
+				// otherwise wait for the next linger tick.
+				retryLater();
+				break;
+			}
+			start(b);
+		}
+		saturated = inFlight >= maxConcurrent;
+		completeWaiters();
+	}
+
+	/**
+	 * The worker met a {@code Throwable} that no step of its own caught: an error of the JVM (out of
+	 * memory) or a defect. The batch it was cutting is counted as failed, the cause reported, and
+	 * the loop goes on: flush and shutdown still complete.
+	 */
+	private void recover(Throwable e) {
+		List<LoggedTask> cut = cutting;
+		cutting = null;
+		// The task being placed when it happened is the likely cause: not tried again.
+		int lost = (cut == null ? 0 : cut.size()) + (carry == null ? 0 : 1);
+		carry = null;
+		if (lost > 0) {
+			failUnsent(lost);
+		}
+		String reason = "the export worker failed: " + Failures.describe(e);
+		lastError = reason;
+		Reports.error(LOG, "phospho: {}; {} tasks were lost with it, the worker goes on", reason, lost, e);
+	}
+
+	/** Tasks taken from the queue that will never be exported: failed, and done for any flush. */
+	private void failUnsent(int n) {
+		polled += n;
+		failed += n;
+		held.addAndGet(-n);
+		if (started.isEmpty()) {
+			completedPrefix = polled;
 		}
 	}
 
@@ -370,24 +492,48 @@ final class ExportPipeline {
 	}
 
 	private @Nullable Batch pollBatch() {
-		List<LoggedTask> tasks = null;
 		long size = 2;
 		LoggedTask next;
 		// poll, never peek-then-poll: a DROP_OLDEST producer may take the head in between.
 		while ((next = carry != null ? carry : queue.poll()) != null) {
-			carry = null;
-			long taskBytes = next.estimatedSize() + 1;
-			if (tasks != null && (tasks.size() >= maxBatchSize || size + taskBytes > maxBatchBytes)) {
-				carry = next;
+			// Held in carry until it is placed, so that a failure of the worker cannot lose it uncounted.
+			carry = next;
+			long taskBytes = sizeOf(next);
+			if (taskBytes < 0) {
+				// Its deferred conversion threw: it cannot be written by any exporter.
+				carry = null;
+				failUnsent(1);
+				continue;
+			}
+			List<LoggedTask> tasks = cutting;
+			if (tasks != null && (tasks.size() >= maxBatchSize || size + taskBytes + 1 > maxBatchBytes)) {
 				break;
 			}
 			if (tasks == null) {
 				tasks = new ArrayList<>(Math.min(maxBatchSize, 64));
+				cutting = tasks;
 			}
 			tasks.add(next);
-			size += taskBytes;
+			carry = null;
+			size += taskBytes + 1;
 		}
+		List<LoggedTask> tasks = cutting;
+		cutting = null;
 		return tasks == null ? null : new Batch(Collections.unmodifiableList(tasks), size);
+	}
+
+	/** The task's estimated JSON size, or -1 when reading it throws (a chunk's getter, converted here). */
+	private long sizeOf(LoggedTask task) {
+		try {
+			return task.estimatedSize();
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			String reason = "task " + task.taskId() + " could not be converted for export: " + Failures.describe(e);
+			lastError = reason;
+			Reports.warn(LOG, "phospho: {}; it is counted as failed", reason, e);
+			return -1;
+		}
 	}
 
 	private void start(Batch b) {
@@ -397,30 +543,37 @@ final class ExportPipeline {
 		inFlight++;
 		inFlightTasks += n;
 		started.add(b);
-		Mono<ExportResult> export;
 		try {
-			export = exporter.export(b.tasks);
-			if (export == null) {
-				throw new NullPointerException(exporter.getClass().getName() + ".export returned null");
+			Disposable d = Mono.defer(() -> {
+				Mono<ExportResult> export = exporter.export(b.tasks);
+				if (export == null) {
+					return Mono.error(new NullPointerException(exporter.getClass().getName() + ".export returned null"));
+				}
+				return export;
+			}).subscribeOn(exportCalls)
+					.contextWrite(Context.of(ExportListener.KEY, listener))
+					.subscribe(r -> b.result = r, e -> complete(b, e), () -> complete(b, null));
+			b.subscription = d;
+			if (!running.add(d)) {
+				// Shutdown already cancelled everything in flight.
+				d.dispose();
+			}
+			else if (b.completed.get()) {
+				// It completed before subscribe returned: complete() could not see the subscription.
+				running.remove(d);
 			}
 		}
-		catch (Throwable t) {
-			export = Mono.error(t);
-		}
-		b.subscription = export.contextWrite(Context.of(ExportListener.KEY, listener))
-				.subscribe(r -> b.result = r, e -> complete(b, e), () -> complete(b, null));
-		if (!running.add(b.subscription)) {
-			// Shutdown already cancelled everything in flight.
-			b.subscription.dispose();
-		}
-		else if (b.completed) {
-			// It completed before subscribe returned: complete() could not see the subscription.
-			running.remove(b.subscription);
+		catch (Throwable e) {
+			// subscribe itself threw (a scheduler that is gone, an out-of-memory): the batch failed.
+			complete(b, e);
 		}
 	}
 
+	/** The export's terminal signal, once, from whichever thread it arrives on. */
 	private void complete(Batch b, @Nullable Throwable error) {
-		b.completed = true;
+		if (!b.completed.compareAndSet(false, true)) {
+			return;
+		}
 		Disposable d = b.subscription;
 		if (d != null) {
 			running.remove(d);
@@ -437,16 +590,16 @@ final class ExportPipeline {
 		inFlightTasks -= n;
 		if (b.failed) {
 			failed += n;
-			Throwable e = b.error;
-			lastError = e == null ? "unknown" : e.toString();
-			warnFailure(n, e);
 		}
 		else {
-			ExportResult r = b.result != null ? b.result : ExportResult.accepted(n);
-			exported += r.accepted();
-			rejected += r.rejected();
+			ExportResult r = b.result;
+			// An exporter's result is user data too: what it claims is bounded by the batch.
+			int accepted = r == null ? n : Math.min(r.accepted(), n);
+			int refused = r == null ? 0 : Math.min(r.rejected(), n - accepted);
+			exported += accepted;
+			rejected += refused;
 			// What the exporter neither delivered nor saw refused (a part of a split batch that failed).
-			failed += Math.max(0, n - r.accepted() - r.rejected());
+			failed += n - accepted - refused;
 			batches++;
 			bytes += b.bytes;
 		}
@@ -458,14 +611,19 @@ final class ExportPipeline {
 		if (started.isEmpty()) {
 			completedPrefix = polled;
 		}
+		if (b.failed) {
+			String reason = Failures.describe(b.error);
+			lastError = reason;
+			warnFailure(n, reason);
+		}
 	}
 
-	private void warnFailure(int n, @Nullable Throwable e) {
+	private void warnFailure(int n, String reason) {
 		long now = System.nanoTime();
 		long last = lastFailureWarning.get();
 		if (now - last >= WARN_INTERVAL_NANOS && lastFailureWarning.compareAndSet(last, now)) {
-			LOG.warn("phospho: a batch of {} tasks could not be exported: {}; {} tasks failed so far", n,
-					e == null ? "unknown error" : e.toString(), failed);
+			Reports.warn(LOG, "phospho: a batch of {} tasks could not be exported: {}; {} tasks failed so far", n,
+					reason, failed);
 		}
 	}
 
@@ -486,10 +644,10 @@ final class ExportPipeline {
 	private static final class Batch {
 		final List<LoggedTask> tasks;
 		final long bytes;
+		final AtomicBoolean completed = new AtomicBoolean();
 		long end;
 		volatile @Nullable ExportResult result;
 		volatile @Nullable Disposable subscription;
-		volatile boolean completed;
 		@Nullable Throwable error;
 		boolean failed;
 		boolean done;

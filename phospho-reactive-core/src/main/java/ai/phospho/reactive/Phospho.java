@@ -40,7 +40,11 @@ public final class Phospho {
 		return init(PhosphoOptions.fromEnvironment().build());
 	}
 
-	/** Initialises with these options; a previous client is shut down (flushed) in the background. */
+	/**
+	 * Initialises with these options. A previous client is shut down (flushed) in the background,
+	 * and nothing logged to it is lost: a thread that still holds it (a {@code log} racing this call,
+	 * a stream subscribed before) has its tasks handed over to the new client.
+	 */
 	public static PhosphoClient init(PhosphoOptions options) {
 		Objects.requireNonNull(options, "options");
 		PhosphoClient created = PhosphoClient.create(options);
@@ -50,6 +54,7 @@ public final class Phospho {
 			client = created;
 		}
 		if (previous != null) {
+			previous.handOverTo(created);
 			previous.shutdown().subscribe(null, e -> { });
 		}
 		return created;

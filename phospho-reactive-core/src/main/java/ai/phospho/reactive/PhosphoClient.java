@@ -8,7 +8,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
+import ai.phospho.reactive.internal.Reports;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -63,7 +65,7 @@ public final class PhosphoClient {
 			return PhosphoHttpExporter.create(options);
 		}
 		JsonLinesTaskExporter jsonl = JsonLinesTaskExporter.create(options.jsonLinesPath());
-		LOG.warn("phospho: PHOSPHO_API_KEY is not set: tasks are written to {}",
+		Reports.warn(LOG, "phospho: PHOSPHO_API_KEY is not set: tasks are written to {}",
 				options.jsonLinesPath().toAbsolutePath());
 		return jsonl;
 	}
@@ -74,7 +76,11 @@ public final class PhosphoClient {
 				pipeline.shutdown().block(SHUTDOWN_HOOK_TIMEOUT);
 			}
 			catch (RuntimeException e) {
-				LOG.warn("phospho: flush at JVM exit did not finish: {}", e.toString());
+				LOG.warn("phospho: flush at JVM exit did not finish: {}", Failures.describe(e));
+			}
+			finally {
+				// Daemon threads stop with the JVM: what was reported during the flush is written now.
+				Reports.awaitWritten(SHUTDOWN_HOOK_TIMEOUT);
 			}
 		}, "phospho-shutdown-hook");
 		try {
@@ -226,6 +232,11 @@ public final class PhosphoClient {
 			Predicate<? super O> stop, Map<String, ?> metadata) {
 		return Wrappers.flux(() -> this, fn, Objects.requireNonNull(stop, "stop"),
 				Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** From now on, tasks this client can no longer export go to {@code next}; see {@link Phospho#init(PhosphoOptions)}. */
+	void handOverTo(PhosphoClient next) {
+		pipeline.handOverTo(next.pipeline);
 	}
 
 	/** Queues an assembled task; used by the stream operators. */

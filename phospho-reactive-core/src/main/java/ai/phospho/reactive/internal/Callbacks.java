@@ -38,7 +38,8 @@ public final class Callbacks {
 			}
 			return s;
 		}
-		catch (RuntimeException | LinkageError | StackOverflowError e) {
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
 			reportOnce(name + ":" + fn.getClass().getName(),
 					name + " " + fn.getClass().getName() + " threw; the default extraction is used", e);
 			return null;
@@ -49,23 +50,24 @@ public final class Callbacks {
 		try {
 			return extractor.toPlain(value);
 		}
-		catch (RuntimeException | LinkageError e) {
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
 			reportOnce("toPlain:" + extractor.getClass().getName(),
 					"PhosphoExtractor " + extractor.getClass().getName() + ".toPlain threw; it is skipped", e);
 			return null;
 		}
 	}
 
-	/** Logs a warning the first time {@code key} is seen. */
+	/** Reports a warning the first time {@code key} is seen, off this thread (see {@link Reports}). */
 	public static void reportOnce(String key, String message, @Nullable Throwable error) {
 		if (REPORTED.size() >= MAX_REPORTED || !REPORTED.add(key)) {
 			return;
 		}
 		if (error == null) {
-			LOG.warn(message);
+			Reports.warn(LOG, "{}", message);
 		}
 		else {
-			LOG.warn(message + ": " + error, error);
+			Reports.warn(LOG, "{}: {}", message, Failures.describe(error), error);
 		}
 	}
 
