@@ -544,13 +544,7 @@ final class ExportPipeline {
 		inFlightTasks += n;
 		started.add(b);
 		try {
-			Disposable d = Mono.defer(() -> {
-				Mono<ExportResult> export = exporter.export(b.tasks);
-				if (export == null) {
-					return Mono.error(new NullPointerException(exporter.getClass().getName() + ".export returned null"));
-				}
-				return export;
-			}).subscribeOn(exportCalls)
+			Disposable d = Mono.defer(() -> callExporter(b.tasks)).subscribeOn(exportCalls)
 					.contextWrite(Context.of(ExportListener.KEY, listener))
 					.subscribe(r -> b.result = r, e -> complete(b, e), () -> complete(b, null));
 			b.subscription = d;
@@ -567,6 +561,22 @@ final class ExportPipeline {
 			// subscribe itself threw (a scheduler that is gone, an out-of-memory): the batch failed.
 			complete(b, e);
 		}
+	}
+
+	/** The exporter's Mono; what it throws (even a {@code LinkageError}, which reactor treats as fatal) as an error. */
+	private Mono<ExportResult> callExporter(List<LoggedTask> tasks) {
+		Mono<ExportResult> export;
+		try {
+			export = exporter.export(tasks);
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			return Mono.error(e);
+		}
+		if (export == null) {
+			return Mono.error(new NullPointerException(exporter.getClass().getName() + ".export returned null"));
+		}
+		return export;
 	}
 
 	/** The export's terminal signal, once, from whichever thread it arrives on. */

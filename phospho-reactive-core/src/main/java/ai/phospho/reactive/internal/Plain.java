@@ -71,11 +71,10 @@ public final class Plain {
 		try {
 			return convert(value, 0);
 		}
-		catch (NotPlain | StackOverflowError e) {
-			return stringForm(value);
-		}
-		catch (RuntimeException e) {
-			// A collection changed while it was copied, a getter that throws: the string form.
+		catch (Throwable e) {
+			// A cycle, a collection changed while it was copied, a getter that throws (even an Error,
+			// such as a NoClassDefFoundError): the string form.
+			Failures.throwIfFatal(e);
 			return stringForm(value);
 		}
 	}
@@ -145,6 +144,10 @@ public final class Plain {
 			return node(tree, depth);
 		}
 		catch (JacksonException | StackOverflowError e) {
+			throw NotPlain.INSTANCE;
+		}
+		catch (RuntimeException e) {
+			// Jackson wraps a getter's exception; an Error from a getter goes up to of() as it is.
 			throw NotPlain.INSTANCE;
 		}
 	}
@@ -232,7 +235,8 @@ public final class Plain {
 		try {
 			return String.valueOf(value);
 		}
-		catch (RuntimeException | StackOverflowError e) {
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
 			return value.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(value));
 		}
 	}
