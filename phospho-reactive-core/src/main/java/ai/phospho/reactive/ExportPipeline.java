@@ -88,6 +88,7 @@ final class ExportPipeline {
 
 	private final LongAdder dropped = new LongAdder();
 	private final LongAdder retried = new LongAdder();
+	private final LongAdder captureErrors = new LongAdder();
 	/** The subscriptions of the exports in flight, cancelled when shutdown times out. */
 	private final Disposable.Composite running = Disposables.composite();
 	private final ExportListener listener = new ExportListener() {
@@ -219,13 +220,17 @@ final class ExportPipeline {
 		return shutdownMono;
 	}
 
+	void captureFailed() {
+		captureErrors.increment();
+	}
+
 	boolean isClosed() {
 		return closed;
 	}
 
 	PhosphoStats stats() {
 		return new PhosphoStats(held.get(), exported, dropped.sum(), failed, rejected, retried.sum(), batches,
-				bytes, inFlight, lastError);
+				bytes, inFlight, lastError, captureErrors.sum());
 	}
 
 	private Mono<Void> doShutdown(Duration timeout) {

@@ -138,7 +138,15 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 		if (c == null || emitted) {
 			return;
 		}
-		Status end = c.chunk(t);
+		Status end;
+		try {
+			end = c.chunk(t);
+		}
+		catch (Throwable e) {
+			// What the capture cannot read is the library's problem, never the subscriber's.
+			c.failed("capturing a chunk", e);
+			end = null;
+		}
 		if (end != null) {
 			finish(end, null);
 		}

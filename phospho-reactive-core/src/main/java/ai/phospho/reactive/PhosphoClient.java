@@ -123,6 +123,9 @@ public final class PhosphoClient {
 	public LoggedTask log(TaskLog<?, ?> task) {
 		Objects.requireNonNull(task, "task");
 		LoggedTask t = Tasks.create(task, options, null);
+		if (t.metadata().containsKey(Tasks.CAPTURE_ERROR)) {
+			pipeline.captureFailed();
+		}
 		pipeline.offer(t);
 		return t;
 	}
@@ -237,6 +240,11 @@ public final class PhosphoClient {
 	/** From now on, tasks this client can no longer export go to {@code next}; see {@link Phospho#init(PhosphoOptions)}. */
 	void handOverTo(PhosphoClient next) {
 		pipeline.handOverTo(next.pipeline);
+	}
+
+	/** Counts a task whose capture failed in part; used by the stream operators. */
+	void captureFailed() {
+		pipeline.captureFailed();
 	}
 
 	/** Queues an assembled task; used by the stream operators. */

@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param inFlight  batches being exported now
  * @param lastError the last export failure, retried or final, {@code null} when there was none; it
  *                  never holds the API key
+ * @param captureErrors tasks logged with only what could be read: a value, chunk or callback threw
+ *                  while the task was captured (the task's metadata says what, in {@code capture_error})
  */
 public record PhosphoStats(long queued, long exported, long dropped, long failed, long rejected,
-		long retried, long batches, long bytes, int inFlight, @Nullable String lastError) {
+		long retried, long batches, long bytes, int inFlight, @Nullable String lastError,
+		long captureErrors) {
 }

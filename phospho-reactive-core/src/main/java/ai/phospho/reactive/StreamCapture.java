@@ -7,10 +7,10 @@ import java.util.stream.Collector;
 
 import ai.phospho.reactive.internal.Callbacks;
 import ai.phospho.reactive.internal.Extraction;
+import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Exceptions;
 
 /**
  * What one subscription of a captured stream gathers, and the task it becomes. Chunks come from
@@ -141,7 +141,7 @@ final class StreamCapture<T> {
 					if (!(t instanceof Map<?, ?>)) {
 						plain = Plain.of(t);
 					}
-					s = Extraction.chunkText(plain != null ? plain : t);
+					s = textOf(plain != null ? plain : t);
 				}
 			}
 		}
@@ -149,7 +149,42 @@ final class StreamCapture<T> {
 		if (collector != null) {
 			collect(t);
 		}
-		return spec.stop != null ? stop(t) : isFinal(t, plain);
+		if (spec.stop != null) {
+			return stop(t);
+		}
+		try {
+			return isFinal(t, plain);
+		}
+		catch (Throwable e) {
+			failed("reading a chunk", e);
+			return null;
+		}
+	}
+
+	/** The built-in rules, read in place on a map: a map that throws when read (a key of another type) has no text. */
+	private String textOf(Object chunk) {
+		try {
+			return Extraction.chunkText(chunk);
+		}
+		catch (Throwable e) {
+			failed("reading a chunk", e);
+			return "";
+		}
+	}
+
+	/**
+	 * Capture failed on something the library does (reading a chunk, assembling the task): the
+	 * stream never sees it; the task is logged with what could be read, says so in
+	 * {@code capture_error}, and is counted in {@code stats().captureErrors()}. Reported once per cause.
+	 */
+	void failed(String what, Throwable e) {
+		Failures.throwIfFatal(e);
+		String reason = what + " threw " + Failures.describe(e);
+		if (callbackError == null) {
+			callbackError = reason;
+		}
+		Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + what
+				+ " failed; the task is logged with what could be read", e);
 	}
 
 	private @Nullable Status stop(T t) {
@@ -158,8 +193,8 @@ final class StreamCapture<T> {
 			return stop != null && stop.test(t) ? Status.STOPPED : null;
 		}
 		catch (Throwable e) {
-			Exceptions.throwIfJvmFatal(e);
-			callbackError = "stop predicate " + stop.getClass().getName() + " threw " + e;
+			Failures.throwIfFatal(e);
+			callbackError = "stop predicate " + stop.getClass().getName() + " threw " + Failures.describe(e);
 			Callbacks.reportOnce("stop:" + stop.getClass().getName(), "phospho: " + callbackError
 					+ "; the task is logged with the chunks gathered so far", e);
 			return Status.STOPPED;
@@ -246,16 +281,32 @@ final class StreamCapture<T> {
 		return Extraction.isFinalChunk(plain != null ? plain : chunk);
 	}
 
-	/** Builds the task and queues it; never throws. */
+	/** Builds the task and queues it; never throws but for a JVM error. */
 	void emit(Status status, @Nullable Throwable error) {
+		LoggedTask task;
 		try {
-			client.submit(build(status, error));
+			task = build(status, error);
 		}
 		catch (Throwable e) {
-			Exceptions.throwIfJvmFatal(e);
-			Callbacks.reportOnce("stream-task:" + e.getClass().getName(),
-					"phospho: a streamed task could not be assembled; it is not logged", e);
+			failed("assembling the task", e);
+			task = fallback(status);
 		}
+		if (callbackError != null) {
+			client.captureFailed();
+		}
+		client.submit(task);
+	}
+
+	/** The task when it could not be assembled: its identity, status and the reason, without content. */
+	private LoggedTask fallback(Status status) {
+		TaskDraft d = new TaskDraft();
+		d.clientCreatedAt = startMillis / 1000;
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("stream_status", status.wire);
+		metadata.put(Tasks.CAPTURE_ERROR, String.valueOf(callbackError));
+		d.metadata = metadata;
+		Tasks.fillIdentity(d, client.options(), context, spec.sessionId, spec.taskId, spec.userId, spec.versionId);
+		return d.build();
 	}
 
 	private LoggedTask build(Status status, @Nullable Throwable error) {
@@ -326,7 +377,7 @@ final class StreamCapture<T> {
 		}
 		String failed = callbackError;
 		if (failed != null) {
-			metadata.put("capture_error", failed);
+			metadata.put(Tasks.CAPTURE_ERROR, failed);
 		}
 		if (got != null) {
 			metadata.put("chunk_count", (long) got.count());

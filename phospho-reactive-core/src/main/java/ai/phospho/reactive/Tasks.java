@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
@@ -22,7 +23,31 @@ final class Tasks {
 	private Tasks() {
 	}
 
+	/** The metadata key of a task whose capture failed in part: what threw. */
+	static final String CAPTURE_ERROR = "capture_error";
+
+	/** Never throws but for a JVM error: a task that cannot be assembled is logged without its content. */
 	static <I, O> LoggedTask create(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
+		try {
+			return build(log, options, context);
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			String reason = "assembling the task threw " + Failures.describe(e);
+			Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
+					+ "; the task is logged without its content", e);
+			TaskDraft d = new TaskDraft();
+			d.clientCreatedAt = nowSeconds();
+			Map<String, Object> metadata = new LinkedHashMap<>();
+			metadata.put(CAPTURE_ERROR, reason);
+			d.metadata = metadata;
+			fillIdentity(d, options, context, log.sessionId, log.taskId, log.userId, log.versionId);
+			d.flag = log.flag;
+			return d.build();
+		}
+	}
+
+	private static <I, O> LoggedTask build(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
 		TaskDraft d = new TaskDraft();
 		d.clientCreatedAt = nowSeconds();
 

@@ -9,8 +9,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.Failures;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -120,12 +120,12 @@ final class Wrappers {
 			}
 			m.put("latency_ms", (System.nanoTime() - startNanos) / 1_000_000);
 			if (error != null) {
-				m.put("error", error.toString());
+				m.put("error", Failures.describe(error));
 			}
 			client.log(TaskLog.of(in == null ? "" : in).output(out).metadata(m));
 		}
 		catch (Throwable e) {
-			Exceptions.throwIfJvmFatal(e);
+			Failures.throwIfFatal(e);
 			Callbacks.reportOnce("wrap-task:" + e.getClass().getName(),
 					"phospho: the task of a wrapped call could not be logged", e);
 		}
