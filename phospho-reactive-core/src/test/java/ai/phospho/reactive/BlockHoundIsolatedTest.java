@@ -84,4 +84,37 @@ class BlockHoundIsolatedTest {
 		assertThat(String.join("\n", lines)).contains("\"input\":\"tap in\"", "\"session_id\":\"s-1\"",
 				"\"output\":\"abc\"", "\"output\":\"wrap in!\"", "\"stream_status\":\"cancelled\"");
 	}
+
+	@Test
+	void warningsOnNonBlockingThreadsAreWrittenElsewhere() throws Exception {
+		// Each of these has something to say on the thread it runs on: a full queue on the caller's,
+		// a failing extractor and a chunk that cannot be read on the stream's, a refused export on
+		// the worker's. Written inline, the console write would be caught here.
+		PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder()
+				.exporter(batch -> Mono.error(new IllegalStateException("refused")))
+				.maxQueueSize(1).shutdownHook(false).lingerDelay(Duration.ofMillis(10)).build());
+		Map<Integer, Object> unreadable = new java.util.TreeMap<>(Map.of(1, "one"));
+		Mono<Void> everything = Mono.fromRunnable(() -> {
+			for (int i = 0; i < 5; i++) {
+				client.log("q" + i, "a");
+			}
+		})
+				.publishOn(Schedulers.parallel())
+				.then(Mono.fromCallable(() -> client.log(TaskLog.of("q").inputToString(q -> {
+					throw new IllegalStateException("extractor");
+				}))))
+				.publishOn(Schedulers.parallel())
+				.thenMany(Flux.<Object>just(unreadable, "b").transform(client.logStream("stream")))
+				.then(Mono.defer(client::flush))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(client::shutdown))
+				.subscribeOn(Schedulers.parallel());
+
+		everything.block(Duration.ofSeconds(20));
+
+		assertThat(BLOCKING).isEmpty();
+		assertThat(client.stats().dropped()).isPositive();
+		assertThat(client.stats().failed()).isPositive();
+		assertThat(client.stats().captureErrors()).isEqualTo(1);
+	}
 }

@@ -48,4 +48,48 @@ class PhosphoStaticIsolatedTest {
 			Phospho.shutdown().block(Duration.ofSeconds(5));
 		}
 	}
+
+	@Test
+	void reInitialisingWhileThreadsLogLosesNoTask() throws Exception {
+		List<RecordingExporter> exporters = new java.util.ArrayList<>();
+		List<PhosphoClient> clients = new java.util.ArrayList<>();
+		java.util.function.Supplier<PhosphoClient> init = () -> {
+			RecordingExporter e = RecordingExporter.counting();
+			exporters.add(e);
+			PhosphoClient c = Phospho.init(PhosphoOptions.builder().exporter(e).shutdownHook(false)
+					.maxQueueSize(200_000).build());
+			clients.add(c);
+			return c;
+		};
+		init.get();
+		java.util.concurrent.atomic.AtomicLong logged = new java.util.concurrent.atomic.AtomicLong();
+		java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+		List<Thread> threads = new java.util.ArrayList<>();
+		for (int t = 0; t < 2; t++) {
+			Thread th = new Thread(() -> {
+				while (!stop.get()) {
+					Phospho.log("q", "a");
+					logged.incrementAndGet();
+				}
+			});
+			th.start();
+			threads.add(th);
+		}
+		for (int i = 0; i < 20; i++) {
+			Thread.sleep(5);
+			init.get();
+		}
+		stop.set(true);
+		for (Thread th : threads) {
+			th.join(TIMEOUT.toMillis());
+		}
+		for (PhosphoClient c : clients) {
+			c.shutdown().block(TIMEOUT);
+		}
+
+		long exported = exporters.stream().mapToLong(RecordingExporter::count).sum();
+		long dropped = clients.stream().mapToLong(c -> c.stats().dropped()).sum();
+		assertThat(dropped).isZero();
+		assertThat(exported).isEqualTo(logged.get());
+	}
 }
