@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * acquires it and sees a consistent prefix. Arrays are replaced, never changed below the published
  * entries, when they grow, and published through volatile fields.
  *
- * <p>Two caps, as {@link PhosphoOptions#maxFieldChars()}: the raw chunks are kept while their text
- * plus one per chunk fits in {@code maxChars}; the text keeps the first {@code maxChars}
+ * <p>Two caps, as {@link PhosphoOptions#maxFieldChars()}: the raw chunks are kept while their size
+ * in the event (characters of JSON, as the caller measures it) fits in {@code maxChars}, so a stream
+ * of chunks without text (audio, tool-call deltas) is bounded too; the text keeps the first {@code maxChars}
  * characters (the chunk that crosses the cap is cut). Past the raw cap only chunks with text are
  * stored, as text; past the text cap chunks are only counted. Either cap flags the task truncated.
  * So what is held is bounded by {@code 2 * maxChars} entries, whatever the chunks.
@@ -67,15 +68,18 @@ final class Chunks {
 		this.maxChars = maxChars;
 	}
 
-	/** Appends a chunk and its text. Writer thread only. */
-	void add(Object chunk, String text) {
+	/**
+	 * Appends a chunk, its text, and the size its raw form takes in the event, in characters of
+	 * JSON (for a {@code String} chunk, its length and three). Writer thread only.
+	 */
+	void add(Object chunk, String text, long rawSize) {
 		if (seen < SEEN_MASK) {
 			seen++;
 		}
 		LAST.setRelease(this, chunk);
 		int len = text.length();
 		if (textUsed < maxChars && n < MAX_ENTRIES && (rawOpen || len > 0)) {
-			store(chunk, text, len);
+			store(chunk, text, len, rawSize);
 		}
 		else {
 			truncated = true;
@@ -83,7 +87,7 @@ final class Chunks {
 		STATE.setRelease(this, ((long) n << 32) | seen | (truncated ? TRUNCATED : 0));
 	}
 
-	private void store(Object chunk, String text, int len) {
+	private void store(Object chunk, String text, int len, long rawSize) {
 		long room = maxChars - textUsed;
 		String kept = text;
 		if (len > room) {
@@ -98,7 +102,7 @@ final class Chunks {
 		}
 		ts[i] = kept;
 		if (rawOpen) {
-			rawUsed += len + 1L;
+			rawUsed += rawSize;
 			if (rawUsed <= maxChars) {
 				Object[] rs = raws;
 				if (rs == null && chunk != text) {

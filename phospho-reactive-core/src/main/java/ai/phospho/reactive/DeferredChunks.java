@@ -15,24 +15,45 @@ import org.jspecify.annotations.Nullable;
  */
 final class DeferredChunks {
 
+	private final int maxChars;
 	private @Nullable List<Object> chunks;
 	private @Nullable Object plain;
+	private boolean truncated;
 
-	DeferredChunks(List<Object> chunks) {
+	DeferredChunks(List<Object> chunks, int maxChars) {
 		this.chunks = chunks;
+		this.maxChars = maxChars;
 	}
 
+	/**
+	 * The chunks' plain forms, while their JSON fits in {@code maxChars}: each chunk is measured as
+	 * it is converted (one at a time, so that a chunk that cannot be converted falls back on its
+	 * own), and the conversion stops at the first that passes the cap.
+	 */
 	synchronized @Nullable Object get() {
 		List<Object> c = chunks;
 		if (c != null) {
 			List<Object> out = new ArrayList<>(c.size());
+			// Counted as the stream counted them while they were kept: the JSON of each and a comma.
+			long size = 0;
 			for (Object chunk : c) {
-				// One at a time, so that a chunk that cannot be converted falls back on its own.
-				out.add(Plain.of(chunk));
+				Plain.Budget budget = new Plain.Budget(maxChars);
+				Object p = Plain.of(chunk, budget);
+				size += EventWriter.estimate(p) + 1;
+				if (size > maxChars || budget.truncated()) {
+					truncated = true;
+					break;
+				}
+				out.add(p);
 			}
 			plain = RawShapes.fit(Collections.unmodifiableList(out), true);
 			chunks = null;
 		}
 		return plain;
+	}
+
+	/** Whether chunks were left out by {@link #get()}; false before it ran. */
+	synchronized boolean truncated() {
+		return truncated;
 	}
 }

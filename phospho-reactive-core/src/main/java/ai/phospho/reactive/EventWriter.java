@@ -92,7 +92,7 @@ final class EventWriter {
 	 */
 	static long estimateSize(LoggedTask t) {
 		long[] size = {2};
-		visit(t, (name, value) -> size[0] += name.length() + 4 + estimate(value));
+		visit(t, (name, value) -> size[0] += utf8Length(name) + 4 + estimate(value));
 		return size[0];
 	}
 
@@ -106,7 +106,7 @@ final class EventWriter {
 		if (value instanceof Map<?, ?> map) {
 			long n = 2;
 			for (Map.Entry<?, ?> e : map.entrySet()) {
-				n += String.valueOf(e.getKey()).length() + 4 + estimate(e.getValue());
+				n += utf8Length(String.valueOf(e.getKey())) + 4 + estimate(e.getValue());
 			}
 			return n;
 		}
@@ -117,9 +117,50 @@ final class EventWriter {
 			}
 			return n;
 		}
-		return 12;
+		if (value instanceof BigDecimal || value instanceof BigInteger) {
+			return value.toString().length();
+		}
+		// A long has at most 20 characters, a double 24, a boolean 5.
+		return 24;
 	}
 
+	/**
+	 * A quick upper-bound-free size of a plain value or map in characters of JSON (string lengths,
+	 * no escapes), for the stream's raw cap: it stops walking once {@code cap} is passed.
+	 */
+	static long roughSize(@Nullable Object value, long cap) {
+		if (value instanceof String s) {
+			return s.length() + 3L;
+		}
+		if (value instanceof Map<?, ?> map) {
+			long n = 2;
+			for (Map.Entry<?, ?> e : map.entrySet()) {
+				Object k = e.getKey();
+				n += (k instanceof String ks ? ks.length() : 8) + 4 + roughSize(e.getValue(), cap - n);
+				if (n > cap) {
+					return n;
+				}
+			}
+			return n;
+		}
+		if (value instanceof List<?> list) {
+			long n = 2;
+			for (Object o : list) {
+				n += roughSize(o, cap - n) + 1;
+				if (n > cap) {
+					return n;
+				}
+			}
+			return n;
+		}
+		return 8;
+	}
+
+	/**
+	 * The bytes of {@code s} as a JSON string body: UTF-8, with {@code "} and {@code \} escaped in
+	 * two bytes and control characters in two ({@code \n}) or six ({@code \u0001}), as Jackson
+	 * writes them. Batches are cut by it, so it must not fall short.
+	 */
 	static long utf8Length(String s) {
 		long n = s.length();
 		for (int i = 0; i < s.length(); i++) {
@@ -127,6 +168,12 @@ final class EventWriter {
 			if (c >= 0x80) {
 				// 2 bytes up to U+07FF, 3 above; a surrogate pair (4 bytes) counts 2 + 2.
 				n += c < 0x800 ? 1 : (Character.isSurrogate(c) ? 1 : 2);
+			}
+			else if (c < 0x20) {
+				n += c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 1 : 5;
+			}
+			else if (c == '"' || c == '\\') {
+				n++;
 			}
 		}
 		return n;

@@ -160,8 +160,17 @@ public final class LoggedTask {
 		return totalTokens;
 	}
 
-	/** Whether the input or output was cut to {@link PhosphoOptions#maxFieldChars()}. */
+	/**
+	 * Whether anything was cut to {@link PhosphoOptions#maxFieldChars()}: the input, output, system
+	 * prompt, a raw value, the chunks of a stream, the metadata or the extra keys.
+	 */
 	public boolean truncated() {
+		Object r = rawOutput;
+		if (r instanceof DeferredChunks d) {
+			// The chunks are measured when they are converted: on first read.
+			d.get();
+			return truncated || d.truncated();
+		}
 		return truncated;
 	}
 

@@ -1,6 +1,7 @@
 package ai.phospho.reactive;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collector;
@@ -56,6 +57,8 @@ final class StreamCapture<T> {
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
 	private volatile @Nullable String callbackError;
+	/** Whether the value of a {@code Mono} was cut while it was converted; published by {@link #monoValue}. */
+	private boolean valueTruncated;
 	/** The value of a {@code Mono}, published whole. */
 	private volatile @Nullable MonoValue monoValue;
 	/** Whether the task was built: a collector is no longer fed. Guarded by {@code this}. */
@@ -109,7 +112,7 @@ final class StreamCapture<T> {
 		}
 		if (t instanceof String s && spec.outputToString == null) {
 			// The hot path: the chunk is its own text.
-			chunks.add(s, s);
+			chunks.add(s, s, s.length() + 3L);
 			if (collector != null) {
 				collect(t);
 			}
@@ -139,13 +142,13 @@ final class StreamCapture<T> {
 				s = spiChunkText(t);
 				if (s == null) {
 					if (!(t instanceof Map<?, ?>)) {
-						plain = Plain.of(t);
+						plain = Plain.of(t, new Plain.Budget(maxChars));
 					}
 					s = textOf(plain != null ? plain : t);
 				}
 			}
 		}
-		chunks.add(t, s);
+		chunks.add(t, s, rawSize(t, plain, s));
 		if (collector != null) {
 			collect(t);
 		}
@@ -160,6 +163,27 @@ final class StreamCapture<T> {
 			return null;
 		}
 	}
+
+	/**
+	 * The chunk's size in the event, so that the chunks kept are bounded by what they hold, text or
+	 * not: measured on the plain form or the map (the walk stops at the cap); a type that an
+	 * extractor reads without converting it counts its text and {@value #TYPED_CHUNK_OVERHEAD}.
+	 */
+	private long rawSize(T t, @Nullable Object plain, String text) {
+		Object measured = plain != null ? plain : t;
+		if (measured instanceof Map<?, ?> || measured instanceof List<?> || measured instanceof String) {
+			try {
+				return EventWriter.roughSize(measured, maxChars + 1L) + 1;
+			}
+			catch (Throwable e) {
+				failed("measuring a chunk", e);
+			}
+		}
+		return text.length() + TYPED_CHUNK_OVERHEAD;
+	}
+
+	/** What a typed chunk holds besides its text, as counted against the raw output's cap. */
+	static final int TYPED_CHUNK_OVERHEAD = 256;
 
 	/** The built-in rules, read in place on a map: a map that throws when read (a key of another type) has no text. */
 	private String textOf(Object chunk) {
@@ -202,7 +226,9 @@ final class StreamCapture<T> {
 	}
 
 	private void value(T t) {
-		Object plain = Plain.of(t);
+		Plain.Budget budget = new Plain.Budget(maxChars);
+		Object plain = Plain.of(t, budget);
+		valueTruncated = budget.truncated();
 		String s = null;
 		if (spec.outputToString != null) {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
@@ -314,14 +340,15 @@ final class StreamCapture<T> {
 		TaskDraft d = new TaskDraft();
 		d.clientCreatedAt = startMillis / 1000;
 		Object input = spec.inputFromContext && context.input() != null ? context.input() : spec.input;
-		Object plainIn = Plain.of(input);
+		Plain.Budget budget = new Plain.Budget(maxChars);
+		Object plainIn = Plain.of(input, budget);
 		String inputText = null;
 		if (spec.inputToString != null) {
 			inputText = Callbacks.applyText("inputToString", spec.inputToString, input);
 		}
 		d.input = inputText != null ? inputText : Extraction.inputText(plainIn);
 		d.systemPrompt = Extraction.systemPrompt(plainIn);
-		d.rawInput = RawShapes.fit(spec.rawInputSet ? Plain.of(spec.rawInput) : plainIn, false);
+		d.rawInput = RawShapes.fit(spec.rawInputSet ? Plain.of(spec.rawInput, budget) : plainIn, false);
 		d.rawInputTypeName = Tasks.typeName(spec.rawInputSet ? spec.rawInput : input);
 		Extraction.Usage usage = null;
 		String model = null;
@@ -339,21 +366,21 @@ final class StreamCapture<T> {
 			d.output = got.text();
 			if (collector != null) {
 				Object assembled = collected();
-				d.rawOutput = RawShapes.fit(Plain.of(assembled), true);
+				d.rawOutput = RawShapes.fit(Plain.of(assembled, budget), true);
 				d.rawOutputTypeName = Tasks.typeName(assembled);
 			}
 			else {
 				// Converted to plain forms on the export worker, not on the stream's thread.
-				d.rawOutput = new DeferredChunks(got.raw());
+				d.rawOutput = new DeferredChunks(got.raw(), maxChars);
 				d.rawOutputTypeName = "Flux";
 			}
 			// Usage from the last chunk (OpenAI's usage chunk, Ollama's done line); the model from it
 			// or from the first.
-			Object lastPlain = Plain.of(got.last());
+			Object lastPlain = Plain.of(got.last(), new Plain.Budget(maxChars));
 			usage = Extraction.usage(lastPlain);
 			model = Extraction.model(null, lastPlain);
 			if (model == null && got.first() != null && got.first() != got.last()) {
-				model = Extraction.model(null, Plain.of(got.first()));
+				model = Extraction.model(null, Plain.of(got.first(), new Plain.Budget(maxChars)));
 			}
 			// The last chunk's time, to the second: the task is built at it, or at the cancel that
 			// ended the stream (reading the clock per chunk would cost more than the chunk itself).
@@ -366,7 +393,7 @@ final class StreamCapture<T> {
 			d.completionTokens = u.completionTokens();
 			d.totalTokens = u.totalTokens();
 		}
-		Map<String, Object> metadata = Tasks.merge(context.metadata(), spec.metadata);
+		Map<String, Object> metadata = Tasks.merge(context.metadata(), spec.metadata, budget);
 		if (metadata == null) {
 			metadata = new LinkedHashMap<>();
 		}
@@ -387,10 +414,10 @@ final class StreamCapture<T> {
 			metadata.put("time_to_first_chunk_ms", (firstNanos - startNanos) / 1_000_000);
 		}
 		d.metadata = metadata;
-		d.extras = spec.extras;
+		d.extras = spec.extras == null ? null : Tasks.extras(spec.extras, budget);
 		Tasks.fillIdentity(d, client.options(), context, spec.sessionId, spec.taskId, spec.userId, spec.versionId);
 		d.flag = spec.flag;
-		d.truncated = truncated;
+		d.truncated = truncated || budget.truncated() || (value != null && valueTruncated);
 		Tasks.limit(d, maxChars);
 		// The chunk list is bounded as it grows; a single value or a collected one is bounded here.
 		Tasks.limitRaw(d, maxChars, mono || collector != null);

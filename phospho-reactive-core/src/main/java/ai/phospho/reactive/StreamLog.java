@@ -177,8 +177,8 @@ public final class StreamLog<T> {
 		c.userId = userId;
 		c.versionId = versionId;
 		c.flag = flag;
-		c.metadata = metadata == null ? null : Tasks.plainMap(metadata);
-		c.extras = extras == null ? null : Tasks.extras(extras);
+		c.metadata = metadata == null ? null : Tasks.plainMap(metadata, null);
+		c.extras = extras == null ? null : Tasks.extras(extras, null);
 		c.rawInputSet = rawInputSet;
 		c.rawInput = rawInput;
 		c.inputToString = inputToString;

@@ -50,15 +50,17 @@ final class Tasks {
 	private static <I, O> LoggedTask build(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
 		TaskDraft d = new TaskDraft();
 		d.clientCreatedAt = nowSeconds();
+		// Conversion stops near the cap: a huge value costs the caller's thread no more than what is kept.
+		Plain.Budget budget = new Plain.Budget(options.maxFieldChars());
 
-		Object plainIn = Plain.of(log.input);
+		Object plainIn = Plain.of(log.input, budget);
 		String inputText = null;
 		if (log.inputToString != null && log.input != null) {
 			inputText = Callbacks.applyText("inputToString", log.inputToString, log.input);
 		}
 		d.input = inputText != null ? inputText : Extraction.inputText(plainIn);
 
-		Object plainOut = Plain.of(log.output);
+		Object plainOut = Plain.of(log.output, budget);
 		String outputText = null;
 		if (log.outputToString != null && log.output != null) {
 			outputText = Callbacks.applyText("outputToString", log.outputToString, log.output);
@@ -74,17 +76,18 @@ final class Tasks {
 			d.totalTokens = usage.totalTokens();
 		}
 
-		d.rawInput = RawShapes.fit(log.rawInputSet ? Plain.of(log.rawInput) : plainIn, false);
+		d.rawInput = RawShapes.fit(log.rawInputSet ? Plain.of(log.rawInput, budget) : plainIn, false);
 		d.rawInputTypeName = typeName(log.rawInputSet ? log.rawInput : log.input);
-		d.rawOutput = RawShapes.fit(log.rawOutputSet ? Plain.of(log.rawOutput) : plainOut, true);
+		d.rawOutput = RawShapes.fit(log.rawOutputSet ? Plain.of(log.rawOutput, budget) : plainOut, true);
 		d.rawOutputTypeName = typeName(log.rawOutputSet ? log.rawOutput : log.output);
 
-		d.metadata = merge(context == null ? null : context.metadata(), log.metadata);
+		d.metadata = merge(context == null ? null : context.metadata(), log.metadata, budget);
 		if (log.extras != null) {
-			d.extras = extras(log.extras);
+			d.extras = extras(log.extras, budget);
 		}
 		fillIdentity(d, options, context, log.sessionId, log.taskId, log.userId, log.versionId);
 		d.flag = log.flag;
+		d.truncated = budget.truncated();
 		limit(d, options.maxFieldChars());
 		limitRaw(d, options.maxFieldChars(), true);
 		return d.build();
@@ -108,7 +111,7 @@ final class Tasks {
 		d.versionId = version != null ? version : options.versionId();
 	}
 
-	/** Cuts input, output and raw strings to {@code maxChars}, flagging the task {@code truncated}. */
+	/** Cuts input, output, system prompt and raw strings to {@code maxChars}, flagging the task {@code truncated}. */
 	static void limit(TaskDraft d, int maxChars) {
 		if (d.input.length() > maxChars) {
 			d.input = cut(d.input, maxChars);
@@ -116,6 +119,10 @@ final class Tasks {
 		}
 		if (d.output != null && d.output.length() > maxChars) {
 			d.output = cut(d.output, maxChars);
+			d.truncated = true;
+		}
+		if (d.systemPrompt != null && d.systemPrompt.length() > maxChars) {
+			d.systemPrompt = cut(d.systemPrompt, maxChars);
 			d.truncated = true;
 		}
 		if (d.rawInput instanceof String s && s.length() > maxChars) {
@@ -154,7 +161,13 @@ final class Tasks {
 		return s.substring(0, end);
 	}
 
-	static @Nullable Map<String, Object> merge(@Nullable Map<String, Object> base, @Nullable Map<String, Object> top) {
+	/**
+	 * The Context's metadata under the call's, as plain values, bounded as a whole by the budget's
+	 * size: entries are kept in order while their JSON fits; the first that does not is kept as its
+	 * JSON text cut to the room left, and the rest are left out (the budget says so).
+	 */
+	static @Nullable Map<String, Object> merge(@Nullable Map<String, Object> base, @Nullable Map<String, Object> top,
+			Plain.Budget budget) {
 		if ((base == null || base.isEmpty()) && (top == null || top.isEmpty())) {
 			return null;
 		}
@@ -163,27 +176,52 @@ final class Tasks {
 			out.putAll(base);
 		}
 		if (top != null) {
-			out.putAll(plainMap(top));
+			out.putAll(plainMap(top, budget));
 		}
-		return out;
+		return cap(out, budget);
 	}
 
-	/** Extra top-level keys, as plain values; the backend's string fields among them as strings. */
-	static Map<String, Object> extras(Map<String, Object> extras) {
-		Map<String, Object> out = plainMap(extras);
+	/** Extra top-level keys, as plain values, bounded as metadata is; the backend's string fields among them as strings. */
+	static Map<String, Object> extras(Map<String, Object> extras, Plain.@Nullable Budget budget) {
+		Map<String, Object> out = plainMap(extras, budget);
 		for (String key : STRING_EXTRAS) {
 			Object v = out.get(key);
 			if (v != null && !(v instanceof String)) {
 				out.put(key, Plain.jsonText(v));
 			}
 		}
+		return budget == null ? out : cap(out, budget);
+	}
+
+	/** The entries as plain values; bounded when a budget is given. */
+	static Map<String, Object> plainMap(Map<String, Object> map, Plain.@Nullable Budget budget) {
+		Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+		for (Map.Entry<String, Object> e : map.entrySet()) {
+			out.put(e.getKey(), Plain.of(e.getValue(), budget));
+		}
 		return out;
 	}
 
-	static Map<String, Object> plainMap(Map<String, Object> map) {
-		Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+	private static Map<String, Object> cap(Map<String, Object> map, Plain.Budget budget) {
+		long max = budget.max();
+		if (EventWriter.estimate(map) <= max) {
+			return map;
+		}
+		budget.markTruncated();
+		Map<String, Object> out = new LinkedHashMap<>();
+		long used = 2;
 		for (Map.Entry<String, Object> e : map.entrySet()) {
-			out.put(e.getKey(), Plain.of(e.getValue()));
+			long size = e.getKey().length() + 4 + EventWriter.estimate(e.getValue());
+			if (used + size <= max) {
+				out.put(e.getKey(), e.getValue());
+				used += size;
+				continue;
+			}
+			long room = max - used - e.getKey().length() - 6;
+			if (room > 0) {
+				out.put(e.getKey(), cut(Plain.jsonText(e.getValue()), (int) room));
+			}
+			break;
 		}
 		return out;
 	}

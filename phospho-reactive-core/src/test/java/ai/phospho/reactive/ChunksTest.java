@@ -28,7 +28,7 @@ class ChunksTest {
 			AtomicBoolean done = new AtomicBoolean();
 			Thread writer = new Thread(() -> {
 				for (Object o : items) {
-					chunks.add(o, "x");
+					chunks.add(o, "x", "x".length() + 1L);
 				}
 				done.set(true);
 			});
@@ -70,7 +70,7 @@ class ChunksTest {
 			if (i >= 2_000 && i % 1_000 == 0) {
 				late.add(new WeakReference<>(delta));
 			}
-			chunks.add(delta, "");
+			chunks.add(delta, "", "".length() + 1L);
 		}
 		Chunks.Snapshot s = chunks.snapshot();
 		for (int i = 0; i < 20 && late.stream().anyMatch(r -> r.get() != null); i++) {
@@ -87,9 +87,9 @@ class ChunksTest {
 	@Test
 	void theTextIsCutAtTheCapAndTheRawChunksStopAtTheirBudget() {
 		Chunks chunks = new Chunks(10);
-		chunks.add("abcdef", "abcdef");
-		chunks.add("ghijkl", "ghijkl");
-		chunks.add("mnop", "mnop");
+		chunks.add("abcdef", "abcdef", "abcdef".length() + 1L);
+		chunks.add("ghijkl", "ghijkl", "ghijkl".length() + 1L);
+		chunks.add("mnop", "mnop", "mnop".length() + 1L);
 
 		Chunks.Snapshot s = chunks.snapshot();
 		assertThat(s.text()).isEqualTo("abcdefghij");
@@ -101,8 +101,8 @@ class ChunksTest {
 	@Test
 	void nothingIsTruncatedBelowTheCaps() {
 		Chunks chunks = new Chunks(100);
-		chunks.add("Hel", "Hel");
-		chunks.add(List.of("lo"), "lo");
+		chunks.add("Hel", "Hel", "Hel".length() + 1L);
+		chunks.add(List.of("lo"), "lo", "lo".length() + 1L);
 
 		Chunks.Snapshot s = chunks.snapshot();
 		assertThat(s.text()).isEqualTo("Hello");

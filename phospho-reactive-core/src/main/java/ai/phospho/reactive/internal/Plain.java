@@ -4,6 +4,7 @@ import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,10 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 import ai.phospho.reactive.PhosphoExtractor;
 import org.jspecify.annotations.Nullable;
@@ -68,8 +72,19 @@ public final class Plain {
 
 	/** The plain form of {@code value}; never throws. */
 	public static @Nullable Object of(@Nullable Object value) {
+		return of(value, null);
+	}
+
+	/**
+	 * The plain form of {@code value}, built with the work and memory bounded by {@code budget}:
+	 * each string is cut a character past the budget's size, each list, array or collection keeps
+	 * its first elements up to that size and, when more remain, its last ones up to it again (the
+	 * last messages of a conversation are its input), and a map past that size keeps only the keys
+	 * that extraction reads. What was cut sets {@link Budget#truncated()}. Never throws.
+	 */
+	public static @Nullable Object of(@Nullable Object value, @Nullable Budget budget) {
 		try {
-			return convert(value, 0);
+			return convert(value, 0, budget);
 		}
 		catch (Throwable e) {
 			// A cycle, a collection changed while it was copied, a getter that throws (even an Error,
@@ -85,63 +100,77 @@ public final class Plain {
 				|| value instanceof Double || value instanceof Integer;
 	}
 
-	private static @Nullable Object convert(@Nullable Object value, int depth) {
+	private static @Nullable Object convert(@Nullable Object value, int depth, @Nullable Budget b) {
 		if (depth > MAX_DEPTH) {
 			throw NotPlain.INSTANCE;
 		}
-		if (value == null || value instanceof String || value instanceof Boolean) {
-			return value;
+		if (value == null || value instanceof Boolean) {
+			return count(b, 5, value);
+		}
+		if (value instanceof String s) {
+			return string(s, b);
 		}
 		if (value instanceof Number n) {
-			return number(n);
+			return count(b, 12, number(n));
 		}
 		if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
-			return value.toString();
+			return string(value.toString(), b);
 		}
 		if (value instanceof Map<?, ?> map) {
-			Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+			Map<String, Object> out = new LinkedHashMap<>(Math.max(4, Math.min(map.size(), 1024) * 2));
+			long start = b == null ? 0 : b.used;
 			for (Map.Entry<?, ?> e : map.entrySet()) {
-				out.put(String.valueOf(e.getKey()), convert(e.getValue(), depth + 1));
+				String key = String.valueOf(e.getKey());
+				if (b != null && b.used - start > b.max && !EXTRACTED_KEYS.contains(key)) {
+					b.truncated = true;
+					continue;
+				}
+				out.put(key, convert(e.getValue(), depth + 1, b));
+				count(b, key.length() + 4, null);
 			}
 			return Collections.unmodifiableMap(out);
 		}
+		if (value instanceof List<?> list && list instanceof RandomAccess) {
+			return list(list.size(), list::get, depth, b);
+		}
 		if (value instanceof Collection<?> c) {
-			List<Object> out = new ArrayList<>(c.size());
+			List<Object> out = new ArrayList<>(Math.min(c.size(), 1024));
+			long start = b == null ? 0 : b.used;
 			for (Object o : c) {
-				out.add(convert(o, depth + 1));
+				if (b != null && b.used - start > b.max) {
+					b.truncated = true;
+					break;
+				}
+				out.add(convert(o, depth + 1, b));
+				count(b, 1, null);
 			}
 			return Collections.unmodifiableList(out);
 		}
 		if (value instanceof byte[] bytes) {
-			return bytes(bytes, depth);
+			return bytes(bytes, depth, b);
 		}
 		if (value.getClass().isArray()) {
-			int n = Array.getLength(value);
-			List<Object> out = new ArrayList<>(n);
-			for (int i = 0; i < n; i++) {
-				out.add(convert(Array.get(value, i), depth + 1));
-			}
-			return Collections.unmodifiableList(out);
+			return list(Array.getLength(value), i -> Array.get(value, i), depth, b);
 		}
 		if (value instanceof JsonNode node) {
-			return node(node, depth);
+			return node(node, depth, b);
 		}
 		if (value instanceof Optional<?> o) {
-			return convert(o.orElse(null), depth + 1);
+			return convert(o.orElse(null), depth + 1, b);
 		}
 		for (PhosphoExtractor extractor : EXTRACTORS) {
 			Object plain = Callbacks.extractorToPlain(extractor, value);
 			if (plain != null) {
-				return convert(plain, depth + 1);
+				return convert(plain, depth + 1, b);
 			}
 		}
 		if (isJdkType(value.getClass())) {
 			// A Thread, a Path, a Duration: not data to serialise field by field.
-			return value.toString();
+			return string(value.toString(), b);
 		}
 		try {
 			JsonNode tree = MAPPER.valueToTree(value);
-			return node(tree, depth);
+			return node(tree, depth, b);
 		}
 		catch (JacksonException | StackOverflowError e) {
 			throw NotPlain.INSTANCE;
@@ -152,50 +181,152 @@ public final class Plain {
 		}
 	}
 
-	private static @Nullable Object bytes(byte[] bytes, int depth) {
+	/** The keys extraction reads: kept in a map past its budget, so that the text extracted stays right. */
+	private static final Set<String> EXTRACTED_KEYS = Set.of("messages", "model", "usage", "system", "choices",
+			"message", "content", "role", "response", "done", "delta", "prompt", "text", "refusal", "tool_calls");
+
+	private static <T> @Nullable T count(@Nullable Budget b, long size, @Nullable T value) {
+		if (b != null) {
+			b.used += size;
+		}
+		return value;
+	}
+
+	private static String string(String s, @Nullable Budget b) {
+		if (b == null) {
+			return s;
+		}
+		String kept = s;
+		if (s.length() > b.max + 1) {
+			// One character past the cap: the field that holds it is then cut, and flagged, where it is limited.
+			kept = cut(s, (int) Math.min(Integer.MAX_VALUE - 8, b.max + 1));
+			b.truncated = true;
+		}
+		b.used += kept.length() + 2;
+		return kept;
+	}
+
+	private static String cut(String s, int end) {
+		int e = end;
+		if (e > 0 && Character.isHighSurrogate(s.charAt(e - 1))) {
+			e--;
+		}
+		return s.substring(0, e);
+	}
+
+	/**
+	 * A list read by index: the first elements while they fit the budget's size; when more remain,
+	 * the last ones while they fit it again. The middle is left out and the budget says so.
+	 */
+	private static List<Object> list(int n, IntFunction<@Nullable Object> get, int depth, @Nullable Budget b) {
+		List<Object> out = new ArrayList<>(b == null ? n : Math.min(n, 1024));
+		long start = b == null ? 0 : b.used;
+		int i = 0;
+		for (; i < n; i++) {
+			if (b != null && b.used - start > b.max) {
+				break;
+			}
+			out.add(convert(get.apply(i), depth + 1, b));
+			count(b, 1, null);
+		}
+		if (i < n && b != null) {
+			b.truncated = true;
+			ArrayDeque<Object> tail = new ArrayDeque<>();
+			long tailStart = b.used;
+			for (int j = n - 1; j >= i && b.used - tailStart <= b.max; j--) {
+				Object e = convert(get.apply(j), depth + 1, b);
+				// ArrayDeque takes no null: a marker stands for it until the tail is copied.
+				tail.addFirst(e == null ? NULL : e);
+				b.used++;
+			}
+			for (Object e : tail) {
+				out.add(e == NULL ? null : e);
+			}
+		}
+		return Collections.unmodifiableList(out);
+	}
+
+	private static final Object NULL = new Object();
+
+	private static @Nullable Object bytes(byte[] bytes, int depth, @Nullable Budget b) {
+		if (b != null && bytes.length > 4 * b.max) {
+			// Too large to parse for what is kept of it: its text, cut.
+			return string(new String(bytes, 0, (int) Math.min(bytes.length, b.max + 4), StandardCharsets.UTF_8), b);
+		}
 		try {
-			return node(MAPPER.readTree(bytes), depth);
+			return node(MAPPER.readTree(bytes), depth, b);
 		}
 		catch (JacksonException e) {
-			return new String(bytes, StandardCharsets.UTF_8);
+			return string(new String(bytes, StandardCharsets.UTF_8), b);
 		}
 	}
 
-	private static @Nullable Object node(@Nullable JsonNode node, int depth) {
+	private static @Nullable Object node(@Nullable JsonNode node, int depth, @Nullable Budget b) {
 		if (depth > MAX_DEPTH) {
 			throw NotPlain.INSTANCE;
 		}
 		if (node == null || node.isNull() || node.isMissingNode()) {
-			return null;
+			return count(b, 4, null);
 		}
 		if (node.isString()) {
-			return node.stringValue();
+			return string(node.stringValue(), b);
 		}
 		if (node.isBoolean()) {
-			return node.booleanValue();
+			return count(b, 5, node.booleanValue());
 		}
 		if (node.isNumber()) {
-			return number(node.numberValue());
+			return count(b, 12, number(node.numberValue()));
 		}
 		if (node.isObject()) {
-			Map<String, Object> out = new LinkedHashMap<>(Math.max(4, node.size() * 2));
+			Map<String, Object> out = new LinkedHashMap<>(Math.max(4, Math.min(node.size(), 1024) * 2));
+			long start = b == null ? 0 : b.used;
 			for (Map.Entry<String, JsonNode> e : node.properties()) {
-				out.put(e.getKey(), node(e.getValue(), depth + 1));
+				if (b != null && b.used - start > b.max && !EXTRACTED_KEYS.contains(e.getKey())) {
+					b.truncated = true;
+					continue;
+				}
+				out.put(e.getKey(), node(e.getValue(), depth + 1, b));
+				count(b, e.getKey().length() + 4, null);
 			}
 			return Collections.unmodifiableMap(out);
 		}
 		if (node.isArray()) {
-			List<Object> out = new ArrayList<>(node.size());
-			for (JsonNode e : node) {
-				out.add(node(e, depth + 1));
-			}
-			return Collections.unmodifiableList(out);
+			return list(node.size(), i -> node.get(i), depth, b);
 		}
 		if (node.isBinary()) {
-			return node.asString();
+			return string(node.asString(), b);
 		}
 		// POJO nodes and others
-		return node.toString();
+		return string(node.toString(), b);
+	}
+
+	/**
+	 * How much a bounded conversion may build: about {@code max} characters of JSON per string,
+	 * list or map, and whether anything was cut. One per conversion; not thread-safe.
+	 */
+	public static final class Budget {
+		final long max;
+		long used;
+		boolean truncated;
+
+		public Budget(long max) {
+			this.max = max;
+		}
+
+		/** Whether a string, list or map was cut. */
+		public boolean truncated() {
+			return truncated;
+		}
+
+		/** The size each string, list and map is bounded by. */
+		public long max() {
+			return max;
+		}
+
+		/** Records that something else was cut under this budget. */
+		public void markTruncated() {
+			truncated = true;
+		}
 	}
 
 	private static Object number(Number n) {
