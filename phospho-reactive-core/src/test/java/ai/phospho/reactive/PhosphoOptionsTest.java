@@ -92,7 +92,7 @@ class PhosphoOptionsTest {
 				"baseUrl must not have user info (the key goes in apiKey), was 'https://***@api.phospho.ai'");
 		assertRefused(b -> b.baseUrl("http:///v2"), "baseUrl must be an http or https URL, was 'http:///v2'");
 		assertRefused(b -> b.baseUrl("http://bad_host:80"), "baseUrl must be an http or https URL, was 'http://bad_host:80'");
-		assertRefused(b -> b.baseUrl("file:/tmp/x"), "baseUrl must be an http or https URL, was 'file:/tmp/x'");
+		assertRefused(b -> b.baseUrl("file:/data/tasks"), "baseUrl must be an http or https URL, was 'file:/data/tasks'");
 		assertRefused(b -> b.baseUrl("http://127.0.0.1:70000"),
 				"baseUrl must have a port from 1 to 65535, was 'http://127.0.0.1:70000'");
 		assertThat(PhosphoOptions.builder().baseUrl("https://proxy.example.org:8443/phospho/").build().baseUrl())
