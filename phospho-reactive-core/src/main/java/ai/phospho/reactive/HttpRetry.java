@@ -19,6 +19,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpRetry {
 
+	/**
+	 * The longest {@code Retry-After} taken as asked: longer than any {@code maxRetryDuration}, so such
+	 * a wait fails the batch at once, and far from where {@code toNanos()} overflows.
+	 */
+	static final Duration MAX_RETRY_AFTER = Duration.ofDays(365);
+
 	private final long initialNanos;
 	private final long maxNanos;
 
@@ -69,14 +75,14 @@ final class HttpRetry {
 		String v = value.trim();
 		try {
 			long seconds = Long.parseLong(v);
-			return seconds < 0 ? null : Duration.ofSeconds(seconds);
+			return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()));
 		}
 		catch (NumberFormatException notSeconds) {
 			// an HTTP date, below
 		}
 		try {
 			long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-			return Duration.ofMillis(Math.max(0, at - nowEpochMillis));
+			return Duration.ofMillis(Math.min(Math.max(0, at - nowEpochMillis), MAX_RETRY_AFTER.toMillis()));
 		}
 		catch (DateTimeParseException e) {
 			return null;

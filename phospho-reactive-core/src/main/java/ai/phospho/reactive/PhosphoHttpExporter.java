@@ -62,7 +62,11 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	private static final int ENVELOPE = "{\"batched_log_events\":[]}".length();
 	static final String USER_AGENT = "phospho-reactive/" + version();
 
+	/** Characters of a server's reply kept in a message, after redaction. */
+	static final int MAX_REPLY_CHARS = 500;
+
 	private final String key;
+	private final KeyRedactor redactor;
 	private final String project;
 	private final String baseUrl;
 	private final String logUri;
@@ -75,6 +79,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 
 	private PhosphoHttpExporter(PhosphoOptions options) {
 		this.key = Objects.requireNonNull(options.apiKey(), "apiKey must be set for the phospho API");
+		this.redactor = new KeyRedactor(key);
 		this.project = Objects.requireNonNull(options.projectId(), "projectId must be set for the phospho API");
 		String base = options.baseUrl();
 		while (base.endsWith("/")) {
@@ -86,7 +91,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		this.retry = new HttpRetry(options.initialBackoff(), options.maxBackoff());
 		this.maxRetryNanos = options.maxRetryDuration().toNanos();
 		this.provider = ConnectionProvider.builder("phospho")
-				.maxConnections(Math.max(2, options.maxConcurrentExports() * 2))
+				.maxConnections((int) Math.min(Integer.MAX_VALUE, Math.max(2L, options.maxConcurrentExports() * 2L)))
 				.maxIdleTime(Duration.ofSeconds(30))
 				.build();
 		String authorization = "Bearer " + key;
@@ -136,7 +141,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 
 	private Mono<ExportResult> exportSplitting(List<LoggedTask> batch, ExportListener listener) {
 		return retrying(post(logUri, alloc -> body(alloc, batch)), listener)
-				.map(reply -> result(reply, batch))
+				.map(reply -> result(reply, batch, redactor))
 				.onErrorResume(e -> e instanceof HttpRetry.StatusException s && s.status() == 413, e -> {
 					if (batch.size() == 1) {
 						LOG.warn("phospho: task {} was dropped: its event of {} bytes is too large for the phospho API (413)",
@@ -154,7 +159,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	/** One half of a split batch: its failure counts its tasks as failed without failing the other half. */
 	private Mono<ExportResult> part(List<LoggedTask> half, ExportListener listener) {
 		return exportSplitting(half, listener).onErrorResume(e -> {
-			listener.failed(redact(e.toString()));
+			listener.failed(redactor.redact(e.toString()));
 			return Mono.just(new ExportResult(0, 0));
 		});
 	}
@@ -173,9 +178,10 @@ public final class PhosphoHttpExporter implements TaskExporter {
 							response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER), System.currentTimeMillis());
 					return content.asString(StandardCharsets.UTF_8)
 							.defaultIfEmpty("")
+							// Redacted before it is shortened: a cut through the key would leave a part no longer matched.
+							.map(text -> redactor.redactAndShorten(text, MAX_REPLY_CHARS))
 							.flatMap(text -> Mono.error(new HttpRetry.StatusException(status,
-									"phospho API replied " + status + " to POST " + uri + ": " + redact(abbreviate(text)),
-									retryAfter)));
+									"phospho API replied " + status + " to POST " + uri + ": " + text, retryAfter)));
 				});
 	}
 
@@ -194,9 +200,9 @@ public final class PhosphoHttpExporter implements TaskExporter {
 				if (elapsed + delay.toNanos() > maxRetryNanos) {
 					return Mono.error(new PhosphoExportException(
 							"phospho API not reached after " + n + " attempts in " + Duration.ofNanos(elapsed).toMillis()
-									+ " ms (maxRetryDuration): " + redact(e.toString()), e));
+									+ " ms (maxRetryDuration): " + redactor.redact(e.toString()), e));
 				}
-				String reason = redact(e.toString());
+				String reason = redactor.redact(e.toString());
 				listener.retrying(reason);
 				if (LOG.isDebugEnabled()) {
 					LOG.debug("phospho: attempt {} failed, retrying in {} ms: {}", n, delay.toMillis(), reason);
@@ -235,11 +241,6 @@ public final class PhosphoHttpExporter implements TaskExporter {
 
 	private String redactedKey() {
 		return key.length() >= 16 ? "****" + key.substring(key.length() - 4) : "****";
-	}
-
-	/** Removes the key from text that came from elsewhere (a server's reply, an exception). */
-	private String redact(String text) {
-		return text.contains(key) ? text.replace(key, "<redacted>") : text;
 	}
 
 	/**
@@ -290,7 +291,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	}
 
 	/** Counts the {@code error_in_log} entries of a {@code logged_events} reply; each reason at debug. */
-	static ExportResult result(byte[] reply, List<LoggedTask> batch) {
+	static ExportResult result(byte[] reply, List<LoggedTask> batch, KeyRedactor redactor) {
 		int size = batch.size();
 		// The reply echoes every event: parsing it into a tree costs as much as writing the batch.
 		// Without the bytes of the key anywhere, no event was refused, and the tree is not needed.
@@ -314,7 +315,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 				rejected++;
 				if (LOG.isDebugEnabled()) {
 					LOG.debug("phospho: the API rejected task {}: {}", i < size ? batch.get(i).taskId() : "#" + i,
-							e.get("error_in_log").toString());
+							redactor.redactAndShorten(e.get("error_in_log").toString(), MAX_REPLY_CHARS));
 				}
 			}
 		}
@@ -360,10 +361,6 @@ public final class PhosphoHttpExporter implements TaskExporter {
 
 	private static String pathSegment(String s) {
 		return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-	}
-
-	private static String abbreviate(String s) {
-		return s.length() <= 500 ? s : s.substring(0, 500) + "...";
 	}
 
 	/** The jar's version: its manifest, else the pom.properties Maven puts in every jar, else "dev". */

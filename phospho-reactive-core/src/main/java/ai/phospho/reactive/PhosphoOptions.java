@@ -1,6 +1,5 @@
 package ai.phospho.reactive;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -55,6 +54,21 @@ public final class PhosphoOptions {
 	public static final long DEFAULT_MAX_BACKOFF_SECONDS = 60;
 	/** Minutes a batch is retried at most before it is dropped and counted. */
 	public static final long DEFAULT_MAX_RETRY_MINUTES = 10;
+
+	// Upper limits: build() refuses more. They keep every duration far from where toNanos() overflows
+	// (292 years, e.g. ChronoUnit.FOREVER) and every value within what the client can use.
+	/** Seconds {@code connectTimeout} may be at most: more than any TCP connect attempt lasts. */
+	public static final long LIMIT_CONNECT_TIMEOUT_SECONDS = 300;
+	/** Seconds {@code responseTimeout} may be at most: beyond, a stalled request would go unnoticed. */
+	public static final long LIMIT_RESPONSE_TIMEOUT_SECONDS = 600;
+	/** Hours {@code lingerDelay} and {@code shutdownTimeout} may be at most. */
+	public static final long LIMIT_WAIT_HOURS = 24;
+	/** Seconds {@code initialBackoff} and {@code maxBackoff} may be at most. */
+	public static final long LIMIT_BACKOFF_SECONDS = 3600;
+	/** Hours {@code maxRetryDuration} may be at most: a week. */
+	public static final long LIMIT_RETRY_HOURS = 168;
+	/** Bytes {@code maxBatchBytes} may be at most: 1 GiB; a request body is one buffer. */
+	public static final long LIMIT_BATCH_BYTES = 1L << 30;
 
 	/** What {@code log} does when {@link #maxQueueSize()} tasks are already held. */
 	public enum OverflowPolicy {
@@ -325,7 +339,7 @@ public final class PhosphoOptions {
 		private Builder() {
 		}
 
-		/** The phospho API key; {@code null} removes it. Default: none (JSON Lines file). */
+		/** The phospho API key (printable ASCII, no spaces); {@code null} removes it. Default: none (JSON Lines file). */
 		public Builder apiKey(@Nullable String apiKey) {
 			this.apiKey = apiKey;
 			return this;
@@ -337,7 +351,10 @@ public final class PhosphoOptions {
 			return this;
 		}
 
-		/** The API's base URL, {@code http} or {@code https}. Default {@value #DEFAULT_BASE_URL}. */
+		/**
+		 * The API's base URL, {@code http} or {@code https}, with a host and maybe a path, but no query,
+		 * fragment or user info: the client appends paths to it. Default {@value #DEFAULT_BASE_URL}.
+		 */
 		public Builder baseUrl(String baseUrl) {
 			this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
 			return this;
@@ -373,13 +390,13 @@ public final class PhosphoOptions {
 			return this;
 		}
 
-		/** JSON bytes in one batch at most. Default {@value #DEFAULT_MAX_BATCH_BYTES} (4 MiB). */
+		/** JSON bytes in one batch at most; 1024 to {@value #LIMIT_BATCH_BYTES}. Default {@value #DEFAULT_MAX_BATCH_BYTES} (4 MiB). */
 		public Builder maxBatchBytes(long maxBatchBytes) {
 			this.maxBatchBytes = maxBatchBytes;
 			return this;
 		}
 
-		/** How long a task waits at most for its batch to fill. Default {@value #DEFAULT_LINGER_MILLIS} ms. */
+		/** How long a task waits at most for its batch to fill, up to {@value #LIMIT_WAIT_HOURS} h. Default {@value #DEFAULT_LINGER_MILLIS} ms. */
 		public Builder lingerDelay(Duration lingerDelay) {
 			this.lingerDelay = Objects.requireNonNull(lingerDelay, "lingerDelay");
 			return this;
@@ -397,7 +414,7 @@ public final class PhosphoOptions {
 			return this;
 		}
 
-		/** How long {@code shutdown()} waits for the queue to drain. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s. */
+		/** How long {@code shutdown()} waits for the queue to drain, up to {@value #LIMIT_WAIT_HOURS} h. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s. */
 		public Builder shutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
 			return this;
@@ -415,13 +432,16 @@ public final class PhosphoOptions {
 			return this;
 		}
 
-		/** How long opening a connection may take. Default {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s. */
+		/** How long opening a connection may take, up to {@value #LIMIT_CONNECT_TIMEOUT_SECONDS} s. Default {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s. */
 		public Builder connectTimeout(Duration connectTimeout) {
 			this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
 			return this;
 		}
 
-		/** How long the API's reply may take; then the attempt is retried. Default {@value #DEFAULT_RESPONSE_TIMEOUT_SECONDS} s. */
+		/**
+		 * How long the API's reply may take, up to {@value #LIMIT_RESPONSE_TIMEOUT_SECONDS} s; then the
+		 * attempt is retried. Default {@value #DEFAULT_RESPONSE_TIMEOUT_SECONDS} s.
+		 */
 		public Builder responseTimeout(Duration responseTimeout) {
 			this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
 			return this;
@@ -446,7 +466,7 @@ public final class PhosphoOptions {
 			return this;
 		}
 
-		/** The largest backoff ceiling. Default {@value #DEFAULT_MAX_BACKOFF_SECONDS} s. */
+		/** The largest backoff ceiling, up to {@value #LIMIT_BACKOFF_SECONDS} s. Default {@value #DEFAULT_MAX_BACKOFF_SECONDS} s. */
 		public Builder maxBackoff(Duration maxBackoff) {
 			this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
 			return this;
@@ -454,7 +474,7 @@ public final class PhosphoOptions {
 
 		/**
 		 * How long a batch is retried after its first attempt before it is dropped and counted as
-		 * failed. Default {@value #DEFAULT_MAX_RETRY_MINUTES} min.
+		 * failed, up to {@value #LIMIT_RETRY_HOURS} h. Default {@value #DEFAULT_MAX_RETRY_MINUTES} min.
 		 */
 		public Builder maxRetryDuration(Duration maxRetryDuration) {
 			this.maxRetryDuration = Objects.requireNonNull(maxRetryDuration, "maxRetryDuration");
@@ -473,9 +493,7 @@ public final class PhosphoOptions {
 		 * @throws IllegalArgumentException naming the field and its bad value
 		 */
 		public PhosphoOptions build() {
-			if (apiKey != null && apiKey.isBlank()) {
-				throw new IllegalArgumentException("apiKey must not be blank");
-			}
+			OptionChecks.apiKey(apiKey);
 			if (projectId != null && projectId.isBlank()) {
 				throw new IllegalArgumentException("projectId must not be blank, was '" + projectId + "'");
 			}
@@ -483,61 +501,36 @@ public final class PhosphoOptions {
 				throw new IllegalArgumentException(
 						"projectId must be set when apiKey is set (PHOSPHO_PROJECT_ID), was null");
 			}
-			checkBaseUrl(baseUrl);
+			OptionChecks.baseUrl(baseUrl, apiKey);
 			if (versionId != null && versionId.isBlank()) {
 				throw new IllegalArgumentException("versionId must not be blank, was '" + versionId + "'");
 			}
-			positive("maxQueueSize", maxQueueSize);
-			positive("maxBatchSize", maxBatchSize);
-			positive("maxFieldChars", maxFieldChars);
-			positive("maxConcurrentExports", maxConcurrentExports);
+			OptionChecks.strictlyPositive("maxQueueSize", maxQueueSize);
+			OptionChecks.strictlyPositive("maxBatchSize", maxBatchSize);
+			OptionChecks.strictlyPositive("maxFieldChars", maxFieldChars);
+			OptionChecks.strictlyPositive("maxConcurrentExports", maxConcurrentExports);
 			if (maxBatchBytes < 1024) {
 				throw new IllegalArgumentException("maxBatchBytes must be at least 1024, was " + maxBatchBytes);
 			}
-			if (lingerDelay.isNegative() || lingerDelay.isZero()) {
-				throw new IllegalArgumentException("lingerDelay must be strictly positive, was " + lingerDelay);
-			}
-			if (shutdownTimeout.isNegative()) {
-				throw new IllegalArgumentException("shutdownTimeout must be non-negative, was " + shutdownTimeout);
-			}
-			strictlyPositive("connectTimeout", connectTimeout);
-			strictlyPositive("responseTimeout", responseTimeout);
-			strictlyPositive("initialBackoff", initialBackoff);
+			OptionChecks.atMost("maxBatchBytes", maxBatchBytes, LIMIT_BATCH_BYTES);
+			Duration wait = Duration.ofHours(LIMIT_WAIT_HOURS);
+			OptionChecks.strictlyPositive("lingerDelay", lingerDelay);
+			OptionChecks.atMost("lingerDelay", lingerDelay, wait);
+			OptionChecks.nonNegative("shutdownTimeout", shutdownTimeout);
+			OptionChecks.atMost("shutdownTimeout", shutdownTimeout, wait);
+			OptionChecks.strictlyPositive("connectTimeout", connectTimeout);
+			OptionChecks.atMost("connectTimeout", connectTimeout, Duration.ofSeconds(LIMIT_CONNECT_TIMEOUT_SECONDS));
+			OptionChecks.strictlyPositive("responseTimeout", responseTimeout);
+			OptionChecks.atMost("responseTimeout", responseTimeout, Duration.ofSeconds(LIMIT_RESPONSE_TIMEOUT_SECONDS));
+			OptionChecks.strictlyPositive("initialBackoff", initialBackoff);
 			if (maxBackoff.compareTo(initialBackoff) < 0) {
 				throw new IllegalArgumentException(
 						"maxBackoff must be at least initialBackoff (" + initialBackoff + "), was " + maxBackoff);
 			}
-			if (maxRetryDuration.isNegative()) {
-				throw new IllegalArgumentException("maxRetryDuration must be non-negative, was " + maxRetryDuration);
-			}
+			OptionChecks.atMost("maxBackoff", maxBackoff, Duration.ofSeconds(LIMIT_BACKOFF_SECONDS));
+			OptionChecks.nonNegative("maxRetryDuration", maxRetryDuration);
+			OptionChecks.atMost("maxRetryDuration", maxRetryDuration, Duration.ofHours(LIMIT_RETRY_HOURS));
 			return new PhosphoOptions(this);
-		}
-
-		private static void strictlyPositive(String name, Duration value) {
-			if (value.isNegative() || value.isZero()) {
-				throw new IllegalArgumentException(name + " must be strictly positive, was " + value);
-			}
-		}
-
-		private static void positive(String name, long value) {
-			if (value <= 0) {
-				throw new IllegalArgumentException(name + " must be strictly positive, was " + value);
-			}
-		}
-
-		private static void checkBaseUrl(String url) {
-			URI uri;
-			try {
-				uri = URI.create(url);
-			}
-			catch (IllegalArgumentException e) {
-				throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + url + "'", e);
-			}
-			String scheme = uri.getScheme();
-			if (scheme == null || uri.getHost() == null
-					|| !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-				throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + url + "'");
-			}
 		}
 	}
 }

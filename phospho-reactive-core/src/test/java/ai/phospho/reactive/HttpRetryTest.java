@@ -76,6 +76,13 @@ class HttpRetryTest {
 	}
 
 	@Test
+	void aRetryAfterOfCenturiesIsCappedSoThatItCannotOverflow() {
+		assertThat(HttpRetry.parseRetryAfter("99999999999999999", 0)).isEqualTo(Duration.ofDays(365));
+		assertThat(HttpRetry.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", 0)).isEqualTo(Duration.ofDays(365));
+		assertThat(HttpRetry.parseRetryAfter("120", 0)).isEqualTo(Duration.ofSeconds(120));
+	}
+
+	@Test
 	void loopbackHostsAreRecognisedWithoutAnyLookup() {
 		assertThat(PhosphoHttpExporter.isLoopback("localhost")).isTrue();
 		assertThat(PhosphoHttpExporter.isLoopback("127.0.0.1")).isTrue();

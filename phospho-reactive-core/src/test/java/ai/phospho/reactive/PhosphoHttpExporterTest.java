@@ -150,9 +150,9 @@ class PhosphoHttpExporterTest {
 		byte[] refused = "{\"logged_events\":[{\"input\":\"x\"},{\"error_in_log\":\"quota\"}]}"
 				.getBytes(StandardCharsets.UTF_8);
 
-		assertThat(PhosphoHttpExporter.result(accepted, batch)).isEqualTo(ExportResult.accepted(2));
-		assertThat(PhosphoHttpExporter.result(refused, batch)).isEqualTo(new ExportResult(1, 1));
-		assertThat(PhosphoHttpExporter.result(new byte[0], batch)).isEqualTo(ExportResult.accepted(2));
+		assertThat(PhosphoHttpExporter.result(accepted, batch, new KeyRedactor(KEY))).isEqualTo(ExportResult.accepted(2));
+		assertThat(PhosphoHttpExporter.result(refused, batch, new KeyRedactor(KEY))).isEqualTo(new ExportResult(1, 1));
+		assertThat(PhosphoHttpExporter.result(new byte[0], batch, new KeyRedactor(KEY))).isEqualTo(ExportResult.accepted(2));
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package ai.phospho.reactive;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -79,6 +80,66 @@ class PhosphoOptionsTest {
 		assertRefused(b -> b.lingerDelay(Duration.ZERO), "lingerDelay must be strictly positive, was PT0S");
 		assertRefused(b -> b.lingerDelay(Duration.ofMillis(-5)), "lingerDelay must be strictly positive, was PT-0.005S");
 		assertRefused(b -> b.shutdownTimeout(Duration.ofSeconds(-1)), "shutdownTimeout must be non-negative, was PT-1S");
+	}
+
+	@Test
+	void aBaseUrlTheClientCannotAppendPathsToIsRefused() {
+		assertRefused(b -> b.baseUrl("https://x/?a=b"), "baseUrl must not have a query or fragment: https://x/?a=b");
+		assertRefused(b -> b.baseUrl("https://api.phospho.ai/base#eu"),
+				"baseUrl must not have a query or fragment: https://api.phospho.ai/base#eu");
+		assertRefused(b -> b.baseUrl("https://api.phospho.ai/?"), "baseUrl must not have a query or fragment: https://api.phospho.ai/?");
+		assertRefused(b -> b.baseUrl("https://user:s3cret@api.phospho.ai"),
+				"baseUrl must not have user info (the key goes in apiKey), was 'https://***@api.phospho.ai'");
+		assertRefused(b -> b.baseUrl("http:///v2"), "baseUrl must be an http or https URL, was 'http:///v2'");
+		assertRefused(b -> b.baseUrl("http://bad_host:80"), "baseUrl must be an http or https URL, was 'http://bad_host:80'");
+		assertRefused(b -> b.baseUrl("file:/data/tasks"), "baseUrl must be an http or https URL, was 'file:/data/tasks'");
+		assertRefused(b -> b.baseUrl("http://127.0.0.1:70000"),
+				"baseUrl must have a port from 1 to 65535, was 'http://127.0.0.1:70000'");
+		assertThat(PhosphoOptions.builder().baseUrl("https://proxy.example.org:8443/phospho/").build().baseUrl())
+				.isEqualTo("https://proxy.example.org:8443/phospho/");
+	}
+
+	@Test
+	void durationsAndSizesBeyondTheirLimitAreRefusedBeforeTheyOverflow() {
+		Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+		String f = "PT2562047788015215H30M7.999999999S";
+		assertRefused(b -> b.lingerDelay(forever), "lingerDelay must be at most PT24H, was " + f);
+		assertRefused(b -> b.shutdownTimeout(forever), "shutdownTimeout must be at most PT24H, was " + f);
+		assertRefused(b -> b.connectTimeout(forever), "connectTimeout must be at most PT5M, was " + f);
+		assertRefused(b -> b.responseTimeout(Duration.ofDays(3650)), "responseTimeout must be at most PT10M, was PT87600H");
+		assertRefused(b -> b.maxBackoff(forever), "maxBackoff must be at most PT1H, was " + f);
+		assertRefused(b -> b.initialBackoff(forever).maxBackoff(forever), "maxBackoff must be at most PT1H, was " + f);
+		assertRefused(b -> b.maxRetryDuration(forever), "maxRetryDuration must be at most PT168H, was " + f);
+		assertRefused(b -> b.maxBatchBytes(Long.MAX_VALUE),
+				"maxBatchBytes must be at most 1073741824, was 9223372036854775807");
+	}
+
+	@Test
+	void everyLimitItselfIsAccepted() {
+		PhosphoOptions o = PhosphoOptions.builder()
+				.lingerDelay(Duration.ofHours(PhosphoOptions.LIMIT_WAIT_HOURS))
+				.shutdownTimeout(Duration.ofHours(PhosphoOptions.LIMIT_WAIT_HOURS))
+				.connectTimeout(Duration.ofSeconds(PhosphoOptions.LIMIT_CONNECT_TIMEOUT_SECONDS))
+				.responseTimeout(Duration.ofSeconds(PhosphoOptions.LIMIT_RESPONSE_TIMEOUT_SECONDS))
+				.initialBackoff(Duration.ofSeconds(PhosphoOptions.LIMIT_BACKOFF_SECONDS))
+				.maxBackoff(Duration.ofSeconds(PhosphoOptions.LIMIT_BACKOFF_SECONDS))
+				.maxRetryDuration(Duration.ofHours(PhosphoOptions.LIMIT_RETRY_HOURS))
+				.maxBatchBytes(PhosphoOptions.LIMIT_BATCH_BYTES)
+				.build();
+
+		assertThat(o.maxRetryDuration()).isEqualTo(Duration.ofDays(7));
+		assertThat(o.maxBatchBytes()).isEqualTo(1024L * 1024 * 1024);
+	}
+
+	@Test
+	void anApiKeyThatCannotBeSentIsRefusedWithoutShowingIt() {
+		for (String bad : List.of(KEY + "\n", "sk " + KEY, KEY + "\u00e9", "\t" + KEY)) {
+			assertThatIllegalArgumentException()
+					.isThrownBy(() -> PhosphoOptions.builder().apiKey(bad).projectId("p").build())
+					.withMessage("apiKey must be printable ASCII without spaces or line breaks; its value is not shown");
+		}
+		assertRefused(b -> b.apiKey(KEY).projectId("p").baseUrl("https://x/?key=" + KEY),
+				"baseUrl must not have a query or fragment: https://x/?key=<redacted>");
 	}
 
 	@Test

@@ -54,7 +54,7 @@ public class PhosphoProperties {
 	/** The phospho project that receives the tasks; required with an API key. */
 	private @Nullable String projectId;
 
-	/** The phospho API's base URL, http or https. */
+	/** The phospho API's base URL, http or https, without query, fragment or user info. */
 	private String baseUrl = PhosphoOptions.DEFAULT_BASE_URL;
 
 	/** The version of the application sent with every task. Default: one generated id per process. */
@@ -69,11 +69,11 @@ public class PhosphoProperties {
 	/** Tasks in one exported batch at most. */
 	private int maxBatchSize = PhosphoOptions.DEFAULT_MAX_BATCH_SIZE;
 
-	/** JSON bytes in one exported batch at most; at least 1KB. A plain number means bytes. */
+	/** JSON bytes in one exported batch at most; from 1KB to 1GB. A plain number means bytes. */
 	@DataSizeUnit(DataUnit.BYTES)
 	private DataSize maxBatchBytes = DataSize.ofBytes(PhosphoOptions.DEFAULT_MAX_BATCH_BYTES);
 
-	/** How long a task waits at most for its batch to fill. A plain number means milliseconds. */
+	/** How long a task waits at most for its batch to fill; up to 24h. A plain number means milliseconds. */
 	@DurationUnit(ChronoUnit.MILLIS)
 	private Duration lingerDelay = Duration.ofMillis(PhosphoOptions.DEFAULT_LINGER_MILLIS);
 
@@ -84,8 +84,8 @@ public class PhosphoProperties {
 	private int maxConcurrentExports = PhosphoOptions.DEFAULT_MAX_CONCURRENT_EXPORTS;
 
 	/**
-	 * How long the flush at shutdown waits at most for the queue to drain. A plain number means
-	 * seconds.
+	 * How long the flush at shutdown waits at most for the queue to drain; up to 24h. A plain number
+	 * means seconds.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration shutdownTimeout = Duration.ofSeconds(PhosphoOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
@@ -154,7 +154,8 @@ public class PhosphoProperties {
 		Map<String, @Nullable Object> v = new LinkedHashMap<>();
 		v.put("apiKey", apiKey == null ? null : "******");
 		v.put("projectId", projectId);
-		v.put("baseUrl", baseUrl);
+		// A password in the URL's user info is masked as the core's message masks it.
+		v.put("baseUrl", baseUrl.replaceAll("//[^/?#@]*@", "//***@"));
 		v.put("versionId", versionId);
 		v.put("environment", environment);
 		v.put("maxQueueSize", maxQueueSize);

@@ -109,6 +109,11 @@ class PhosphoAutoConfigurationTest {
 			phospho.shutdown-timeout=-1s       | phospho.shutdown-timeout | PT-1S | must be non-negative, was PT-1S
 			phospho.base-url=ftp://example.org | phospho.base-url | ftp://example.org | must be an http or https URL, was 'ftp://example.org'
 			phospho.base-url=not a url         | phospho.base-url | not a url | must be an http or https URL, was 'not a url'
+			phospho.base-url=https://x/?a=b    | phospho.base-url | https://x/?a=b | must not have a query or fragment: https://x/?a=b
+			phospho.base-url=https://u:pw@x.org | phospho.base-url | https://***@x.org | must not have user info (the key goes in phospho.api-key), was 'https://***@x.org'
+			phospho.linger-delay=200000d       | phospho.linger-delay | PT4800000H | must be at most PT24H, was PT4800000H
+			phospho.shutdown-timeout=106751991167d | phospho.shutdown-timeout | PT2562047788008H | must be at most PT24H, was PT2562047788008H
+			phospho.max-batch-bytes=2GB        | phospho.max-batch-bytes | 2147483648B | must be at most 1073741824, was 2147483648
 			""")
 	void anInvalidValueFailsTheStartNamingThePropertyAndValue(String setting, String property, String value,
 			String reason) {

@@ -275,7 +275,8 @@ public final class MockPhosphoServer implements AutoCloseable {
 					Outcome out = reply.kind == MockReply.Kind.CLOSE_BEFORE_RESPONSE
 							? new Outcome(-1, new byte[0], MockWire.parseEvents(body))
 							: reply.status != 200
-									? error(reply.status, reply.status + " (scripted)", MockWire.parseEvents(body))
+									? error(reply.status, reply.echoPadding >= 0 ? MockWire.echo(req, reply.echoPadding)
+											: reply.status + " (scripted)", MockWire.parseEvents(body))
 							: route.apply(reply, body);
 					if (recording) {
 						recordings.request(new RecordedRequest(req.method().name(), req.uri(), MockWire.headers(req),
@@ -337,6 +338,9 @@ public final class MockPhosphoServer implements AutoCloseable {
 			Map<String, @Nullable Object> map = record && event.isObject() ? MockWire.toMap(event) : Map.of();
 			all.add(map);
 			String reason = reply.eventErrors.get(i);
+			if (reason != null && reply.echoPadding >= 0) {
+				reason = MockWire.echo(req, reply.echoPadding);
+			}
 			if (reason == null) {
 				reason = EventValidator.validate(event);
 			}

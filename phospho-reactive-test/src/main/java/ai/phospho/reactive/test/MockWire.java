@@ -60,6 +60,15 @@ final class MockWire {
 		}
 	}
 
+	/** {@code padding} filler characters, then every request header as {@code name: value}, one per line. */
+	static String echo(HttpServerRequest req, int padding) {
+		StringBuilder text = new StringBuilder("-".repeat(padding));
+		for (Map.Entry<String, String> h : req.requestHeaders()) {
+			text.append(h.getKey()).append(": ").append(h.getValue()).append('\n');
+		}
+		return text.toString();
+	}
+
 	static Map<String, List<String>> headers(HttpServerRequest req) {
 		Map<String, List<String>> out = new LinkedHashMap<>();
 		for (Map.Entry<String, String> h : req.requestHeaders()) {

@@ -141,4 +141,16 @@ class HttpExporterBoundsTest {
 		assertThat(server.requests()).isEmpty();
 		assertThat(client.stats().retried()).isEqualTo(retried);
 	}
+
+	@Test
+	void theLargestMaxConcurrentExportsDoesNotOverflowIntoTwoConnections(MockPhosphoServer server) {
+		server.delay(Duration.ofMillis(500));
+		client = client(server, b -> b.maxConcurrentExports(Integer.MAX_VALUE).maxBatchSize(1));
+
+		IntStream.range(0, 8).forEach(i -> client.log("q" + i, "a"));
+		StepVerifier.create(client.flush()).expectComplete().verify(BOUND);
+
+		assertThat(client.stats().exported()).isEqualTo(8);
+		assertThat(server.peakInProgress()).isEqualTo(8);
+	}
 }
