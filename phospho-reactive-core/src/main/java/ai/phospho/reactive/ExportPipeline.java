@@ -95,12 +95,12 @@ final class ExportPipeline {
 		@Override
 		public void retrying(String reason) {
 			retried.increment();
-			lastError = reason;
+			lastError = redacted(reason);
 		}
 
 		@Override
 		public void failed(String reason) {
-			lastError = reason;
+			lastError = redacted(reason);
 		}
 	};
 	private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
@@ -138,6 +138,8 @@ final class ExportPipeline {
 	private final List<Waiter> waiters = new ArrayList<>();
 
 	private final Mono<Void> shutdownMono;
+	/** What any exporter's error says passes through it: a custom exporter may echo the key too. */
+	private final @Nullable KeyRedactor redactor;
 
 	ExportPipeline(TaskExporter exporter, PhosphoOptions options) {
 		this.exporter = exporter;
@@ -155,6 +157,8 @@ final class ExportPipeline {
 		this.ticker = worker.schedulePeriodically(this::onTick, linger.toNanos(), linger.toNanos(),
 				TimeUnit.NANOSECONDS);
 		this.shutdownMono = Mono.defer(() -> doShutdown(options.shutdownTimeout())).cache();
+		String key = options.apiKey();
+		this.redactor = key == null ? null : new KeyRedactor(key);
 	}
 
 	/**
@@ -464,7 +468,7 @@ final class ExportPipeline {
 		if (lost > 0) {
 			failUnsent(lost);
 		}
-		String reason = "the export worker failed: " + Failures.describe(e);
+		String reason = "the export worker failed: " + redacted(Failures.describe(e));
 		lastError = reason;
 		Reports.error(LOG, "phospho: {}; {} tasks were lost with it, the worker goes on", reason, lost, e);
 	}
@@ -533,7 +537,7 @@ final class ExportPipeline {
 		}
 		catch (Throwable e) {
 			Failures.throwIfFatal(e);
-			String reason = "task " + task.taskId() + " could not be converted for export: " + Failures.describe(e);
+			String reason = "task " + task.taskId() + " could not be converted for export: " + redacted(Failures.describe(e));
 			lastError = reason;
 			Reports.warn(LOG, "phospho: {}; it is counted as failed", reason, e);
 			return -1;
@@ -626,10 +630,15 @@ final class ExportPipeline {
 			completedPrefix = polled;
 		}
 		if (b.failed) {
-			String reason = Failures.describe(b.error);
+			String reason = redacted(Failures.describe(b.error));
 			lastError = reason;
 			warnFailure(n, reason);
 		}
+	}
+
+	private String redacted(String text) {
+		KeyRedactor r = redactor;
+		return r == null ? text : r.redactAndShorten(text, PhosphoHttpExporter.MAX_REPLY_CHARS);
 	}
 
 	private void warnFailure(int n, String reason) {

@@ -13,7 +13,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
+import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
+import ai.phospho.reactive.internal.Reports;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -144,7 +146,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 				.map(reply -> result(reply, batch, redactor))
 				.onErrorResume(e -> e instanceof HttpRetry.StatusException s && s.status() == 413, e -> {
 					if (batch.size() == 1) {
-						LOG.warn("phospho: task {} was dropped: its event of {} bytes is too large for the phospho API (413)",
+						Reports.warn(LOG, "phospho: task {} was dropped: its event of {} bytes is too large for the phospho API (413)",
 								batch.get(0).taskId(), batch.get(0).estimatedSize());
 						return Mono.just(new ExportResult(0, 1));
 					}
@@ -159,7 +161,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	/** One half of a split batch: its failure counts its tasks as failed without failing the other half. */
 	private Mono<ExportResult> part(List<LoggedTask> half, ExportListener listener) {
 		return exportSplitting(half, listener).onErrorResume(e -> {
-			listener.failed(redactor.redact(e.toString()));
+			listener.failed(redactor.redact(Failures.describe(e)));
 			return Mono.just(new ExportResult(0, 0));
 		});
 	}
@@ -200,12 +202,12 @@ public final class PhosphoHttpExporter implements TaskExporter {
 				if (elapsed + delay.toNanos() > maxRetryNanos) {
 					return Mono.error(new PhosphoExportException(
 							"phospho API not reached after " + n + " attempts in " + Duration.ofNanos(elapsed).toMillis()
-									+ " ms (maxRetryDuration): " + redactor.redact(e.toString()), e));
+									+ " ms (maxRetryDuration): " + redactor.redact(Failures.describe(e)), e));
 				}
-				String reason = redactor.redact(e.toString());
+				String reason = redactor.redact(Failures.describe(e));
 				listener.retrying(reason);
 				if (LOG.isDebugEnabled()) {
-					LOG.debug("phospho: attempt {} failed, retrying in {} ms: {}", n, delay.toMillis(), reason);
+					Reports.debug(LOG, "phospho: attempt {} failed, retrying in {} ms: {}", n, delay.toMillis(), reason);
 				}
 				return Mono.delay(delay);
 			})));
@@ -221,7 +223,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		long now = System.nanoTime();
 		long last = lastErrorLine.get();
 		if (now - last >= ExportPipeline.WARN_INTERVAL_NANOS && lastErrorLine.compareAndSet(last, now)) {
-			LOG.error("phospho: the phospho API refused POST {} with {}: {}; {}. {}", uri, status, consequence,
+			Reports.error(LOG, "phospho: the phospho API refused POST {} with {}: {}; {}. {}", uri, status, consequence,
 					hint(status), s.getMessage());
 		}
 		return e;
@@ -314,7 +316,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 			if (e.has("error_in_log")) {
 				rejected++;
 				if (LOG.isDebugEnabled()) {
-					LOG.debug("phospho: the API rejected task {}: {}", i < size ? batch.get(i).taskId() : "#" + i,
+					Reports.debug(LOG, "phospho: the API rejected task {}: {}", i < size ? batch.get(i).taskId() : "#" + i,
 							redactor.redactAndShorten(e.get("error_in_log").toString(), MAX_REPLY_CHARS));
 				}
 			}
@@ -346,7 +348,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	private static void warnIfUnencrypted(String base) {
 		URI uri = URI.create(base);
 		if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
-			LOG.warn("phospho: baseUrl {} is plain http: the API key travels unencrypted; use https", base);
+			Reports.warn(LOG, "phospho: baseUrl {} is plain http: the API key travels unencrypted; use https", base);
 		}
 	}
 

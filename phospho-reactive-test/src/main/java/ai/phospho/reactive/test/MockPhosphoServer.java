@@ -264,6 +264,14 @@ public final class MockPhosphoServer implements AutoCloseable {
 
 	private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, Route route) {
 		peakInProgress.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
+		// Counted until its reply starts: once the client has the reply it may send the next
+		// request before this exchange has finished on the server's side.
+		java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+		Runnable uncount = () -> {
+			if (counted.compareAndSet(true, false)) {
+				inProgress.decrementAndGet();
+			}
+		};
 		return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
 				.flatMap(raw -> {
 					long received = System.nanoTime();
@@ -283,10 +291,10 @@ public final class MockPhosphoServer implements AutoCloseable {
 								new String(body, StandardCharsets.UTF_8), out.events(), out.status(), received));
 					}
 					Duration wait = reply.delay != null ? reply.delay : delay;
-					Mono<Void> send = respond(req, res, reply, out);
+					Mono<Void> send = Mono.fromRunnable(uncount).then(respond(req, res, reply, out));
 					return wait.isZero() ? send : Mono.delay(wait).then(send);
 				})
-				.doFinally(s -> inProgress.decrementAndGet());
+				.doFinally(s -> uncount.run());
 	}
 
 	private Mono<Void> respond(HttpServerRequest req, HttpServerResponse res, MockReply reply, Outcome out) {

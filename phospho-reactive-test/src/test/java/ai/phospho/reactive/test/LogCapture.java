@@ -1,6 +1,7 @@
 package ai.phospho.reactive.test;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+
+import ai.phospho.reactive.internal.Reports;
 
 /**
  * Captures every log line of the JVM while open, at every level, as text (message and stack trace).
@@ -44,14 +47,17 @@ final class LogCapture extends Handler implements AutoCloseable {
 		lines.add(line.toString());
 	}
 
-	/** Every line captured so far. */
-	synchronized List<String> lines() {
-		return List.copyOf(lines);
+	/** Every line captured so far, once phospho's reports made until now are written (they are written off the caller's thread). */
+	List<String> lines() {
+		Reports.awaitWritten(Duration.ofSeconds(5));
+		synchronized (this) {
+			return List.copyOf(lines);
+		}
 	}
 
-	/** The lines of loggers under {@code ai.phospho} at this level. */
-	synchronized List<String> phospho(Level level) {
-		return lines.stream().filter(l -> l.startsWith(level.getName() + " ai.phospho")).toList();
+	/** The lines of loggers under {@code ai.phospho} at this level; see {@link #lines()}. */
+	List<String> phospho(Level level) {
+		return lines().stream().filter(l -> l.startsWith(level.getName() + " ai.phospho")).toList();
 	}
 
 	@Override
