@@ -111,7 +111,8 @@ public final class Plain {
 			return string(s, b);
 		}
 		if (value instanceof Number n) {
-			return count(b, 12, number(n));
+			Object plain = number(n);
+			return count(b, numberSize(plain), plain);
 		}
 		if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
 			return string(value.toString(), b);
@@ -190,6 +191,19 @@ public final class Plain {
 			b.used += size;
 		}
 		return value;
+	}
+
+	/** The characters of a long's JSON, without making its text; 24 for anything else. */
+	private static int numberSize(Object plain) {
+		if (plain instanceof Long l) {
+			long v = l;
+			int n = v < 0 ? 2 : 1;
+			for (v = Math.abs(v / 10); v != 0; v /= 10) {
+				n++;
+			}
+			return n;
+		}
+		return 24;
 	}
 
 	private static String string(String s, @Nullable Budget b) {
@@ -275,7 +289,8 @@ public final class Plain {
 			return count(b, 5, node.booleanValue());
 		}
 		if (node.isNumber()) {
-			return count(b, 12, number(node.numberValue()));
+			Object plain = number(node.numberValue());
+			return count(b, numberSize(plain), plain);
 		}
 		if (node.isObject()) {
 			Map<String, Object> out = new LinkedHashMap<>(Math.max(4, Math.min(node.size(), 1024) * 2));
