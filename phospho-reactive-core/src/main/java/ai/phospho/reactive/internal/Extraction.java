@@ -82,8 +82,16 @@ public final class Extraction {
 		return Plain.jsonText(plain);
 	}
 
-	/** The text one streamed chunk adds: as {@link #outputText} but {@code ""} for unknown shapes' nulls. */
+	/**
+	 * The text one streamed chunk adds: as {@link #outputText} but {@code ""} for unknown shapes' nulls,
+	 * and without tool calls, which are joined across the stream.
+	 */
 	public static String chunkText(@Nullable Object plain) {
+		if (plain instanceof Map<?, ?> map && !map.containsKey("choices") && !(map.get("response") instanceof String)
+				&& map.get("message") instanceof Map<?, ?> message) {
+			// An Ollama chat line: its content; its tool calls are gathered across the stream (StreamFacts).
+			return textOrEmpty(message.get("content"));
+		}
 		String s = outputText(plain);
 		return s == null ? "" : s;
 	}
@@ -102,13 +110,14 @@ public final class Extraction {
 				// Only other choices (n > 1): this chunk adds nothing to choice 0.
 				return "";
 			}
+			if (choice.containsKey("delta")) {
+				// A chunk; Perplexity's also carry the text so far as a "message", not to be added again.
+				return choice.get("delta") instanceof Map<?, ?> delta ? deltaText(delta) : "";
+			}
 			if (choice.get("message") instanceof Map<?, ?> message) {
 				String text = messageText(message);
 				// As the SDK: a message without any text gives the JSON text of the whole completion.
 				return text != null ? text : Plain.jsonText(plain);
-			}
-			if (choice.containsKey("delta")) {
-				return choice.get("delta") instanceof Map<?, ?> delta ? deltaText(delta) : "";
 			}
 			if (choice.get("text") instanceof String text) {
 				return text;
