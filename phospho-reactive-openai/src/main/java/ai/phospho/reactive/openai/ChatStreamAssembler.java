@@ -95,7 +95,7 @@ public final class ChatStreamAssembler {
 		return c == null ? "" : c.content.toString();
 	}
 
-	/** The usage of the trailing usage chunk, if it came. */
+	/** The last usage seen: the trailing usage chunk's, or the cumulative usage of the last chunk that had one. */
 	public @Nullable Usage usage() {
 		return usage;
 	}
