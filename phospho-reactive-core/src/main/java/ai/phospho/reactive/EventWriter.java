@@ -68,14 +68,11 @@ final class EventWriter {
 		if (t.model() != null) {
 			v.field("model", t.model());
 		}
-		if (t.promptTokens() != null) {
-			v.field("prompt_tokens", t.promptTokens());
-		}
-		if (t.completionTokens() != null) {
-			v.field("completion_tokens", t.completionTokens());
-		}
-		if (t.totalTokens() != null) {
-			v.field("total_tokens", t.totalTokens());
+		for (Map.Entry<String, Object> e : t.usage().entrySet()) {
+			// A key given with TaskLog.put wins over the provider's.
+			if (!t.extras().containsKey(e.getKey())) {
+				v.field(e.getKey(), e.getValue());
+			}
 		}
 		if (t.truncated()) {
 			v.field("truncated", Boolean.TRUE);

@@ -33,9 +33,7 @@ public final class LoggedTask {
 	private final String environment;
 	private final @Nullable String systemPrompt;
 	private final @Nullable String model;
-	private final @Nullable Long promptTokens;
-	private final @Nullable Long completionTokens;
-	private final @Nullable Long totalTokens;
+	private final Map<String, Object> usage;
 	private final boolean truncated;
 	private final Map<String, Object> extras;
 
@@ -61,9 +59,7 @@ public final class LoggedTask {
 		this.environment = d.environment;
 		this.systemPrompt = d.systemPrompt;
 		this.model = d.model;
-		this.promptTokens = d.promptTokens;
-		this.completionTokens = d.completionTokens;
-		this.totalTokens = d.totalTokens;
+		this.usage = d.usage == null || d.usage.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.usage);
 		this.truncated = d.truncated;
 		this.extras = d.extras == null || d.extras.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.extras);
 	}
@@ -148,16 +144,43 @@ public final class LoggedTask {
 		return model;
 	}
 
+	/**
+	 * Every token usage field the provider gave, sent as top-level keys of the event as the Python
+	 * SDK does: OpenAI's {@code prompt_tokens}, {@code completion_tokens}, {@code total_tokens} and
+	 * {@code *_details}; Anthropic's {@code input_tokens}, {@code output_tokens}, ...; for Ollama,
+	 * {@code prompt_tokens}, {@code completion_tokens} and {@code total_tokens} derived from its
+	 * {@code prompt_eval_count} and {@code eval_count}, then those counts and its durations. Empty
+	 * when the output had no usage.
+	 */
+	public Map<String, Object> usage() {
+		return usage;
+	}
+
+	/** {@code prompt_tokens}, else Anthropic's {@code input_tokens}; {@code null} when neither was given. */
 	public @Nullable Long promptTokens() {
-		return promptTokens;
+		return count("prompt_tokens", "input_tokens");
 	}
 
+	/** {@code completion_tokens}, else Anthropic's {@code output_tokens}; {@code null} when neither was given. */
 	public @Nullable Long completionTokens() {
-		return completionTokens;
+		return count("completion_tokens", "output_tokens");
 	}
 
+	/** {@code total_tokens}, else the sum of Anthropic's {@code input_tokens} and {@code output_tokens}. */
 	public @Nullable Long totalTokens() {
-		return totalTokens;
+		Long total = count("total_tokens", "total_tokens");
+		if (total == null && usage.get("input_tokens") instanceof Number in && usage.get("output_tokens") instanceof Number out) {
+			return in.longValue() + out.longValue();
+		}
+		return total;
+	}
+
+	private @Nullable Long count(String key, String alternative) {
+		Object v = usage.get(key);
+		if (v == null) {
+			v = usage.get(alternative);
+		}
+		return v instanceof Number n ? n.longValue() : null;
 	}
 
 	/**

@@ -21,14 +21,20 @@ public interface PhosphoExtractor {
 	/** The plain JSON form of {@code value}, or {@code null} when this extractor does not know it. */
 	@Nullable Object toPlain(Object value);
 
-	/** The text of one streamed chunk, or {@code null} to use {@link #toPlain(Object)} and the built-in rules. */
+	/**
+	 * The text of one streamed chunk, or {@code null} to use {@link #toPlain(Object)} and the built-in
+	 * rules. A chunk whose text is given here is not converted, so its usage and tool calls are not
+	 * read: return {@code null} for a chunk that carries them (a usage chunk, a tool call fragment).
+	 */
 	default @Nullable String chunkText(Object chunk) {
 		return null;
 	}
 
 	/**
 	 * Whether a chunk ends its stream under the default stop rule, or {@code null} to use
-	 * {@link #toPlain(Object)} and the built-in rule.
+	 * {@link #toPlain(Object)} and the built-in rule. Only a provider's documented last message is
+	 * one (OpenAI's usage chunk with no choices, Ollama's {@code done}): the stream's own end logs
+	 * the task anyway.
 	 */
 	default @Nullable Boolean isFinalChunk(Object chunk) {
 		return null;

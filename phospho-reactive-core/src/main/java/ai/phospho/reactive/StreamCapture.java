@@ -11,6 +11,7 @@ import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
+import ai.phospho.reactive.internal.StreamFacts;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +40,10 @@ final class StreamCapture<T> {
 	}
 
 	private static final PhosphoExtractor[] EXTRACTORS = Plain.extractors().toArray(new PhosphoExtractor[0]);
+	/** OpenAI's last event, as a client that passes SSE data on as strings exposes it. */
+	private static final String DONE = "[DONE]";
+	/** How many chunks that an extractor reads without their plain form are converted to find the model. */
+	private static final int MODEL_LOOKUPS = 4;
 
 	private final PhosphoClient client;
 	private final StreamLog<T> spec;
@@ -54,6 +59,9 @@ final class StreamCapture<T> {
 	private @Nullable Object container;
 
 	private final Chunks chunks;
+	/** Model, usage and tool calls: written before {@link Chunks} publishes the chunk. */
+	private final StreamFacts facts;
+	private int modelLookups;
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
 	private volatile @Nullable String callbackError;
@@ -73,6 +81,7 @@ final class StreamCapture<T> {
 		this.startMillis = System.currentTimeMillis();
 		this.startNanos = System.nanoTime();
 		this.chunks = new Chunks(maxChars);
+		this.facts = new StreamFacts(maxChars);
 		this.collector = collectorOf(spec);
 		if (collector != null) {
 			try {
@@ -111,12 +120,20 @@ final class StreamCapture<T> {
 			return Status.COMPLETED;
 		}
 		if (t instanceof String s && spec.outputToString == null) {
+			if (spec.stop == null && s.length() == DONE.length() && s.equals(DONE)) {
+				// OpenAI's sentinel ends the task; it is not text of the output.
+				chunks.add(s, "", s.length() + 3L);
+				if (collector != null) {
+					collect(t);
+				}
+				return Status.COMPLETED;
+			}
 			// The hot path: the chunk is its own text.
 			chunks.add(s, s, s.length() + 3L);
 			if (collector != null) {
 				collect(t);
 			}
-			// No default rule ends a stream of plain strings: only a stop predicate does.
+			// No other default rule ends a stream of plain strings: only a stop predicate does.
 			return spec.stop != null ? stop(t) : null;
 		}
 		return other(t);
@@ -125,30 +142,47 @@ final class StreamCapture<T> {
 	/**
 	 * A chunk that is not a plain {@code String}: its text from the custom extractor, the SPI's fast
 	 * path, or the built-in rules read in place for a {@code Map} (converted only for other types).
-	 * The chunk is kept by reference; its plain copy is made on the export worker (see
-	 * {@link DeferredChunks}), and usage and model are read from the last chunk when the task is built.
+	 * Model, usage and tool calls are read from the same form ({@link StreamFacts}); a chunk the SPI
+	 * reads without conversion is converted only while no model is known, a few times at most. The
+	 * chunk is kept by reference; its plain copy is made on the export worker (see
+	 * {@link DeferredChunks}).
 	 */
 	private @Nullable Status other(T t) {
-		Object plain = null;
 		String s = null;
 		if (spec.outputToString != null) {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
 		}
-		if (s == null) {
-			if (t instanceof String str) {
+		Object view = t instanceof Map<?, ?> ? t : null;
+		if (t instanceof String str) {
+			if (s == null) {
 				s = str;
 			}
+		}
+		else if (view == null) {
+			String fast = spiChunkText(t);
+			if (fast == null) {
+				view = Plain.of(t, new Plain.Budget(maxChars));
+			}
 			else {
-				s = spiChunkText(t);
 				if (s == null) {
-					if (!(t instanceof Map<?, ?>)) {
-						plain = Plain.of(t, new Plain.Budget(maxChars));
+					s = fast;
+				}
+				if (!facts.hasModel() && modelLookups < MODEL_LOOKUPS) {
+					modelLookups++;
+					Object plain = Plain.of(t, new Plain.Budget(maxChars));
+					if (plain != null) {
+						addFacts(plain);
 					}
-					s = textOf(plain != null ? plain : t);
 				}
 			}
 		}
-		chunks.add(t, s, rawSize(t, plain, s));
+		if (view != null) {
+			addFacts(view);
+			if (s == null) {
+				s = textOf(view);
+			}
+		}
+		chunks.add(t, s, rawSize(view, s));
 		if (collector != null) {
 			collect(t);
 		}
@@ -156,11 +190,21 @@ final class StreamCapture<T> {
 			return stop(t);
 		}
 		try {
-			return isFinal(t, plain);
+			return isFinal(t, view);
 		}
 		catch (Throwable e) {
 			failed("reading a chunk", e);
 			return null;
+		}
+	}
+
+	/** Model, usage and tool calls of a chunk; a map that throws when read gives none. */
+	private void addFacts(Object view) {
+		try {
+			facts.add(view);
+		}
+		catch (Throwable e) {
+			failed("reading a chunk", e);
 		}
 	}
 
@@ -169,11 +213,10 @@ final class StreamCapture<T> {
 	 * not: measured on the plain form or the map (the walk stops at the cap); a type that an
 	 * extractor reads without converting it counts its text and {@value #TYPED_CHUNK_OVERHEAD}.
 	 */
-	private long rawSize(T t, @Nullable Object plain, String text) {
-		Object measured = plain != null ? plain : t;
-		if (measured instanceof Map<?, ?> || measured instanceof List<?> || measured instanceof String) {
+	private long rawSize(@Nullable Object view, String text) {
+		if (view instanceof Map<?, ?> || view instanceof List<?> || view instanceof String) {
 			try {
-				return EventWriter.roughSize(measured, maxChars + 1L) + 1;
+				return EventWriter.roughSize(view, maxChars + 1L) + 1;
 			}
 			catch (Throwable e) {
 				failed("measuring a chunk", e);
@@ -234,11 +277,11 @@ final class StreamCapture<T> {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
 		}
 		monoValue = new MonoValue(s != null ? s : Extraction.outputText(plain), plain, Tasks.typeName(t),
-				Extraction.usage(plain), Extraction.model(null, plain));
+				Extraction.usage(plain), Extraction.modelOf(plain));
 	}
 
 	private record MonoValue(@Nullable String text, @Nullable Object plain, @Nullable String typeName,
-			Extraction.@Nullable Usage usage, @Nullable String model) {
+			@Nullable Map<String, Object> usage, @Nullable String model) {
 	}
 
 	/** A collector's container is not thread-safe: fed and finished under this lock (not the hot path). */
@@ -286,9 +329,12 @@ final class StreamCapture<T> {
 		return null;
 	}
 
-	/** The default stop rule: the extractors first, then the built-in rule on the plain form or the map. */
+	/**
+	 * The default stop rule, a provider's documented last message: the extractors first, then the
+	 * built-in rule on the plain form or the map. The stream ended normally: {@code completed}.
+	 */
 	private static @Nullable Status isFinal(Object chunk, @Nullable Object plain) {
-		return isFinalChunk(chunk, plain) ? Status.STOPPED : null;
+		return isFinalChunk(chunk, plain) ? Status.COMPLETED : null;
 	}
 
 	private static boolean isFinalChunk(Object chunk, @Nullable Object plain) {
@@ -350,7 +396,7 @@ final class StreamCapture<T> {
 		d.systemPrompt = Extraction.systemPrompt(plainIn);
 		d.rawInput = RawShapes.fit(spec.rawInputSet ? Plain.of(spec.rawInput, budget) : plainIn, false);
 		d.rawInputTypeName = Tasks.typeName(spec.rawInputSet ? spec.rawInput : input);
-		Extraction.Usage usage = null;
+		Map<String, Object> usage = null;
 		String model = null;
 		Chunks.Snapshot got = mono ? null : chunks.snapshot();
 		boolean truncated = got != null && got.truncated();
@@ -363,7 +409,7 @@ final class StreamCapture<T> {
 			model = value.model();
 		}
 		else if (got != null && got.count() > 0) {
-			d.output = got.text();
+			d.output = facts.output(got.text());
 			if (collector != null) {
 				Object assembled = collected();
 				d.rawOutput = RawShapes.fit(Plain.of(assembled, budget), true);
@@ -374,32 +420,26 @@ final class StreamCapture<T> {
 				d.rawOutput = new DeferredChunks(got.raw(), maxChars);
 				d.rawOutputTypeName = "Flux";
 			}
-			// Usage from the last chunk (OpenAI's usage chunk, Ollama's done line); the model from it
-			// or from the first.
-			Object lastPlain = Plain.of(got.last(), new Plain.Budget(maxChars));
-			usage = Extraction.usage(lastPlain);
-			model = Extraction.model(null, lastPlain);
-			if (model == null && got.first() != null && got.first() != got.last()) {
-				model = Extraction.model(null, Plain.of(got.first(), new Plain.Budget(maxChars)));
+			usage = facts.usage();
+			model = facts.model();
+			Object last = got.last();
+			if (usage == null && last != null && !(last instanceof Map<?, ?>) && !(last instanceof String)) {
+				// An extractor that reads chunks without their plain form: the usage of the last chunk.
+				usage = Extraction.usage(Plain.of(last, new Plain.Budget(maxChars)));
 			}
 			// The last chunk's time, to the second: the task is built at it, or at the cancel that
 			// ended the stream (reading the clock per chunk would cost more than the chunk itself).
 			d.lastUpdate = (startMillis + (end - startNanos) / 1_000_000) / 1000;
 		}
 		d.model = model != null ? model : Extraction.model(plainIn, null);
-		Extraction.Usage u = usage;
-		if (u != null) {
-			d.promptTokens = u.promptTokens();
-			d.completionTokens = u.completionTokens();
-			d.totalTokens = u.totalTokens();
-		}
+		d.usage = usage;
 		Map<String, Object> metadata = Tasks.merge(context.metadata(), spec.metadata, budget);
 		if (metadata == null) {
 			metadata = new LinkedHashMap<>();
 		}
 		metadata.put("stream_status", status.wire);
 		if (error != null) {
-			String e = Plain.stringForm(error);
+			String e = Failures.describe(error);
 			metadata.put("error", e.length() > maxChars ? Tasks.cut(e, maxChars) : e);
 		}
 		String failed = callbackError;

@@ -143,9 +143,12 @@ public final class StreamLog<T> {
 	}
 
 	/**
-	 * When to log the task: the first chunk for which {@code stop} is true ends the task (that chunk
-	 * included). Default: a chunk that carries {@code usage}, or an Ollama {@code "done": true}
-	 * (a {@code String} chunk never ends a stream by default: it is text, not a message).
+	 * When to log the task before the stream ends: the first chunk for which {@code stop} is true
+	 * ends the task (that chunk included) with {@code stream_status} {@code stopped}. Without it, the
+	 * task is logged when the stream completes, fails or is cancelled, or earlier at a provider's
+	 * documented last message: an OpenAI usage chunk whose {@code choices} is empty, an Ollama
+	 * {@code "done": true}, or the {@code String} {@code "[DONE]"} (not added to the output); that
+	 * is a normal end, {@code completed}. A chunk with usage and choices does not end the task.
 	 * A predicate that throws ends the task at that chunk, with what was gathered (reported once).
 	 */
 	public StreamLog<T> stop(Predicate<? super T> stop) {

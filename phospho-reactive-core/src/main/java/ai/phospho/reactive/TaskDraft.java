@@ -24,9 +24,8 @@ final class TaskDraft {
 	String environment = PhosphoOptions.DEFAULT_ENVIRONMENT;
 	@Nullable String systemPrompt;
 	@Nullable String model;
-	@Nullable Long promptTokens;
-	@Nullable Long completionTokens;
-	@Nullable Long totalTokens;
+	/** Every usage field, sent as top-level keys (see {@code Extraction.usage}). */
+	@Nullable Map<String, Object> usage;
 	boolean truncated;
 	@Nullable Map<String, Object> extras;
 

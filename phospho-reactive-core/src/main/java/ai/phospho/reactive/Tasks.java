@@ -69,12 +69,7 @@ final class Tasks {
 
 		d.systemPrompt = Extraction.systemPrompt(plainIn);
 		d.model = Extraction.model(plainIn, plainOut);
-		Extraction.Usage usage = Extraction.usage(plainOut);
-		if (usage != null) {
-			d.promptTokens = usage.promptTokens();
-			d.completionTokens = usage.completionTokens();
-			d.totalTokens = usage.totalTokens();
-		}
+		d.usage = Extraction.usage(plainOut);
 
 		d.rawInput = RawShapes.fit(log.rawInputSet ? Plain.of(log.rawInput, budget) : plainIn, false);
 		d.rawInputTypeName = typeName(log.rawInputSet ? log.rawInput : log.input);
@@ -113,6 +108,10 @@ final class Tasks {
 
 	/** Cuts input, output, system prompt and raw strings to {@code maxChars}, flagging the task {@code truncated}. */
 	static void limit(TaskDraft d, int maxChars) {
+		if (d.usage != null && EventWriter.estimate(d.usage) > maxChars) {
+			d.usage = null;
+			d.truncated = true;
+		}
 		if (d.input.length() > maxChars) {
 			d.input = cut(d.input, maxChars);
 			d.truncated = true;

@@ -34,7 +34,7 @@ class StreamRulesTest {
 	}
 
 	@Test
-	void aBareFinishReasonDoesNotStopAndTheUsageChunkEndsTheTaskWithTokens() {
+	void aBareFinishReasonDoesNotStopAndTheUsageChunkEndsTheTaskAsCompletedWithTokens() {
 		Map<String, Object> request = Map.of("model", "gpt-4o-mini", "messages",
 				List.of(Map.of("role", "system", "content", "Be brief."), Map.of("role", "user", "content", "Hi?")));
 		Map<String, Object> usage = Map.of("id", "c-1", "model", "gpt-4o-mini", "choices", List.of(),
@@ -54,7 +54,7 @@ class StreamRulesTest {
 		assertThat(t.promptTokens()).isEqualTo(12L);
 		assertThat(t.completionTokens()).isEqualTo(3L);
 		assertThat(t.totalTokens()).isEqualTo(15L);
-		assertThat(t.metadata()).containsEntry("stream_status", "stopped").containsEntry("chunk_count", 4L);
+		assertThat(t.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 4L);
 		assertThat((List<?>) t.rawOutput()).hasSize(4);
 	}
 
@@ -108,7 +108,7 @@ class StreamRulesTest {
 		assertThat(t.output()).isEqualTo("Qubits");
 		assertThat(t.model()).isEqualTo("mistral");
 		assertThat(t.totalTokens()).isEqualTo(7L);
-		assertThat(t.metadata()).containsEntry("stream_status", "stopped");
+		assertThat(t.metadata()).containsEntry("stream_status", "completed");
 	}
 
 	@Test
@@ -120,7 +120,7 @@ class StreamRulesTest {
 
 		LoggedTask t = exporter.only(client);
 		assertThat(t.output()).isEqualTo("Hello");
-		assertThat(t.metadata()).containsEntry("stream_status", "stopped").containsEntry("chunk_count", 2L);
+		assertThat(t.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 2L);
 		assertThat(t.rawOutput()).isEqualTo(List.of(Map.of("token", "Hel", "last", false),
 				Map.of("token", "lo", "last", true)));
 	}

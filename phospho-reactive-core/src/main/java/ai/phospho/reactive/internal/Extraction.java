@@ -1,8 +1,10 @@
 package ai.phospho.reactive.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,13 +15,23 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Extraction {
 
+	/** Ollama's counts and durations (nanoseconds), sent as they are. */
+	private static final String[] OLLAMA_COUNTS = {"prompt_eval_count", "eval_count", "total_duration",
+		"load_duration", "prompt_eval_duration", "eval_duration"};
+
+	/** Keys of the event itself, which a usage object cannot overwrite. */
+	private static final Set<String> NOT_USAGE = Set.of("project_id", "input", "output", "client_created_at",
+			"last_update", "metadata", "session_id", "task_id", "version_id", "user_id", "flag", "raw_input",
+			"raw_input_type_name", "raw_output", "raw_output_type_name", "environment", "system_prompt", "model",
+			"truncated");
+
 	private Extraction() {
 	}
 
 	/**
-	 * The input text: a string as is; the content of the last of a request's {@code messages}; the
-	 * last run of consecutive {@code user} messages of a message list; an Ollama {@code prompt};
-	 * otherwise the JSON text.
+	 * The input text: a string as is; the content of the last of a request's {@code messages} (the
+	 * request's JSON text when that message has no content); the last run of consecutive
+	 * {@code user} messages of a message list; an Ollama {@code prompt}; otherwise the JSON text.
 	 */
 	public static String inputText(@Nullable Object plain) {
 		if (plain == null) {
@@ -30,7 +42,11 @@ public final class Extraction {
 		}
 		if (plain instanceof Map<?, ?> map) {
 			if (map.get("messages") instanceof List<?> messages && !messages.isEmpty()) {
-				return content(messages.get(messages.size() - 1));
+				// As the SDK: a last message without content (null, missing, not a message) gives the
+				// text of the whole request, never "".
+				String last = messages.get(messages.size() - 1) instanceof Map<?, ?> m ? textOrNull(m.get("content"))
+						: null;
+				return last != null ? last : Plain.jsonText(plain);
 			}
 			if (map.get("prompt") instanceof String prompt) {
 				return prompt;
@@ -43,10 +59,11 @@ public final class Extraction {
 	}
 
 	/**
-	 * The output text: a string as is; {@code choices[0].message.content} of a chat completion,
-	 * {@code choices[0].delta.content} of a chunk ({@code ""} when null), {@code choices[0].text};
-	 * Ollama's {@code response} or {@code message.content}; the last run of consecutive
-	 * {@code assistant} messages of a message list; otherwise the JSON text. {@code null} stays null.
+	 * The output text: a string as is; the message of the choice with {@code index} 0 of a chat
+	 * completion (see {@link #messageText}), the {@code delta} content and refusal of that choice in
+	 * a chunk ({@code ""} when none), {@code choices[0].text}; Ollama's {@code response} or
+	 * {@code message}; the last run of consecutive {@code assistant} messages of a message list;
+	 * otherwise the JSON text. {@code null} stays null.
 	 */
 	public static @Nullable String outputText(@Nullable Object plain) {
 		if (plain == null) {
@@ -65,8 +82,16 @@ public final class Extraction {
 		return Plain.jsonText(plain);
 	}
 
-	/** The text one streamed chunk adds: as {@link #outputText} but {@code ""} for unknown shapes' nulls. */
+	/**
+	 * The text one streamed chunk adds: as {@link #outputText} but {@code ""} for unknown shapes' nulls,
+	 * and without tool calls, which are joined across the stream.
+	 */
 	public static String chunkText(@Nullable Object plain) {
+		if (plain instanceof Map<?, ?> map && !map.containsKey("choices") && !(map.get("response") instanceof String)
+				&& map.get("message") instanceof Map<?, ?> message) {
+			// An Ollama chat line: its content; its tool calls are gathered across the stream (StreamFacts).
+			return textOrEmpty(message.get("content"));
+		}
 		String s = outputText(plain);
 		return s == null ? "" : s;
 	}
@@ -77,47 +102,134 @@ public final class Extraction {
 		}
 		if (map.get("choices") instanceof List<?> choices) {
 			if (choices.isEmpty()) {
-				// The trailing usage chunk of a stream has no choices and no text.
+				// A stream's usage chunk or a provider's annotation chunk: no text.
 				return "";
 			}
-			if (choices.get(0) instanceof Map<?, ?> choice) {
-				if (choice.get("message") instanceof Map<?, ?> message) {
-					return textOrEmpty(message.get("content"));
-				}
-				if (choice.containsKey("delta")) {
-					return choice.get("delta") instanceof Map<?, ?> delta ? textOrEmpty(delta.get("content")) : "";
-				}
-				if (choice.get("text") instanceof String text) {
-					return text;
-				}
+			Map<?, ?> choice = firstChoice(choices);
+			if (choice == null) {
+				// Only other choices (n > 1): this chunk adds nothing to choice 0.
+				return "";
+			}
+			if (choice.containsKey("delta")) {
+				// A chunk; Perplexity's also carry the text so far as a "message", not to be added again.
+				return choice.get("delta") instanceof Map<?, ?> delta ? deltaText(delta) : "";
+			}
+			if (choice.get("message") instanceof Map<?, ?> message) {
+				String text = messageText(message);
+				// As the SDK: a message without any text gives the JSON text of the whole completion.
+				return text != null ? text : Plain.jsonText(plain);
+			}
+			if (choice.get("text") instanceof String text) {
+				return text;
+			}
+			if (!choice.containsKey("message")) {
+				// An annotation of a choice (Azure's content filter results) carries no text.
+				return "";
 			}
 		}
 		if (map.get("response") instanceof String response) {
 			return response;
 		}
-		if (map.get("message") instanceof Map<?, ?> message && message.containsKey("content")) {
-			return textOrEmpty(message.get("content"));
+		if (map.get("message") instanceof Map<?, ?> message && (message.containsKey("content")
+				|| message.containsKey("tool_calls"))) {
+			String text = messageText(message);
+			return text != null ? text : "";
 		}
 		return null;
 	}
 
 	/**
-	 * The system prompt: the first message of a request when its role is {@code system}; an
-	 * Anthropic-style {@code system} key; every {@code system} message of a list, joined with
-	 * {@code \n}. {@code null} when there is none.
+	 * The choice with {@code index} 0, read by index and not by position; the first choice when no
+	 * choice has an index; {@code null} when only other choices are there.
+	 */
+	public static @Nullable Map<?, ?> firstChoice(List<?> choices) {
+		Map<?, ?> unindexed = null;
+		for (Object o : choices) {
+			if (o instanceof Map<?, ?> c) {
+				Object index = c.get("index");
+				if (index instanceof Number n && n.doubleValue() == 0) {
+					return c;
+				}
+				if (index == null && unindexed == null) {
+					unindexed = c;
+				}
+			}
+		}
+		return unindexed;
+	}
+
+	/**
+	 * The text of an assistant message: its content, its refusal, then one line per tool call,
+	 * {@code name(arguments)} (see {@link ToolCalls}), joined with {@code \n}; {@code null} when it
+	 * has none of them.
+	 */
+	public static @Nullable String messageText(Map<?, ?> message) {
+		String content = textOrNull(message.get("content"));
+		String refusal = message.get("refusal") instanceof String r ? r : null;
+		String calls = ToolCalls.lines(message.get("tool_calls"), message.get("function_call"));
+		if (content == null && refusal == null && calls == null) {
+			return null;
+		}
+		StringBuilder sb = new StringBuilder();
+		for (String part : new String[] {content, refusal, calls}) {
+			if (part != null && !part.isEmpty()) {
+				if (sb.length() > 0) {
+					sb.append('\n');
+				}
+				sb.append(part);
+			}
+		}
+		return sb.toString();
+	}
+
+	/** The text a streamed delta adds: its content and its refusal, {@code ""} when none. */
+	private static String deltaText(Map<?, ?> delta) {
+		Object content = delta.get("content");
+		Object refusal = delta.get("refusal");
+		if (refusal instanceof String r && !r.isEmpty()) {
+			return content instanceof String c ? c + r : r;
+		}
+		return textOrEmpty(content);
+	}
+
+	/**
+	 * The tool calls, or fragments of them, that one streamed chunk carries for choice 0: OpenAI's
+	 * {@code choices[i].delta.tool_calls}, Ollama's {@code message.tool_calls}; {@code null} when none.
+	 */
+	public static @Nullable List<?> chunkToolCalls(@Nullable Object plain) {
+		if (!(plain instanceof Map<?, ?> map)) {
+			return null;
+		}
+		Object calls = null;
+		if (map.get("choices") instanceof List<?> choices && !choices.isEmpty()) {
+			Map<?, ?> choice = firstChoice(choices);
+			if (choice != null && choice.get("delta") instanceof Map<?, ?> delta) {
+				calls = delta.get("tool_calls");
+			}
+		}
+		else if (map.get("message") instanceof Map<?, ?> message) {
+			calls = message.get("tool_calls");
+		}
+		return calls instanceof List<?> list && !list.isEmpty() ? list : null;
+	}
+
+	/**
+	 * The system prompt: an Anthropic-style top-level {@code system} key, which wins as in the SDK;
+	 * else the first message of a request when its role is {@code system}; every {@code system}
+	 * message of a list, joined with {@code \n}. {@code null} when there is none.
 	 */
 	public static @Nullable String systemPrompt(@Nullable Object plain) {
 		if (plain instanceof Map<?, ?> map) {
-			if (map.get("messages") instanceof List<?> messages && !messages.isEmpty()
-					&& messages.get(0) instanceof Map<?, ?> first && "system".equals(first.get("role"))) {
-				return content(first);
-			}
 			Object system = map.get("system");
 			if (system instanceof String s) {
 				return s;
 			}
 			if (system instanceof List<?> parts) {
 				return joinParts(parts);
+			}
+			if (map.get("messages") instanceof List<?> messages && !messages.isEmpty()
+					&& messages.get(0) instanceof Map<?, ?> first && "system".equals(first.get("role"))) {
+				return content(first);
 			}
 			return null;
 		}
@@ -133,62 +245,81 @@ public final class Extraction {
 		return null;
 	}
 
-	/** The output's {@code model}, else the input's; {@code null} when neither has one. */
+	/**
+	 * The output's {@code model}, else the input's; an empty string is no model (Azure's annotation
+	 * chunks). {@code null} when neither has one.
+	 */
 	public static @Nullable String model(@Nullable Object plainInput, @Nullable Object plainOutput) {
-		if (plainOutput instanceof Map<?, ?> out && out.get("model") instanceof String m) {
-			return m;
-		}
-		if (plainInput instanceof Map<?, ?> in && in.get("model") instanceof String m) {
-			return m;
-		}
-		return null;
+		String m = modelOf(plainOutput);
+		return m != null ? m : modelOf(plainInput);
+	}
+
+	/** A value's own non-empty {@code model}, or {@code null}. */
+	public static @Nullable String modelOf(@Nullable Object plain) {
+		return plain instanceof Map<?, ?> map && map.get("model") instanceof String m && !m.isEmpty() ? m : null;
 	}
 
 	/**
-	 * Token usage of an output: OpenAI's {@code usage} object, or Ollama's
-	 * {@code prompt_eval_count}/{@code eval_count}. {@code null} when absent.
+	 * Every token usage field of an output, in the order and under the names the provider gave, to be
+	 * sent as top-level keys of the event as the SDK does: OpenAI's {@code usage} object whole
+	 * ({@code prompt_tokens}, {@code completion_tokens}, {@code total_tokens}, the {@code *_details}
+	 * objects), Anthropic's ({@code input_tokens}, {@code output_tokens}, ...). Ollama has no usage
+	 * object: its counts and durations ({@code prompt_eval_count}, {@code eval_count},
+	 * {@code *_duration}) are sent after {@code prompt_tokens}, {@code completion_tokens} and
+	 * {@code total_tokens} derived from them. Numbers are kept as they are, fractions included.
+	 * {@code null} when the output has none.
 	 */
-	public static @Nullable Usage usage(@Nullable Object plainOutput) {
+	public static @Nullable Map<String, Object> usage(@Nullable Object plainOutput) {
 		if (!(plainOutput instanceof Map<?, ?> map)) {
 			return null;
 		}
+		Map<String, Object> out = new LinkedHashMap<>();
 		if (map.get("usage") instanceof Map<?, ?> usage) {
-			Long prompt = longValue(usage.get("prompt_tokens"));
-			Long completion = longValue(usage.get("completion_tokens"));
-			Long total = longValue(usage.get("total_tokens"));
-			if (prompt == null) {
-				prompt = longValue(usage.get("input_tokens"));
+			for (Map.Entry<?, ?> e : usage.entrySet()) {
+				String key = String.valueOf(e.getKey());
+				if (e.getValue() != null && !NOT_USAGE.contains(key)) {
+					out.put(key, e.getValue());
+				}
 			}
-			if (completion == null) {
-				completion = longValue(usage.get("output_tokens"));
-			}
-			if (prompt == null && completion == null && total == null) {
-				return null;
-			}
-			return new Usage(prompt, completion, total);
+			return out.isEmpty() ? null : out;
 		}
-		Long prompt = longValue(map.get("prompt_eval_count"));
-		Long completion = longValue(map.get("eval_count"));
-		if (prompt == null && completion == null) {
+		Object prompt = map.get("prompt_eval_count");
+		Object completion = map.get("eval_count");
+		if (!(prompt instanceof Number) && !(completion instanceof Number)) {
 			return null;
 		}
-		Long total = prompt != null && completion != null ? (Long) (prompt + completion) : null;
-		return new Usage(prompt, completion, total);
+		if (prompt instanceof Number) {
+			out.put("prompt_tokens", prompt);
+		}
+		if (completion instanceof Number) {
+			out.put("completion_tokens", completion);
+		}
+		if (prompt instanceof Number p && completion instanceof Number c) {
+			out.put("total_tokens", p instanceof Long && c instanceof Long ? (Object) (p.longValue() + c.longValue())
+					: (Object) (p.doubleValue() + c.doubleValue()));
+		}
+		for (String key : OLLAMA_COUNTS) {
+			if (map.get(key) instanceof Number n) {
+				out.put(key, n);
+			}
+		}
+		return out;
 	}
 
 	/**
-	 * The built-in default stop rule for a chunk's plain form: it carries {@code usage} (OpenAI sends
-	 * it last with {@code stream_options.include_usage}) or it is an Ollama {@code "done": true}.
+	 * Whether a chunk is a provider's documented last message, which may come before the transport
+	 * closes: an OpenAI usage chunk, whose {@code choices} is empty, or an Ollama {@code "done": true}.
+	 * A chunk with usage and choices is not one: Perplexity and vLLM send usage on every chunk.
 	 */
 	public static boolean isFinalChunk(@Nullable Object plain) {
 		if (!(plain instanceof Map<?, ?> map)) {
 			return false;
 		}
-		return map.get("usage") instanceof Map<?, ?> || Boolean.TRUE.equals(map.get("done"));
-	}
-
-	/** Token counts; any may be {@code null}. */
-	public record Usage(@Nullable Long promptTokens, @Nullable Long completionTokens, @Nullable Long totalTokens) {
+		if (Boolean.TRUE.equals(map.get("done"))) {
+			return true;
+		}
+		return map.get("usage") instanceof Map<?, ?> && map.get("choices") instanceof List<?> choices
+				&& choices.isEmpty();
 	}
 
 	static boolean isMessageList(@Nullable Object plain) {
@@ -237,8 +368,13 @@ public final class Extraction {
 	}
 
 	private static String textOrEmpty(@Nullable Object content) {
+		String s = textOrNull(content);
+		return s == null ? "" : s;
+	}
+
+	private static @Nullable String textOrNull(@Nullable Object content) {
 		if (content == null) {
-			return "";
+			return null;
 		}
 		if (content instanceof String s) {
 			return s;
@@ -262,12 +398,5 @@ public final class Extraction {
 			}
 		}
 		return sb.toString();
-	}
-
-	private static @Nullable Long longValue(@Nullable Object o) {
-		if (o instanceof Number n) {
-			return n.longValue();
-		}
-		return null;
 	}
 }

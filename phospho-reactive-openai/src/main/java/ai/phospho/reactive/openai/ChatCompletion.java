@@ -33,12 +33,14 @@ public record ChatCompletion(
 				List.of(new Choice(0, message, "stop", null, Map.of())), usage, null, null, Map.of());
 	}
 
-	/** The content of the first choice's message, {@code null} when there is none. */
+	/** The content of the message of the choice with {@code index} 0, {@code null} when there is none. */
 	public @Nullable String text() {
-		if (choices.isEmpty() || choices.get(0).message() == null) {
-			return null;
+		for (Choice c : choices) {
+			if ((c.index() == null || c.index() == 0) && c.message() != null) {
+				return c.message().text();
+			}
 		}
-		return choices.get(0).message().text();
+		return null;
 	}
 
 	/** One choice of a completion. */

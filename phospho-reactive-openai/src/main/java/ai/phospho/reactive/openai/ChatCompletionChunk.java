@@ -37,14 +37,22 @@ public record ChatCompletionChunk(
 				List.of(new Choice(0, delta, finishReason, null, Map.of())), null, null, null, Map.of());
 	}
 
-	/** The text this chunk adds to the first choice: its delta content, {@code ""} when there is none. */
+	/**
+	 * The text this chunk adds to the choice with {@code index} 0: its delta content and refusal,
+	 * {@code ""} when there is none (a chunk of another choice, a usage or annotation chunk).
+	 */
 	public String text() {
-		if (choices.isEmpty()) {
-			return "";
+		for (Choice c : choices) {
+			if (c.index() == null || c.index() == 0) {
+				Delta delta = c.delta();
+				if (delta == null) {
+					return "";
+				}
+				String content = delta.content() == null ? "" : delta.content();
+				return delta.refusal() == null ? content : content + delta.refusal();
+			}
 		}
-		Delta delta = choices.get(0).delta();
-		String content = delta == null ? null : delta.content();
-		return content == null ? "" : content;
+		return "";
 	}
 
 	/** One choice's increment. */

@@ -2,6 +2,7 @@ package ai.phospho.reactive.openai;
 
 import java.util.stream.Collector;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,9 +13,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * Assembles the chunks of a streamed completion into the {@link ChatCompletion} the same request
- * would have returned without streaming: content and refusal concatenated per choice, tool-call
- * argument fragments joined per tool call {@code index}, the finish reason of each choice, and the
- * usage of the trailing usage chunk.
+ * would have returned without streaming: content and refusal concatenated per choice (by
+ * {@code index}), tool-call argument fragments joined per tool call {@code index}, log
+ * probabilities appended, the finish reason of each choice, and the last usage seen. No field is
+ * lost: other fields of a chunk, a choice or a delta (Azure's {@code prompt_filter_results} and
+ * {@code content_filter_results}, a provider's {@code citations}) are kept, the last value winning
+ * (strings of a delta are concatenated). An empty {@code id} or {@code model} and a {@code created}
+ * of 0 (Azure's annotation chunks) never replace known ones.
  *
  * <pre>{@code
  * Mono<ChatCompletion> whole = ChatStreamAssembler.assemble(openai.chatStream(request));
@@ -31,6 +36,7 @@ public final class ChatStreamAssembler {
 	private @Nullable String serviceTier;
 	private @Nullable Usage usage;
 	private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
+	private final Map<String, Object> extra = new LinkedHashMap<>();
 	private int chunks;
 
 	/** The completion of a whole stream, emitted when it completes. */
@@ -51,34 +57,31 @@ public final class ChatStreamAssembler {
 	/**
 	 * Adds the next chunk.
 	 *
-	 * @return whether it is the final chunk: the one with the usage
+	 * @return whether it is the final chunk: a usage chunk without choices
 	 */
 	public boolean add(ChatCompletionChunk chunk) {
 		chunks++;
-		if (id == null) {
-			id = chunk.id();
-		}
-		if (created == null) {
+		id = known(id, chunk.id());
+		if (created == null || created == 0) {
 			created = chunk.created();
 		}
-		if (model == null) {
-			model = chunk.model();
-		}
-		if (systemFingerprint == null) {
-			systemFingerprint = chunk.systemFingerprint();
-		}
-		if (serviceTier == null) {
-			serviceTier = chunk.serviceTier();
-		}
+		model = known(model, chunk.model());
+		systemFingerprint = known(systemFingerprint, chunk.systemFingerprint());
+		serviceTier = known(serviceTier, chunk.serviceTier());
+		extra.putAll(chunk.extra());
 		for (ChatCompletionChunk.Choice c : chunk.choices()) {
 			int index = c.index() == null ? 0 : c.index();
 			choices.computeIfAbsent(index, i -> new ChoiceState()).add(c);
 		}
 		if (chunk.usage() != null) {
 			usage = chunk.usage();
-			return true;
+			return chunk.choices().isEmpty();
 		}
 		return false;
+	}
+
+	private static @Nullable String known(@Nullable String current, @Nullable String next) {
+		return current == null || current.isEmpty() ? next : current;
 	}
 
 	/** How many chunks were added. */
@@ -92,7 +95,7 @@ public final class ChatStreamAssembler {
 		return c == null ? "" : c.content.toString();
 	}
 
-	/** The usage of the trailing usage chunk, if it came. */
+	/** The last usage seen: the trailing usage chunk's, or the cumulative usage of the last chunk that had one. */
 	public @Nullable Usage usage() {
 		return usage;
 	}
@@ -104,7 +107,7 @@ public final class ChatStreamAssembler {
 			out.add(e.getValue().choice(e.getKey()));
 		}
 		return new ChatCompletion(id, "chat.completion", created, model, out, usage, systemFingerprint, serviceTier,
-				Map.of());
+				extra);
 	}
 
 	private static final class ChoiceState {
@@ -114,14 +117,35 @@ public final class ChatStreamAssembler {
 		private @Nullable StringBuilder refusal;
 		private @Nullable String finishReason;
 		private final TreeMap<Integer, ToolCallState> toolCalls = new TreeMap<>();
+		private final Map<String, Object> extra = new LinkedHashMap<>();
+		private final Map<String, Object> messageExtra = new LinkedHashMap<>();
+		private @Nullable Map<String, Object> logprobs;
 
 		void add(ChatCompletionChunk.Choice c) {
 			if (c.finishReason() != null) {
 				finishReason = c.finishReason();
 			}
+			for (Map.Entry<String, Object> e : c.extra().entrySet()) {
+				// Perplexity's chunks carry the message so far: the assembled one replaces it.
+				if (!"message".equals(e.getKey())) {
+					extra.put(e.getKey(), e.getValue());
+				}
+			}
+			if (c.logprobs() instanceof Map<?, ?> lp) {
+				addLogprobs(lp);
+			}
 			ChatCompletionChunk.Delta d = c.delta();
 			if (d == null) {
 				return;
+			}
+			for (Map.Entry<String, Object> e : d.extra().entrySet()) {
+				// Text a provider streams under its own name (reasoning_content, ...) is concatenated.
+				if (e.getValue() instanceof String piece && messageExtra.get(e.getKey()) instanceof String sofar) {
+					messageExtra.put(e.getKey(), sofar + piece);
+				}
+				else if (e.getValue() != null || !messageExtra.containsKey(e.getKey())) {
+					messageExtra.put(e.getKey(), e.getValue());
+				}
 			}
 			if (d.role() != null) {
 				role = d.role();
@@ -154,8 +178,27 @@ public final class ChatStreamAssembler {
 			}
 			ChatMessage message = new ChatMessage(role == null ? "assistant" : role,
 					hasContent ? content.toString() : null, null, calls, null,
-					refusal == null ? null : refusal.toString(), Map.of());
-			return new ChatCompletion.Choice(index, message, finishReason, null, Map.of());
+					refusal == null ? null : refusal.toString(), messageExtra);
+			return new ChatCompletion.Choice(index, message, finishReason, logprobs, extra);
+		}
+
+		/** Log probabilities come as lists per chunk ({@code content}, {@code refusal}): appended. */
+		private void addLogprobs(Map<?, ?> lp) {
+			if (logprobs == null) {
+				logprobs = new LinkedHashMap<>();
+			}
+			for (Map.Entry<?, ?> e : lp.entrySet()) {
+				String key = String.valueOf(e.getKey());
+				if (e.getValue() instanceof List<?> items) {
+					Object sofar = logprobs.get(key);
+					List<Object> all = sofar instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+					all.addAll(items);
+					logprobs.put(key, all);
+				}
+				else if (!logprobs.containsKey(key) || e.getValue() != null) {
+					logprobs.put(key, e.getValue());
+				}
+			}
 		}
 	}
 

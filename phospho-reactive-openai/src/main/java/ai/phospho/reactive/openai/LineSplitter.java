@@ -46,12 +46,18 @@ final class LineSplitter {
 		append(bytes, start, bytes.length);
 	}
 
-	/** Ends the input: a last line without terminator is delivered. */
-	void finish(Consumer<String> lines) {
+	/**
+	 * Ends the input: a last line without terminator is delivered.
+	 *
+	 * @return whether there was one: the input may have been cut in the middle of a line
+	 */
+	boolean finish(Consumer<String> lines) {
 		if (len > 0) {
 			lines.accept(new String(buf, 0, len, StandardCharsets.UTF_8));
 			len = 0;
+			return true;
 		}
+		return false;
 	}
 
 	private void append(byte[] bytes, int from, int to) {

@@ -38,6 +38,8 @@ public final class OllamaClient {
 
 	/** Default {@value}. */
 	public static final String DEFAULT_BASE_URL = "http://localhost:11434";
+	/** Marks a last line that had no line end; NUL never starts a JSON line. */
+	private static final String UNTERMINATED = "\0";
 
 	private final Transport transport;
 	private final @Nullable PhosphoClient phospho;
@@ -92,18 +94,24 @@ public final class OllamaClient {
 					}, 1)
 					.concatWith(Flux.defer(() -> {
 						List<String> out = new ArrayList<>(1);
-						splitter.finish(out::add);
+						if (splitter.finish(out::add)) {
+							// A last line without its line end: whole if it parses, else cut with the connection.
+							out.set(0, UNTERMINATED + out.get(0));
+						}
 						return Flux.fromIterable(out);
 					}))
 					.filter(line -> !line.isBlank())
 					.<T>handle((line, sink) -> {
+						boolean unterminated = line.startsWith(UNTERMINATED);
+						String json = unterminated ? line.substring(UNTERMINATED.length()) : line;
 						JsonNode node;
 						try {
-							node = Json.MAPPER.readTree(line);
+							node = Json.MAPPER.readTree(json);
 						}
 						catch (JacksonException e) {
-							sink.error(new IllegalStateException("a stream line is not JSON: "
-									+ OpenAiClient.abbreviate(line), e));
+							sink.error(unterminated ? Transport.prematureClose(json.length())
+									: new IllegalStateException("a stream line is not JSON: "
+											+ OpenAiClient.abbreviate(json), e));
 							return;
 						}
 						if (node.has("error")) {
@@ -133,39 +141,68 @@ public final class OllamaClient {
 		return "OllamaClient{" + transport + ", phospho=" + (phospho != null) + '}';
 	}
 
-	/** Concatenates {@code response} texts; the reply logged is the last line with the whole text. */
+	/** Concatenates {@code response} and {@code thinking}; the reply logged is the last line with the whole text. */
 	static final class GenerateAccumulator {
 		static final Collector<OllamaGenerateResponse, GenerateAccumulator, @Nullable Object> COLLECTOR =
 				Collector.of(GenerateAccumulator::new, GenerateAccumulator::add, OllamaClient::sequentialOnly,
 						GenerateAccumulator::output);
 
 		private final StringBuilder text = new StringBuilder();
+		private @Nullable StringBuilder thinking;
 		private @Nullable OllamaGenerateResponse last;
 
 		void add(OllamaGenerateResponse line) {
 			text.append(line.text());
+			if (line.thinking() != null) {
+				thinking = thinking == null ? new StringBuilder(line.thinking()) : thinking.append(line.thinking());
+			}
 			last = line;
 		}
 
 		@Nullable Object output() {
-			return last == null ? null : last.withResponse(text.toString());
+			return last == null ? null
+					: last.withResponse(text.toString(), thinking == null ? null : thinking.toString());
 		}
 	}
 
-	/** Concatenates message contents; the reply logged is the last line with the whole message. */
+	/**
+	 * Assembles the message of a chat stream: content and thinking concatenated, images and tool calls
+	 * appended, other fields kept (the last value winning); the reply logged is the last line with it.
+	 */
 	static final class ChatAccumulator {
 		static final Collector<OllamaChatResponse, ChatAccumulator, @Nullable Object> COLLECTOR =
 				Collector.of(ChatAccumulator::new, ChatAccumulator::add, OllamaClient::sequentialOnly,
 						ChatAccumulator::output);
 
 		private final StringBuilder text = new StringBuilder();
+		private @Nullable StringBuilder thinking;
+		private @Nullable List<String> images;
+		private @Nullable List<Map<String, Object>> toolCalls;
+		private final Map<String, Object> extra = new LinkedHashMap<>();
 		private @Nullable OllamaChatResponse last;
 		private @Nullable String role;
 
 		void add(OllamaChatResponse line) {
-			text.append(line.text());
-			if (role == null && line.message() != null) {
-				role = line.message().role();
+			OllamaMessage m = line.message();
+			if (m != null) {
+				if (role == null) {
+					role = m.role();
+				}
+				if (m.content() != null) {
+					text.append(m.content());
+				}
+				if (m.thinking() != null) {
+					thinking = thinking == null ? new StringBuilder(m.thinking()) : thinking.append(m.thinking());
+				}
+				if (m.images() != null) {
+					images = images == null ? new ArrayList<>() : images;
+					images.addAll(m.images());
+				}
+				if (m.toolCalls() != null) {
+					toolCalls = toolCalls == null ? new ArrayList<>() : toolCalls;
+					toolCalls.addAll(m.toolCalls());
+				}
+				extra.putAll(m.extra());
 			}
 			last = line;
 		}
@@ -174,7 +211,8 @@ public final class OllamaClient {
 			if (last == null) {
 				return null;
 			}
-			return last.withMessage(OllamaMessage.of(role == null ? "assistant" : role, text.toString()));
+			return last.withMessage(new OllamaMessage(role == null ? "assistant" : role, text.toString(),
+					thinking == null ? null : thinking.toString(), images, toolCalls, extra));
 		}
 	}
 

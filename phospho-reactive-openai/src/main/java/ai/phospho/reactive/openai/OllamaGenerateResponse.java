@@ -45,8 +45,8 @@ public record OllamaGenerateResponse(
 		return response == null ? "" : response;
 	}
 
-	/** This reply with another {@code response}: used to assemble a stream into one reply. */
-	OllamaGenerateResponse withResponse(String text) {
+	/** This reply with another {@code response} and {@code thinking}: used to assemble a stream into one reply. */
+	OllamaGenerateResponse withResponse(String text, @Nullable String thinking) {
 		return new OllamaGenerateResponse(model, createdAt, text, thinking, done, doneReason, context, totalDuration,
 				loadDuration, promptEvalCount, promptEvalDuration, evalCount, evalDuration, extra);
 	}

@@ -109,8 +109,10 @@ public final class OpenAiClient {
 									chunk = Json.MAPPER.readValue(data, ChatCompletionChunk.class);
 								}
 								catch (JacksonException e) {
-									sink.error(new IllegalStateException("a stream event is not a JSON object: "
-											+ abbreviate(data), e));
+									// An event cut with the connection is the transport's failure, not the server's.
+									sink.error(event.unterminated() ? Transport.prematureClose(data.length())
+											: new IllegalStateException("a stream event is not a JSON object: "
+													+ abbreviate(data), e));
 									return;
 								}
 								if (chunk.extra().containsKey("error") || "error".equals(event.event())) {

@@ -28,14 +28,15 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 
 	@Override
 	public @Nullable String chunkText(Object chunk) {
+		// Chunks with usage or tool calls are read through their plain form, by the built-in rules.
 		if (chunk instanceof ChatCompletionChunk c) {
-			return c.text();
+			return c.usage() != null || hasToolCalls(c) ? null : c.text();
 		}
 		if (chunk instanceof OllamaGenerateResponse r) {
-			return r.text();
+			return r.finished() ? null : r.text();
 		}
 		if (chunk instanceof OllamaChatResponse r) {
-			return r.text();
+			return r.finished() || r.message() != null && r.message().toolCalls() != null ? null : r.text();
 		}
 		if (SDK_PRESENT) {
 			return SdkExtraction.chunkText(chunk);
@@ -46,7 +47,7 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 	@Override
 	public @Nullable Boolean isFinalChunk(Object chunk) {
 		if (chunk instanceof ChatCompletionChunk c) {
-			return c.usage() != null;
+			return c.usage() != null && c.choices().isEmpty();
 		}
 		if (chunk instanceof OllamaGenerateResponse r) {
 			return r.finished();
@@ -58,6 +59,15 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 			return SdkExtraction.isFinalChunk(chunk);
 		}
 		return null;
+	}
+
+	private static boolean hasToolCalls(ChatCompletionChunk c) {
+		for (ChatCompletionChunk.Choice choice : c.choices()) {
+			if (choice.delta() != null && choice.delta().toolCalls() != null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isOwnRecord(Object value) {

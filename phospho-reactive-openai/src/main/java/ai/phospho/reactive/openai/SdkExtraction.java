@@ -33,20 +33,31 @@ final class SdkExtraction {
 		}
 	}
 
+	/** The text of choice 0's delta; {@code null} for a chunk with usage or tool calls, read as JSON. */
 	static @Nullable String chunkText(Object chunk) {
 		if (!(chunk instanceof ChatCompletionChunk c)) {
 			return null;
 		}
-		if (c.choices().isEmpty()) {
-			return "";
+		if (c.usage().isPresent()) {
+			return null;
 		}
-		return c.choices().get(0).delta().content().orElse("");
+		for (ChatCompletionChunk.Choice choice : c.choices()) {
+			if (choice.delta().toolCalls().isPresent()) {
+				return null;
+			}
+		}
+		for (ChatCompletionChunk.Choice choice : c.choices()) {
+			if (choice.index() == 0) {
+				return choice.delta().content().orElse("") + choice.delta().refusal().orElse("");
+			}
+		}
+		return "";
 	}
 
 	static @Nullable Boolean isFinalChunk(Object chunk) {
 		if (!(chunk instanceof ChatCompletionChunk c)) {
 			return null;
 		}
-		return c.usage().isPresent();
+		return c.usage().isPresent() && c.choices().isEmpty();
 	}
 }

@@ -12,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class SseParser {
 
-	/** One event; {@code event} is null for the default type {@code message}. */
-	record Event(@Nullable String event, String data, @Nullable String id) {
+	/**
+	 * One event; {@code event} is null for the default type {@code message}. {@code unterminated}: its
+	 * last line had no line end, the input ended there (a connection cut in the middle of a line?).
+	 */
+	record Event(@Nullable String event, String data, @Nullable String id, boolean unterminated) {
 	}
 
 	private final LineSplitter lines;
@@ -22,6 +25,7 @@ final class SseParser {
 	private @Nullable String event;
 	private @Nullable String id;
 	private List<Event> out = new ArrayList<>();
+	private boolean unterminated;
 
 	SseParser() {
 		this(LineSplitter.DEFAULT_MAX_LINE_BYTES);
@@ -42,7 +46,7 @@ final class SseParser {
 	 * standard drops it; servers that omit the final blank line are common enough).
 	 */
 	List<Event> finish() {
-		lines.finish(this::line);
+		unterminated = lines.finish(this::line);
 		dispatch();
 		return drain();
 	}
@@ -96,7 +100,7 @@ final class SseParser {
 
 	private void dispatch() {
 		if (hasData) {
-			out.add(new Event(event, data.toString(), id));
+			out.add(new Event(event, data.toString(), id, unterminated));
 		}
 		data.setLength(0);
 		hasData = false;

@@ -81,6 +81,15 @@ final class Transport {
 		}).onErrorMap(ReadTimeoutException.class, e -> timeout(path));
 	}
 
+	/**
+	 * The error of a body that ended in the middle of a line: the connection closed before the
+	 * response was whole (a server that delimits its body by closing the connection cannot say so).
+	 */
+	static java.io.EOFException prematureClose(int chars) {
+		return new java.io.EOFException("Connection prematurely closed DURING response: the body ended in the middle "
+				+ "of a line (" + chars + " chars of it)");
+	}
+
 	/** Netty's timeout says nothing of what timed out. */
 	private TimeoutException timeout(String path) {
 		return new TimeoutException("no bytes from " + baseUrl + path + " for " + responseTimeout

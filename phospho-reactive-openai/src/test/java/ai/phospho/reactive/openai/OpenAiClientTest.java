@@ -108,7 +108,7 @@ class OpenAiClientTest {
 		assertThat(t.systemPrompt()).isEqualTo("You are a helpful assistant.");
 		assertThat(t.model()).isEqualTo("gpt-4o-mini-2024-07-18");
 		assertThat(List.of(t.promptTokens(), t.completionTokens(), t.totalTokens())).containsExactly(27L, 12L, 39L);
-		assertThat(t.metadata()).containsEntry("stream_status", "stopped").containsEntry("chunk_count", 15L)
+		assertThat(t.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 15L)
 				.containsKeys("latency_ms", "time_to_first_chunk_ms");
 	}
 
@@ -149,7 +149,8 @@ class OpenAiClientTest {
 				.verify(Duration.ofSeconds(5));
 
 		LoggedTask t = fx.tasks().get(0);
-		assertThat(t.output()).isEmpty();
+		assertThat(t.output()).isEqualTo("get_weather({\"location\": \"Paris, France\"})\n"
+				+ "get_weather({\"location\": \"Tokyo, Japan\"})");
 		assertThat(t.totalTokens()).isEqualTo(131L);
 		JsonNode raw = Json.MAPPER.valueToTree(t.rawOutput());
 		assertThat(raw.at("/choices/0/message/tool_calls/1/function/arguments").stringValue())

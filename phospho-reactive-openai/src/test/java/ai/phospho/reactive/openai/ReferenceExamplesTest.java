@@ -135,7 +135,7 @@ class ReferenceExamplesTest {
 		assertThat(log.output()).isEqualTo(ANSWER);
 		assertThat(log.model()).isEqualTo("mistral-7b");
 		assertThat(List.of(log.promptTokens(), log.completionTokens(), log.totalTokens())).containsExactly(14L, 12L, 26L);
-		assertThat(log.metadata()).containsEntry("stream_status", "stopped").containsEntry("chunk_count", 13L);
+		assertThat(log.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 13L);
 		assertThat(server.requests().get(0).uri()).isEqualTo("/api/generate");
 		assertThat(server.requests().get(0).body()).isEqualTo("{\"model\":\"mistral-7b\",\"prompt\":\"" + prompt
 				+ "\",\"context\":[],\"stream\":true}");

@@ -48,14 +48,14 @@ class SseParserTest {
 	void multiLineDataIsJoinedWithNewlinesAndOneLeadingSpaceDropped() {
 		List<SseParser.Event> events = parse(utf8("data: {\ndata:  \"a\": 1\ndata:}\n\n"));
 
-		assertThat(events).containsExactly(new SseParser.Event(null, "{\n \"a\": 1\n}", null));
+		assertThat(events).containsExactly(new SseParser.Event(null, "{\n \"a\": 1\n}", null, false));
 	}
 
 	@Test
 	void commentsAndUnknownFieldsAreIgnoredAndEventAndIdKept() {
 		List<SseParser.Event> events = parse(utf8(": ping\n\nretry: 100\nfoo: bar\nevent: error\nid: 7\ndata: x\n\n"));
 
-		assertThat(events).containsExactly(new SseParser.Event("error", "x", "7"));
+		assertThat(events).containsExactly(new SseParser.Event("error", "x", "7", false));
 	}
 
 	@Test

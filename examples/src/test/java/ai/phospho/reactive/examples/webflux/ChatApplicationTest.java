@@ -100,8 +100,8 @@ class ChatApplicationTest {
 		assertThat(task.input()).isEqualTo(QUESTION);
 		assertThat(task.output()).isEqualTo(ANSWER);
 		assertThat(task.systemPrompt()).isEqualTo(ChatHandler.SYSTEM_PROMPT);
-		// Logged at the usage chunk, the default end of an OpenAI stream, before [DONE] completes it.
-		assertThat(task.metadata()).containsEntry("stream_status", "stopped").containsEntry("chunk_count", 15L);
+		// Logged at the usage chunk, OpenAI's last message, before [DONE] completes the stream: a normal end.
+		assertThat(task.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 15L);
 		assertThat(openAi.requests()).last().satisfies(r -> assertThat(r.body()).contains("\"stream\":true"));
 	}
 

@@ -135,6 +135,12 @@ public final class MockOpenAiServer implements AutoCloseable {
 				pieces = pieces.delayElements(replay.delay);
 			}
 			Flux<ByteBuf> data = pieces.doOnNext(p -> bytesWritten.addAndGet(p.length)).map(Unpooled::wrappedBuffer);
+			if (replay.cutAfter >= 0) {
+				// The bytes go out, then the connection is closed without ending the response.
+				return res.send(data, b -> true).then().then(Mono.<Void>create(sink -> {
+					res.withConnection(c -> c.channel().close().addListener(f -> sink.success()));
+				}));
+			}
 			return res.send(data, b -> true).then().doOnSuccess(v -> sentWhole.set(true));
 		});
 	}

@@ -15,20 +15,33 @@ import java.util.Objects;
  */
 public final class Replay {
 
-	enum Pacing { WHOLE, PER_EVENT, PER_BYTE }
+	enum Pacing { WHOLE, PER_EVENT, PER_BYTE, RANDOM }
+
+	/** The largest piece of {@link #inPieces}. */
+	public static final int MAX_PIECE = 64;
 
 	final int status;
 	final Map<String, String> headers;
 	final byte[] body;
 	final Pacing pacing;
 	final Duration delay;
+	final long seed;
+	/** Bytes sent before the connection is closed, or -1 to send the body whole. */
+	final int cutAfter;
 
-	private Replay(int status, Map<String, String> headers, byte[] body, Pacing pacing, Duration delay) {
+	private Replay(int status, Map<String, String> headers, byte[] body, Pacing pacing, Duration delay, long seed,
+			int cutAfter) {
 		this.status = status;
 		this.headers = headers;
 		this.body = body;
 		this.pacing = pacing;
 		this.delay = delay;
+		this.seed = seed;
+		this.cutAfter = cutAfter;
+	}
+
+	private Replay(int status, Map<String, String> headers, byte[] body, Pacing pacing, Duration delay) {
+		this(status, headers, body, pacing, delay, 0, -1);
 	}
 
 	/** The recording, sent at once, with an {@code x-request-id}. */
@@ -62,6 +75,25 @@ public final class Replay {
 		return new Replay(status, headers, body, Pacing.PER_BYTE, requirePositiveOrZero(delay));
 	}
 
+	/**
+	 * Sends the body in pieces of 1 to {@value #MAX_PIECE} bytes, sizes drawn from {@code seed}: lines,
+	 * CRLFs and UTF-8 characters are split across reads as a network may split them.
+	 */
+	public Replay inPieces(long seed) {
+		return new Replay(status, headers, body, Pacing.RANDOM, delay, seed, cutAfter);
+	}
+
+	/**
+	 * Sends the first {@code bytes} bytes of the body (with the pacing chosen), then closes the
+	 * connection: a connection lost in the middle of the response.
+	 */
+	public Replay cutAfter(int bytes) {
+		if (bytes < 0 || bytes > body.length) {
+			throw new IllegalArgumentException("bytes must be between 0 and " + body.length + ", was " + bytes);
+		}
+		return new Replay(status, headers, body, pacing, delay, seed, bytes);
+	}
+
 	/** The body, exactly as sent. */
 	public byte[] body() {
 		return body.clone();
@@ -70,7 +102,16 @@ public final class Replay {
 	/** The pieces the body is written in, in order. */
 	List<byte[]> pieces() {
 		List<byte[]> out = new ArrayList<>();
+		byte[] body = cutAfter < 0 ? this.body : Arrays.copyOf(this.body, cutAfter);
 		switch (pacing) {
+			case RANDOM -> {
+				java.util.Random random = new java.util.Random(seed);
+				for (int i = 0; i < body.length;) {
+					int n = Math.min(body.length - i, 1 + random.nextInt(MAX_PIECE));
+					out.add(Arrays.copyOfRange(body, i, i + n));
+					i += n;
+				}
+			}
 			case WHOLE -> out.add(body);
 			case PER_BYTE -> {
 				for (byte b : body) {
@@ -109,6 +150,7 @@ public final class Replay {
 
 	@Override
 	public String toString() {
-		return "Replay{status=" + status + ", bytes=" + body.length + ", pacing=" + pacing + ", delay=" + delay + '}';
+		return "Replay{status=" + status + ", bytes=" + body.length + ", pacing=" + pacing + ", delay=" + delay
+				+ (pacing == Pacing.RANDOM ? ", seed=" + seed : "") + (cutAfter < 0 ? "" : ", cutAfter=" + cutAfter) + '}';
 	}
 }

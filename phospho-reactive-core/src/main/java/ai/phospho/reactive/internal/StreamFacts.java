@@ -1,0 +1,79 @@
+package ai.phospho.reactive.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a stream's chunks say besides their text, read from each chunk's plain form (or a map chunk
+ * in place): the model (the first non-empty one: Azure's filter chunks have {@code model: ""}), the
+ * usage (the last one seen: Perplexity and vLLM send cumulative usage on every chunk) and the tool
+ * calls of choice 0.
+ *
+ * <p>Written by the stream's thread before it publishes the chunk, read once by the thread that
+ * logs the task, which may be another one: the model and usage are immutable values in plain
+ * fields (a racing reader sees this chunk's or an earlier one's), tool calls are guarded by their
+ * own lock and only exist in streams that have them.
+ */
+public final class StreamFacts {
+
+	private final int maxChars;
+	private @Nullable String model;
+	private @Nullable Map<String, Object> usage;
+	private @Nullable ToolCalls toolCalls;
+
+	public StreamFacts(int maxChars) {
+		this.maxChars = maxChars;
+	}
+
+	/** Reads one chunk's plain form (or map chunk). */
+	public void add(Object plain) {
+		if (model == null) {
+			model = Extraction.modelOf(plain);
+		}
+		if (plain instanceof Map<?, ?> map) {
+			Object u = map.get("usage");
+			// Copied: a map chunk may be changed by its owner after it was emitted.
+			Map<String, Object> found = u != null ? Extraction.usage(Plain.of(Map.of("usage", u), new Plain.Budget(maxChars)))
+					: map.containsKey("eval_count") || map.containsKey("prompt_eval_count")
+							? Extraction.usage(Plain.of(map, new Plain.Budget(maxChars))) : null;
+			if (found != null) {
+				usage = found;
+			}
+		}
+		List<?> calls = Extraction.chunkToolCalls(plain);
+		if (calls != null) {
+			ToolCalls t = toolCalls;
+			if (t == null) {
+				t = new ToolCalls(maxChars);
+				toolCalls = t;
+			}
+			t.add(calls);
+		}
+	}
+
+	/** Whether a model was seen: a chunk read only for its model can then be skipped. */
+	public boolean hasModel() {
+		return model != null;
+	}
+
+	public @Nullable String model() {
+		return model;
+	}
+
+	/** The last usage seen, as {@link Extraction#usage} gives it. */
+	public @Nullable Map<String, Object> usage() {
+		return usage;
+	}
+
+	/** The output: the streamed text, then one line per tool call. */
+	public String output(String text) {
+		ToolCalls t = toolCalls;
+		if (t == null) {
+			return text;
+		}
+		String lines = t.render();
+		return text.isEmpty() ? lines : lines.isEmpty() ? text : text + '\n' + lines;
+	}
+}
