@@ -49,6 +49,9 @@ final class PhosphoMeterBinder implements MeterBinder {
 				PhosphoStats::batches);
 		counter(registry, "phospho.export.bytes", "bytes", "JSON bytes of the exported events",
 				PhosphoStats::bytes);
+		counter(registry, "phospho.tasks.capture.errors", "tasks",
+				"Tasks logged with only what could be read (a value, chunk or callback threw)",
+				PhosphoStats::captureErrors);
 	}
 
 	private void gauge(MeterRegistry registry, String name, String unit, String description,

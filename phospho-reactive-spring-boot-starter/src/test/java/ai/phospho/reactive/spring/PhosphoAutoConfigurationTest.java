@@ -250,6 +250,7 @@ class PhosphoAutoConfigurationTest {
 					assertThat(registry.get("phospho.tasks.failed").functionCounter().count()).isZero();
 					assertThat(registry.get("phospho.tasks.rejected").functionCounter().count()).isZero();
 					assertThat(registry.get("phospho.tasks.retried").functionCounter().count()).isZero();
+					assertThat(registry.get("phospho.tasks.capture.errors").functionCounter().count()).isZero();
 					assertThat(registry.get("phospho.export.in.flight").gauge().value()).isZero();
 				});
 	}
