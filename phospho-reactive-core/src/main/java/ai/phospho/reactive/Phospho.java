@@ -77,6 +77,21 @@ public final class Phospho {
 	}
 
 	/**
+	 * Forgets the client of the static API, without shutting it down: afterwards the static API
+	 * behaves as before any {@link #init}. For tests (see the test kit's {@code PhosphoTestClient})
+	 * and for frameworks that own the client's lifecycle.
+	 *
+	 * @return the client that was installed, or {@code null}
+	 */
+	public static @Nullable PhosphoClient reset() {
+		synchronized (Phospho.class) {
+			PhosphoClient previous = client;
+			client = null;
+			return previous;
+		}
+	}
+
+	/**
 	 * The client of the last {@link #init} or {@link #use}.
 	 *
 	 * @throws IllegalStateException before {@code init}

@@ -1,6 +1,5 @@
 package ai.phospho.reactive;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,14 +18,11 @@ class PhosphoTest {
 	/** Phospho keeps its client in a static field; each test starts without one. */
 	@BeforeEach
 	@AfterEach
-	void forgetTheClient() throws ReflectiveOperationException {
-		Field f = Phospho.class.getDeclaredField("client");
-		f.setAccessible(true);
-		PhosphoClient c = (PhosphoClient) f.get(null);
+	void forgetTheClient() {
+		PhosphoClient c = Phospho.reset();
 		if (c != null) {
 			c.shutdown().block(TIMEOUT);
 		}
-		f.set(null, null);
 	}
 
 	@Test

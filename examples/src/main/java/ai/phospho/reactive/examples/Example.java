@@ -2,7 +2,7 @@ package ai.phospho.reactive.examples;
 
 import java.util.List;
 
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 
 /**
  * One section of the logging guide as a program: it logs through the static

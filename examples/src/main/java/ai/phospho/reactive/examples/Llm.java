@@ -6,8 +6,8 @@ import java.util.Map;
 
 import ai.phospho.reactive.openai.OllamaClient;
 import ai.phospho.reactive.openai.OpenAiClient;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -8,7 +8,7 @@ import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.ChatCompletion;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
 import ai.phospho.reactive.openai.ChatMessage;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 
 /**
  * "Log a list of OpenAI messages": the conversation history as input and output; the input, output

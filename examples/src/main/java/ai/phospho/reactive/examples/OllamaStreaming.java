@@ -5,7 +5,7 @@ import java.util.List;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.OllamaGenerateRequest;
 import ai.phospho.reactive.openai.OllamaGenerateResponse;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 
 /**
  * "Example: Local Ollama streaming": any stream, with a {@code stop} rule saying which element is

@@ -5,7 +5,7 @@ import java.util.List;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.ChatCompletion;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 
 /** "Log OpenAI queries and responses": the request and the completion objects, as they are. */
 public final class OpenAiQuery implements Example {

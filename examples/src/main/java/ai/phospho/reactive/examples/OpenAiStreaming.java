@@ -4,7 +4,7 @@ import java.util.List;
 
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 
 /**
  * "Example: OpenAI streaming": {@code logStream} concatenates the chunks' text as they pass and

@@ -7,7 +7,7 @@ import java.util.function.Function;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
 import ai.phospho.reactive.openai.ChatMessage;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 
 /**
  * "Use the @phospho.wrap decorator": every call of a wrapped function is a task, its argument the

@@ -7,7 +7,7 @@ import java.util.function.Function;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.ChatCompletion;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 import reactor.core.publisher.Mono;
 
 /**

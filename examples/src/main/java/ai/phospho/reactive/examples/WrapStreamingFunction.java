@@ -7,7 +7,7 @@ import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.ChatCompletionChunk;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
 import ai.phospho.reactive.openai.ChatMessage;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 import reactor.core.publisher.Flux;
 
 /**

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
 import ai.phospho.reactive.openai.ChatMessage;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 
 /** "How to log metadata with phospho.wrap?": the metadata is logged with every call. */
 public final class WrapWithMetadata implements Example {

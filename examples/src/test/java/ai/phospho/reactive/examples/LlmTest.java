@@ -9,9 +9,9 @@ import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoOptions;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer.RecordedRequest;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.MockOpenAiServer.RecordedRequest;
+import ai.phospho.reactive.test.openai.Recording;
 import ai.phospho.reactive.test.InMemoryTaskExporter;
 import org.junit.jupiter.api.Test;
 

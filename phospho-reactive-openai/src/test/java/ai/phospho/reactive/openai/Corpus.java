@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 

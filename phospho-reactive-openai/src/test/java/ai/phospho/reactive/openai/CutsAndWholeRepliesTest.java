@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.Recording;
-import ai.phospho.reactive.openai.testing.Replay;
+import ai.phospho.reactive.test.PhosphoTestClient;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
+import ai.phospho.reactive.test.openai.Replay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -21,10 +22,10 @@ class CutsAndWholeRepliesTest {
 	static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	final MockOpenAiServer server = MockOpenAiServer.start();
-	final Fixtures fx = new Fixtures();
+	final PhosphoTestClient fx = PhosphoTestClient.create();
 	final OpenAiClient openAi = OpenAiClient.builder().baseUrl(server.baseUrl()).apiKey(Fixtures.API_KEY)
-			.phospho(fx.phospho).build();
-	final OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.phospho).build();
+			.phospho(fx.client()).build();
+	final OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.client()).build();
 	final ChatCompletionRequest request = ChatCompletionRequest.builder("gpt-4o-mini").user(PROMPT).build();
 
 	@AfterEach

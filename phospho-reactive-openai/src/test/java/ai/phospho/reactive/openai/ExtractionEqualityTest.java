@@ -9,7 +9,8 @@ import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoExtractor;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Plain;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.PhosphoTestClient;
+import ai.phospho.reactive.test.openai.Recording;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Typed records are logged exactly as their JSON maps are. */
 class ExtractionEqualityTest {
 
-	final Fixtures fx = new Fixtures();
+	final PhosphoTestClient fx = PhosphoTestClient.create();
 	final OpenAiExtractor extractor = new OpenAiExtractor();
 
 	@AfterEach
@@ -38,8 +39,8 @@ class ExtractionEqualityTest {
 	}
 
 	void assertSameExtraction(Object typedInput, Object typedOutput) {
-		LoggedTask typed = fx.phospho.log(typedInput, typedOutput);
-		LoggedTask maps = fx.phospho.log(asMap(typedInput), asMap(typedOutput));
+		LoggedTask typed = fx.client().log(typedInput, typedOutput);
+		LoggedTask maps = fx.client().log(asMap(typedInput), asMap(typedOutput));
 		assertThat(extracted(typed)).isEqualTo(extracted(maps));
 		assertThat(typed.rawInput()).isEqualTo(maps.rawInput());
 		assertThat(typed.rawOutput()).isEqualTo(maps.rawOutput());
@@ -57,7 +58,7 @@ class ExtractionEqualityTest {
 		ChatCompletion completion = Json.MAPPER.readValue(Recording.CHAT_COMPLETION.body(), ChatCompletion.class);
 
 		assertSameExtraction(request, completion);
-		assertThat(extracted(fx.phospho.log(request, completion))).containsExactly(
+		assertThat(extracted(fx.client().log(request, completion))).containsExactly(
 				"Explain quantum computers in less than 20 words.",
 				"Qubits harness quantum physics for faster, more powerful computation.",
 				"You are a helpful assistant.", "gpt-4o-mini-2024-07-18", 27L, 12L, 39L);
@@ -70,7 +71,7 @@ class ExtractionEqualityTest {
 				ChatMessage.user("And this?"), ChatMessage.assistant("A cat.\nA dog."));
 
 		assertSameExtraction(messages, messages);
-		assertThat(fx.phospho.log(messages, messages).input()).isEqualTo("What is this?\nAnd this?");
+		assertThat(fx.client().log(messages, messages).input()).isEqualTo("What is this?\nAnd this?");
 	}
 
 	@Test
@@ -79,7 +80,7 @@ class ExtractionEqualityTest {
 		String lastLine = new String(Recording.OLLAMA_GENERATE_STREAM.body()).lines().reduce((a, b) -> b).orElseThrow();
 		OllamaGenerateResponse reply = Json.MAPPER.readValue(lastLine, OllamaGenerateResponse.class).withResponse("Rayleigh.", null);
 		assertSameExtraction(generate, reply);
-		assertThat(extracted(fx.phospho.log(generate, reply)))
+		assertThat(extracted(fx.client().log(generate, reply)))
 				.containsExactly("Why is the sky blue?", "Rayleigh.", null, "mistral-7b", 14L, 12L, 26L);
 
 		OllamaChatRequest chat = OllamaChatRequest.of("llama3.2",
@@ -87,7 +88,7 @@ class ExtractionEqualityTest {
 		OllamaChatResponse chatReply = new OllamaChatResponse("llama3.2", null, OllamaMessage.assistant("Hello!"), true,
 				"stop", null, null, 5L, null, 2L, null, Map.of());
 		assertSameExtraction(chat, chatReply);
-		assertThat(extracted(fx.phospho.log(chat, chatReply)))
+		assertThat(extracted(fx.client().log(chat, chatReply)))
 				.containsExactly("Hi", "Hello!", "Be brief.", "llama3.2", 5L, 2L, 7L);
 	}
 

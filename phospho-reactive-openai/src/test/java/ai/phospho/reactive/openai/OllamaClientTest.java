@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.Recording;
-import ai.phospho.reactive.openai.testing.Replay;
+import ai.phospho.reactive.test.PhosphoTestClient;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
+import ai.phospho.reactive.test.openai.Replay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -18,8 +19,8 @@ class OllamaClientTest {
 	static final String ANSWER = "Qubits harness quantum physics for faster, more powerful computation.";
 
 	final MockOpenAiServer server = MockOpenAiServer.start();
-	final Fixtures fx = new Fixtures();
-	final OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.phospho).build();
+	final PhosphoTestClient fx = PhosphoTestClient.create();
+	final OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.client()).build();
 	final OllamaChatRequest request = OllamaChatRequest.of("llama3.2",
 			List.of(OllamaMessage.system("You are a helpful assistant."),
 					OllamaMessage.user("Explain quantum computers in less than 20 words.")));

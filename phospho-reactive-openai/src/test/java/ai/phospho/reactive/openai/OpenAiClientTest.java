@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.PhosphoTestClient;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -19,12 +20,12 @@ class OpenAiClientTest {
 	static final String ANSWER = "Qubits harness quantum physics for faster, more powerful computation.";
 
 	final MockOpenAiServer server = MockOpenAiServer.start();
-	final Fixtures fx = new Fixtures();
+	final PhosphoTestClient fx = PhosphoTestClient.create();
 	final OpenAiClient client = OpenAiClient.builder()
 			.baseUrl(server.baseUrl())
 			.apiKey(Fixtures.API_KEY)
 			.header("OpenAI-Organization", "org-test")
-			.phospho(fx.phospho)
+			.phospho(fx.client())
 			.build();
 	final ChatCompletionRequest request = ChatCompletionRequest.builder("gpt-4o-mini")
 			.system("You are a helpful assistant.")
@@ -115,7 +116,7 @@ class OpenAiClientTest {
 	@Test
 	void aStreamWithoutAUsageChunkIsLoggedAsCompletedAtDone() {
 		String chunk = Json.MAPPER.writeValueAsString(ChatCompletionChunk.ofText("llama3.2", "Hi!", "stop"));
-		server.enqueue(ai.phospho.reactive.openai.testing.Replay.of(200, "text/event-stream",
+		server.enqueue(ai.phospho.reactive.test.openai.Replay.of(200, "text/event-stream",
 				"data: " + chunk + "\n\ndata: [DONE]\n\n"));
 
 		StepVerifier.create(client.chatStream(request).map(ChatCompletionChunk::text))
@@ -203,7 +204,7 @@ class OpenAiClientTest {
 
 	@Test
 	void aServerThatEchoesTheKeyHasItBlankedOutOfTheException() {
-		server.enqueue(ai.phospho.reactive.openai.testing.Replay.of(400, "application/json",
+		server.enqueue(ai.phospho.reactive.test.openai.Replay.of(400, "application/json",
 				"{\"error\":{\"message\":\"bad key " + Fixtures.API_KEY + "\",\"type\":\"invalid_request_error\"}}"));
 
 		StepVerifier.create(client.chat(request))
@@ -256,7 +257,7 @@ class OpenAiClientTest {
 				+ "\n\n";
 		int count = 32 * 1024 * 1024 / event.length();
 		byte[] body = event.repeat(count).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-		server.enqueue(ai.phospho.reactive.openai.testing.Replay.of(200, "text/event-stream", body)
+		server.enqueue(ai.phospho.reactive.test.openai.Replay.of(200, "text/event-stream", body)
 				.perEvent(Duration.ZERO));
 
 		StepVerifier.create(client.chatStream(request), 1)

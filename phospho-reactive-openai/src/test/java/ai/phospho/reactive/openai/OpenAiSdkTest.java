@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.PhosphoTestClient;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
 import com.openai.client.OpenAIClientAsync;
 import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
 import com.openai.core.ObjectMappers;
@@ -24,7 +25,7 @@ class OpenAiSdkTest {
 	static final String PROMPT = "Explain quantum computers in less than 20 words.";
 	static final String ANSWER = "Qubits harness quantum physics for faster, more powerful computation.";
 
-	final Fixtures fx = new Fixtures();
+	final PhosphoTestClient fx = PhosphoTestClient.create();
 	final MockOpenAiServer server = MockOpenAiServer.start();
 	final ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
 			.model("gpt-4o-mini")
@@ -45,8 +46,8 @@ class OpenAiSdkTest {
 
 	@Test
 	void sdkParamsAndCompletionAreLoggedAsTheirMapsAre() throws Exception {
-		LoggedTask sdk = fx.phospho.log(params, sdkCompletion());
-		LoggedTask maps = fx.phospho.log(
+		LoggedTask sdk = fx.client().log(params, sdkCompletion());
+		LoggedTask maps = fx.client().log(
 				Map.of("model", "gpt-4o-mini", "messages", List.of(Map.of("role", "system", "content",
 						"You are a helpful assistant."), Map.of("role", "user", "content", PROMPT))),
 				Json.MAPPER.readValue(Recording.CHAT_COMPLETION.body(), Map.class));
@@ -70,7 +71,7 @@ class OpenAiSdkTest {
 			ChatCompletionChunk ours = Json.MAPPER.readValue(json, ChatCompletionChunk.class);
 			assertThat(extractor.chunkText(sdkChunk)).isEqualTo(ours.usage() != null ? null : ours.text());
 			assertThat(extractor.isFinalChunk(sdkChunk)).isEqualTo(ours.usage() != null && ours.choices().isEmpty());
-			assertThat(fx.phospho.log("q", sdkChunk).output()).isEqualTo(ours.text());
+			assertThat(fx.client().log("q", sdkChunk).output()).isEqualTo(ours.text());
 			finals += ours.usage() != null ? 1 : 0;
 		}
 		assertThat(finals).isEqualTo(1);

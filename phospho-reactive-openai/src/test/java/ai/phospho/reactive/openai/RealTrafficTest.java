@@ -7,9 +7,10 @@ import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.openai.Corpus.Sample;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.Recording;
-import ai.phospho.reactive.openai.testing.Replay;
+import ai.phospho.reactive.test.PhosphoTestClient;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
+import ai.phospho.reactive.test.openai.Replay;
 import com.openai.client.OpenAIClientAsync;
 import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
 import com.openai.core.ObjectMappers;
@@ -35,7 +36,7 @@ class RealTrafficTest {
 	static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	final MockOpenAiServer server = MockOpenAiServer.start();
-	final Fixtures fx = new Fixtures();
+	final PhosphoTestClient fx = PhosphoTestClient.create();
 
 	@AfterEach
 	void close() {
@@ -52,7 +53,7 @@ class RealTrafficTest {
 	void openAiClientDeliversEveryChunkAndLogsOneTask(Sample s) {
 		server.enqueue(cut(s));
 		OpenAiClient client = OpenAiClient.builder().baseUrl(server.baseUrl()).apiKey(Fixtures.API_KEY)
-				.phospho(fx.phospho).build();
+				.phospho(fx.client()).build();
 		List<ChatCompletionChunk> expected = new ArrayList<>();
 		for (String json : s.wireChunks()) {
 			expected.add(Json.MAPPER.readValue(json, ChatCompletionChunk.class));
@@ -83,7 +84,7 @@ class RealTrafficTest {
 		List<String> got = new ArrayList<>();
 		try {
 			end(StepVerifier.create(OpenAiSdk.flux(() -> sdk.chat().completions().createStreaming(params))
-							.transform(fx.phospho.logStream(params)))
+							.transform(fx.client().logStream(params)))
 					.thenConsumeWhile(c -> got.add(sdkJson(c))), s)
 					.verify(TIMEOUT);
 		}
@@ -111,7 +112,7 @@ class RealTrafficTest {
 						Map.of("role", "user", "content", PROMPT)));
 		List<Map<String, Object>> got = new ArrayList<>();
 
-		end(StepVerifier.create(source.transform(fx.phospho.logStream(request))).thenConsumeWhile(got::add), s)
+		end(StepVerifier.create(source.transform(fx.client().logStream(request))).thenConsumeWhile(got::add), s)
 				.verify(TIMEOUT);
 
 		assertThat(got).containsExactlyElementsOf(maps);
@@ -124,7 +125,7 @@ class RealTrafficTest {
 	@MethodSource("ai.phospho.reactive.openai.Corpus#ollama")
 	void ollamaClientDeliversEveryChunkAndLogsOneTask(Sample s) {
 		server.enqueue(cut(s));
-		OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.phospho).build();
+		OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.client()).build();
 		List<Object> expected = new ArrayList<>();
 		List<Object> got = new ArrayList<>();
 		Flux<?> chunks;

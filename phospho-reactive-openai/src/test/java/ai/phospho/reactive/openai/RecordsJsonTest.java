@@ -3,7 +3,7 @@ package ai.phospho.reactive.openai;
 import java.util.List;
 import java.util.Map;
 
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.openai.Recording;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

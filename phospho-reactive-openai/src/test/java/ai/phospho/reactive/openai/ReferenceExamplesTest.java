@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.openai.testing.MockOpenAiServer;
-import ai.phospho.reactive.openai.testing.Recording;
+import ai.phospho.reactive.test.PhosphoTestClient;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -26,7 +27,7 @@ class ReferenceExamplesTest {
 	static final String SYSTEM = "You are a helpful assistant.";
 
 	final MockOpenAiServer server = MockOpenAiServer.start();
-	final Fixtures fx = new Fixtures();
+	final PhosphoTestClient fx = PhosphoTestClient.create();
 	final OpenAiClient openaiClient = OpenAiClient.builder().baseUrl(server.baseUrl()).apiKey("openai-key").build();
 
 	@AfterEach
@@ -44,7 +45,7 @@ class ReferenceExamplesTest {
 		ChatCompletion response = openaiClient.chat(ChatCompletionRequest.of("gpt-4o-mini",
 				List.of(ChatMessage.system(SYSTEM), ChatMessage.user(PROMPT)))).block(Duration.ofSeconds(5));
 
-		LoggedTask log = fx.phospho.log(query, response);
+		LoggedTask log = fx.client().log(query, response);
 
 		assertThat(log.input()).isEqualTo(PROMPT);
 		assertThat(log.output()).isEqualTo(ANSWER);
@@ -57,7 +58,7 @@ class ReferenceExamplesTest {
 		ChatCompletionRequest query = ChatCompletionRequest.builder("gpt-4o-mini").system(SYSTEM).user(PROMPT).build();
 		ChatCompletion response = openaiClient.chat(query).block(Duration.ofSeconds(5));
 
-		LoggedTask log = fx.phospho.log(query, response);
+		LoggedTask log = fx.client().log(query, response);
 
 		assertThat(log.input()).isEqualTo(PROMPT);
 		assertThat(log.output()).isEqualTo(ANSWER);
@@ -73,7 +74,7 @@ class ReferenceExamplesTest {
 				.block(Duration.ofSeconds(5));
 		messages.add(response.choices().get(0).message());
 
-		LoggedTask log = fx.phospho.log(messages, messages);
+		LoggedTask log = fx.client().log(messages, messages);
 
 		assertThat(log.input()).isEqualTo(PROMPT);
 		assertThat(log.output()).isEqualTo(ANSWER);
@@ -85,7 +86,7 @@ class ReferenceExamplesTest {
 		List<ChatMessage> messages = List.of(ChatMessage.system(SYSTEM), ChatMessage.user(PROMPT),
 				ChatMessage.user("What is the speed of light?"));
 
-		LoggedTask log = fx.phospho.log(messages, null);
+		LoggedTask log = fx.client().log(messages, null);
 
 		assertThat(log.input()).isEqualTo(PROMPT + "\nWhat is the speed of light?");
 	}
@@ -94,7 +95,7 @@ class ReferenceExamplesTest {
 	void openAiStreamingIsLoggedWhenTheStreamEnds() {
 		server.enqueue(Recording.CHAT_STREAM);
 		OpenAiClient openai = OpenAiClient.builder().baseUrl(server.baseUrl()).apiKey("openai-key")
-				.phospho(fx.phospho).build();
+				.phospho(fx.client()).build();
 		ChatCompletionRequest query = ChatCompletionRequest.builder("gpt-4o-mini").system(SYSTEM).user(PROMPT)
 				.stream(true).build();
 
@@ -118,8 +119,8 @@ class ReferenceExamplesTest {
 		byte[] body = (new String(recorded, java.nio.charset.StandardCharsets.UTF_8)
 				+ "{\"model\":\"mistral-7b\",\"response\":\"after done\",\"done\":false}\n")
 				.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-		server.enqueue(ai.phospho.reactive.openai.testing.Replay.of(200, "application/x-ndjson", body));
-		OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.phospho).build();
+		server.enqueue(ai.phospho.reactive.test.openai.Replay.of(200, "application/x-ndjson", body));
+		OllamaClient ollama = OllamaClient.builder().baseUrl(server.rootUrl()).phospho(fx.client()).build();
 		String prompt = PROMPT;
 
 		Flux<OllamaGenerateResponse> responseIterator = ollama.generateStream(

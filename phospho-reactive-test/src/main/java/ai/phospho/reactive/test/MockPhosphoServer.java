@@ -17,10 +17,9 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -49,7 +48,7 @@ import static ai.phospho.reactive.test.MockWire.JSON;
  * and {@link #maxBodyBytes(long)} apply to every request. {@link #stop()} and {@link #restart()}
  * take it down and up on the same port. Thread-safe.
  */
-public final class MockPhosphoServer implements AutoCloseable {
+public final class MockPhosphoServer extends LoopbackServer {
 
 	public static final String DEFAULT_API_KEY = "phospho-test-key";
 	public static final String DEFAULT_PROJECT_ID = "test-project";
@@ -64,15 +63,11 @@ public final class MockPhosphoServer implements AutoCloseable {
 	private volatile long maxBodyBytes = Long.MAX_VALUE;
 	private volatile boolean recording = true;
 	private final AtomicLong eventCount = new AtomicLong();
-	private volatile @Nullable DisposableServer server;
-	private final int port;
 
 	private MockPhosphoServer(String apiKey, String projectId) {
 		this.apiKey = apiKey;
 		this.projectId = projectId;
-		DisposableServer s = bind(0);
-		this.server = s;
-		this.port = s.port();
+		listen();
 	}
 
 	/** Starts a server that expects {@link #DEFAULT_API_KEY} and {@link #DEFAULT_PROJECT_ID}. */
@@ -86,23 +81,14 @@ public final class MockPhosphoServer implements AutoCloseable {
 				Objects.requireNonNull(projectId, "projectId"));
 	}
 
-	private DisposableServer bind(int port) {
-		return HttpServer.create()
-				.host("127.0.0.1")
-				.port(port)
-				.route(routes -> routes
-						.post("/v2/log/{project}", this::log)
-						.post("/v2/tasks/{task}/human-eval", this::humanEval))
-				.bindNow(Duration.ofSeconds(10));
+	@Override
+	protected void routes(HttpServerRoutes routes) {
+		routes.post("/v2/log/{project}", this::log).post("/v2/tasks/{task}/human-eval", this::humanEval);
 	}
 
 	/** {@code http://127.0.0.1:<port>}: the {@code baseUrl} of a client. */
 	public String baseUrl() {
-		return "http://127.0.0.1:" + port;
-	}
-
-	public int port() {
-		return port;
+		return rootUrl();
 	}
 
 	public String apiKey() {
@@ -218,32 +204,6 @@ public final class MockPhosphoServer implements AutoCloseable {
 		recordings.clear();
 		eventCount.set(0);
 		peakInProgress.set(inProgress.get());
-	}
-
-	/** Closes the listening socket and every connection: clients get "connection refused". */
-	public synchronized void stop() {
-		DisposableServer s = server;
-		if (s != null) {
-			server = null;
-			s.disposeNow(Duration.ofSeconds(5));
-		}
-	}
-
-	/** Listens again on the same port; does nothing when running. */
-	public synchronized void restart() {
-		if (server == null) {
-			server = bind(port);
-		}
-	}
-
-	public boolean isRunning() {
-		return server != null;
-	}
-
-	/** Same as {@link #stop()}. */
-	@Override
-	public void close() {
-		stop();
 	}
 
 	private Mono<Void> log(HttpServerRequest req, HttpServerResponse res) {

@@ -1,4 +1,4 @@
-package ai.phospho.reactive.openai.testing;
+package ai.phospho.reactive.test.openai;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ai.phospho.reactive.test.LoopbackServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 
 /**
  * A Reactor Netty server on 127.0.0.1 and an ephemeral port that answers every request with the
@@ -40,17 +40,21 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <p>With nothing queued it replies 500 with an OpenAI error object saying so.
  */
-public final class MockOpenAiServer implements AutoCloseable {
+public final class MockOpenAiServer extends LoopbackServer {
 
 	private final Queue<Replay> replies = new ConcurrentLinkedQueue<>();
 	private final List<RecordedRequest> requests = new ArrayList<>();
 	private final AtomicInteger aborts = new AtomicInteger();
 	private final AtomicLong bytesWritten = new AtomicLong();
 	private final Semaphore abortPermits = new Semaphore(0);
-	private final DisposableServer server;
 
 	private MockOpenAiServer() {
-		this.server = HttpServer.create().host("127.0.0.1").port(0).handle(this::handle).bindNow();
+		listen();
+	}
+
+	@Override
+	protected void routes(HttpServerRoutes routes) {
+		routes.route(req -> true, this::handle);
 	}
 
 	/** Starts a server; {@link #close()} stops it. */
@@ -64,8 +68,9 @@ public final class MockOpenAiServer implements AutoCloseable {
 	}
 
 	/** {@code http://127.0.0.1:PORT}: the base URL of Ollama's native API. */
+	@Override
 	public String rootUrl() {
-		return "http://127.0.0.1:" + server.port();
+		return super.rootUrl();
 	}
 
 	/** Queues the reply to the next request; replies are used in order, once each. */
@@ -143,12 +148,6 @@ public final class MockOpenAiServer implements AutoCloseable {
 			}
 			return res.send(data, b -> true).then().doOnSuccess(v -> sentWhole.set(true));
 		});
-	}
-
-	/** Stops the server and closes its connections. */
-	@Override
-	public void close() {
-		server.disposeNow(Duration.ofSeconds(5));
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package ai.phospho.reactive.openai.testing;
+package ai.phospho.reactive.test.openai;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
