@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import ai.phospho.reactive.internal.DeferredChunks;
+import ai.phospho.reactive.internal.EventWriter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +38,10 @@ public final class LoggedTask {
 	private final Map<String, Object> usage;
 	private final boolean truncated;
 	private final Map<String, Object> extras;
+
+	static {
+		EventWriter.cacheSizesWith(LoggedTask::estimatedSize);
+	}
 
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
 	private long estimatedSize;

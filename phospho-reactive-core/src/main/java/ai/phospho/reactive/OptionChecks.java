@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import ai.phospho.reactive.internal.KeyRedactor;
 import org.jspecify.annotations.Nullable;
 
 /**

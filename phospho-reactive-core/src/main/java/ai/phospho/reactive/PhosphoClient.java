@@ -8,6 +8,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import ai.phospho.reactive.export.JsonLinesTaskExporter;
+import ai.phospho.reactive.export.PhosphoHttpExporter;
+import ai.phospho.reactive.export.TaskExporter;
+import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;

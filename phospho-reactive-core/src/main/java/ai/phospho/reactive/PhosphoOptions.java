@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
+import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.internal.VersionIds;
 import org.jspecify.annotations.Nullable;
 

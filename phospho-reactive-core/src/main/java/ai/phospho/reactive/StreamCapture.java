@@ -7,6 +7,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collector;
 
 import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.DeferredChunks;
+import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;

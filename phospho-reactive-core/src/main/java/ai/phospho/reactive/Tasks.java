@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.phospho.reactive.internal.Callbacks;
-import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
+import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
 import ai.phospho.reactive.internal.VersionIds;

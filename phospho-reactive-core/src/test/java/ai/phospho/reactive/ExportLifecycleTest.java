@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.phospho.reactive.export.ExportResult;
+import ai.phospho.reactive.export.PhosphoExportException;
+import ai.phospho.reactive.export.TaskExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;

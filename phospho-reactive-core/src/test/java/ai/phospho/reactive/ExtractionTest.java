@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import static ai.phospho.reactive.ReferenceExamplesTest.chatCompletion;
-import static ai.phospho.reactive.ReferenceExamplesTest.message;
+import static ai.phospho.reactive.TestSupport.chatCompletion;
+import static ai.phospho.reactive.TestSupport.message;
 import static ai.phospho.reactive.TestSupport.task;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ai.phospho.reactive.export.ExportResult;
+import ai.phospho.reactive.export.TaskExporter;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -17,7 +19,7 @@ import reactor.core.publisher.Sinks;
  * stays pending, so the batch stays held by the pipeline; batches are recorded when their export
  * completes, that is after {@link #release()}.
  */
-final class RecordingExporter implements TaskExporter {
+public final class RecordingExporter implements TaskExporter {
 
 	private final List<List<LoggedTask>> batches = new ArrayList<>();
 	private final AtomicInteger calls = new AtomicInteger();
@@ -37,22 +39,22 @@ final class RecordingExporter implements TaskExporter {
 	}
 
 	/** Exports at once. */
-	static RecordingExporter immediate() {
+	public static RecordingExporter immediate() {
 		return new RecordingExporter(false, Duration.ZERO, true);
 	}
 
 	/** Exports at once and only counts the tasks: nothing is retained. */
-	static RecordingExporter counting() {
+	public static RecordingExporter counting() {
 		return new RecordingExporter(false, Duration.ZERO, false);
 	}
 
 	/** Every export completes only after {@link #release()}. */
-	static RecordingExporter stalled() {
+	public static RecordingExporter stalled() {
 		return new RecordingExporter(true, Duration.ZERO, true);
 	}
 
 	/** Every export completes after {@code delay}, on a timer thread. */
-	static RecordingExporter delayed(Duration delay) {
+	public static RecordingExporter delayed(Duration delay) {
 		return new RecordingExporter(false, delay, true);
 	}
 
@@ -82,31 +84,31 @@ final class RecordingExporter implements TaskExporter {
 		return Mono.fromRunnable(() -> shutdown.set(true));
 	}
 
-	void release() {
+	public void release() {
 		gate.tryEmitEmpty();
 	}
 
 	/** How many times {@link #export} was called, completed or not. */
-	int calls() {
+	public int calls() {
 		return calls.get();
 	}
 
 	/** The most exports that were pending at once. */
-	int maxInFlight() {
+	public int maxInFlight() {
 		return maxInFlight.get();
 	}
 
-	boolean wasShutdown() {
+	public boolean wasShutdown() {
 		return shutdown.get();
 	}
 
-	List<List<LoggedTask>> batches() {
+	public List<List<LoggedTask>> batches() {
 		synchronized (batches) {
 			return List.copyOf(batches);
 		}
 	}
 
-	List<LoggedTask> tasks() {
+	public List<LoggedTask> tasks() {
 		List<LoggedTask> all = new ArrayList<>();
 		synchronized (batches) {
 			for (List<LoggedTask> b : batches) {
@@ -117,7 +119,7 @@ final class RecordingExporter implements TaskExporter {
 	}
 
 	/** Tasks exported, counted also when they are not kept. */
-	long count() {
+	public long count() {
 		return count.get();
 	}
 
@@ -137,13 +139,13 @@ final class RecordingExporter implements TaskExporter {
 	}
 
 	/** Flushes {@code client} and returns every task exported so far. */
-	List<LoggedTask> flushed(PhosphoClient client) {
+	public List<LoggedTask> flushed(PhosphoClient client) {
 		client.flush().block(Duration.ofSeconds(5));
 		return tasks();
 	}
 
 	/** Flushes {@code client} until at least {@code n} tasks were exported (tasks logged on other threads), at most 5 s. */
-	List<LoggedTask> await(PhosphoClient client, int n) {
+	public List<LoggedTask> await(PhosphoClient client, int n) {
 		return Mono.defer(() -> client.flush().then(Mono.fromSupplier(this::tasks)))
 				.filter(tasks -> tasks.size() >= n)
 				.repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(10)))
@@ -160,7 +162,7 @@ final class RecordingExporter implements TaskExporter {
 	}
 
 	/** Waits until at least {@code count} tasks were exported; false on timeout. */
-	boolean awaitTasks(int count, Duration timeout) throws InterruptedException {
+	public boolean awaitTasks(int count, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (batches) {
 			for (;;) {

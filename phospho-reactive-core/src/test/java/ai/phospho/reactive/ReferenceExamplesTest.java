@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static ai.phospho.reactive.TestSupport.chatCompletion;
+import static ai.phospho.reactive.TestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The examples of the reference document (phospho-python-logging.md), one test each, through a client. */
@@ -32,31 +34,7 @@ class ReferenceExamplesTest {
 		client.shutdown().block(Duration.ofSeconds(5));
 	}
 
-	static Map<String, Object> message(String role, String content) {
-		Map<String, Object> m = new LinkedHashMap<>();
-		m.put("role", role);
-		m.put("content", content);
-		return m;
-	}
 
-	static Map<String, Object> chatCompletion(String content) {
-		Map<String, Object> msg = message("assistant", content);
-		Map<String, Object> choice = new LinkedHashMap<>();
-		choice.put("index", 0);
-		choice.put("message", msg);
-		choice.put("finish_reason", "stop");
-		Map<String, Object> usage = new LinkedHashMap<>();
-		usage.put("prompt_tokens", 27);
-		usage.put("completion_tokens", 12);
-		usage.put("total_tokens", 39);
-		Map<String, Object> completion = new LinkedHashMap<>();
-		completion.put("id", "chatcmpl-1");
-		completion.put("object", "chat.completion");
-		completion.put("model", "gpt-4o-mini-2024-07-18");
-		completion.put("choices", List.of(choice));
-		completion.put("usage", usage);
-		return completion;
-	}
 
 	@Test
 	void stringInputAndOutputAreLoggedAsTheyAre() {

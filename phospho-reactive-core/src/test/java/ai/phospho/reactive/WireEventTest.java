@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
-import static ai.phospho.reactive.ReferenceExamplesTest.chatCompletion;
-import static ai.phospho.reactive.ReferenceExamplesTest.message;
+import static ai.phospho.reactive.TestSupport.chatCompletion;
+import static ai.phospho.reactive.TestSupport.message;
 import static ai.phospho.reactive.TestSupport.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

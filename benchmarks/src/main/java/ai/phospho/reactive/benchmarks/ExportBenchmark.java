@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoClient;
-import ai.phospho.reactive.PhosphoHttpExporter;
 import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.PhosphoStats;
 import ai.phospho.reactive.test.MockPhosphoServer;

@@ -5,14 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import ai.phospho.reactive.JsonLinesTaskExporter;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
-import ai.phospho.reactive.PhosphoHttpExporter;
 import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.PhosphoStats;
-import ai.phospho.reactive.TaskExporter;
+import ai.phospho.reactive.export.JsonLinesTaskExporter;
+import ai.phospho.reactive.export.PhosphoHttpExporter;
+import ai.phospho.reactive.export.TaskExporter;
 
 /** Set-up and reporting shared by the example programs. */
 final class Examples {

@@ -1,6 +1,5 @@
 package ai.phospho.reactive.examples;
 
-
 import ai.phospho.reactive.Phospho;
 
 /** "Log with phospho.log": any string input and output. */

@@ -9,10 +9,10 @@ import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.test.InMemoryTaskExporter;
 import ai.phospho.reactive.test.openai.MockOpenAiServer;
 import ai.phospho.reactive.test.openai.MockOpenAiServer.RecordedRequest;
 import ai.phospho.reactive.test.openai.Recording;
-import ai.phospho.reactive.test.InMemoryTaskExporter;
 import org.junit.jupiter.api.Test;
 
 import static ai.phospho.reactive.examples.ExamplesTest.ANSWER;

@@ -1,11 +1,11 @@
 package ai.phospho.reactive.openai;
 
-import java.util.stream.Collector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collector;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;

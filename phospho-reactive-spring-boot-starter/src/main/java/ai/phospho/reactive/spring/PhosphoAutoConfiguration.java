@@ -2,7 +2,7 @@ package ai.phospho.reactive.spring;
 
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
-import ai.phospho.reactive.TaskExporter;
+import ai.phospho.reactive.export.TaskExporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;

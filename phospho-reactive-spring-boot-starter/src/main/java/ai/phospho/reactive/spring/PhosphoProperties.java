@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ai.phospho.reactive.PhosphoOptions;
-import ai.phospho.reactive.TaskExporter;
+import ai.phospho.reactive.export.TaskExporter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;

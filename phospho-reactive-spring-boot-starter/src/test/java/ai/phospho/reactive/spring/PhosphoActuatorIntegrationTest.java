@@ -5,7 +5,6 @@ import java.time.Duration;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
-import ai.phospho.reactive.TaskExporter;
 import ai.phospho.reactive.test.InMemoryTaskExporter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

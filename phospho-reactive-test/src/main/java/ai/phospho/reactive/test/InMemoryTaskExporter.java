@@ -3,9 +3,9 @@ package ai.phospho.reactive.test;
 import java.util.ArrayList;
 import java.util.List;
 
-import ai.phospho.reactive.ExportResult;
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.TaskExporter;
+import ai.phospho.reactive.export.ExportResult;
+import ai.phospho.reactive.export.TaskExporter;
 import reactor.core.publisher.Mono;
 
 /**

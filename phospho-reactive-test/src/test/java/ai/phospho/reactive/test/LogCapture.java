@@ -1,8 +1,8 @@
 package ai.phospho.reactive.test;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.internal;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,16 +17,16 @@ import java.util.regex.Pattern;
  * server or on the way, leaves at either edge.</li>
  * </ul>
  */
-final class KeyRedactor {
+public final class KeyRedactor {
 
-	static final String REDACTED = "<redacted>";
+	public static final String REDACTED = "<redacted>";
 	/** A run of the key this long is redacted: shorter runs are too common to tell from other text. */
-	static final int MIN_RUN = 8;
+	public static final int MIN_RUN = 8;
 	/**
 	 * Characters of a reply read at most before redaction: it bounds the work on a huge error page.
 	 * Far above any shortened length, so that the cut it makes is never shown.
 	 */
-	static final int MAX_SCANNED = 64 * 1024;
+	public static final int MAX_SCANNED = 64 * 1024;
 
 	/** {@code Authorization: <scheme> <value>} as a header, JSON or repr echoes it. */
 	private static final Pattern AUTHORIZATION = Pattern.compile(
@@ -35,12 +35,12 @@ final class KeyRedactor {
 
 	private final String key;
 
-	KeyRedactor(String key) {
+	public KeyRedactor(String key) {
 		this.key = key;
 	}
 
 	/** {@code text} without the key, any credential header value, and any long run of the key. */
-	String redact(String text) {
+	public String redact(String text) {
 		// Header values first, so that an echoed "Authorization: Bearer <key>" becomes one "<redacted>".
 		String s = replaceAll(BEARER, replaceAll(AUTHORIZATION, text));
 		s = s.contains(key) ? s.replace(key, REDACTED) : s;
@@ -52,7 +52,7 @@ final class KeyRedactor {
 	 * round. At most {@link #MAX_SCANNED} characters are read; if that cut leaves the start of the key
 	 * at the end, it goes too.
 	 */
-	String redactAndShorten(String text, int max) {
+	public String redactAndShorten(String text, int max) {
 		String s = text;
 		if (s.length() > MAX_SCANNED) {
 			s = withoutKeyPrefixAtEnd(s.substring(0, MAX_SCANNED));
@@ -61,7 +61,7 @@ final class KeyRedactor {
 	}
 
 	/** Cuts at {@code max} characters, never between the two halves of a surrogate pair. */
-	static String shorten(String s, int max) {
+	public static String shorten(String s, int max) {
 		if (s.length() <= max) {
 			return s;
 		}

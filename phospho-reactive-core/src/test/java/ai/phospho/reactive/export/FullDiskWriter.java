@@ -1,7 +1,11 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.nio.file.Path;
 import java.time.Duration;
+
+import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoStats;
 
 /**
  * Run in a JVM whose file size is limited ({@code ulimit -f}): logs 40 batches of 3 tasks of about

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.internal;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.internal.EventWriter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -101,7 +103,7 @@ public final class JsonLinesTaskExporter implements TaskExporter {
 	private void write(List<LoggedTask> batch) throws IOException {
 		long estimate = 1;
 		for (LoggedTask t : batch) {
-			estimate += t.estimatedSize() + 1;
+			estimate += EventWriter.estimatedSize(t) + 1;
 		}
 		// The whole batch in one buffer, one event per line, so that the file gets whole lines.
 		ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));

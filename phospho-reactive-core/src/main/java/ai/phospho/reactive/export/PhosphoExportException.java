@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 /**
  * An export that the destination refused or that could not reach it. Its message carries the

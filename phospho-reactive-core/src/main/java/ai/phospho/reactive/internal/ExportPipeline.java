@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.internal;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,6 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoStats;
+import ai.phospho.reactive.export.ExportListener;
+import ai.phospho.reactive.export.ExportResult;
+import ai.phospho.reactive.export.PhosphoHttpExporter;
+import ai.phospho.reactive.export.TaskExporter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -23,10 +30,6 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
-import reactor.util.context.Context;
-
-import ai.phospho.reactive.internal.Failures;
-import ai.phospho.reactive.internal.Reports;
 
 /**
  * The bounded export pipeline: callers {@link #offer} finished tasks from any thread, lock-free and
@@ -60,10 +63,10 @@ import ai.phospho.reactive.internal.Reports;
  * and every {@code offer} has returned, {@code queued + exported + dropped + failed + rejected}
  * adds up to what was offered (less what was handed over).
  */
-final class ExportPipeline {
+public final class ExportPipeline {
 
 	private static final Logger LOG = Loggers.getLogger("ai.phospho.reactive.export");
-	static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
+	public static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
 
 	private final TaskExporter exporter;
 	private final int maxQueueSize;
@@ -141,7 +144,7 @@ final class ExportPipeline {
 	/** What any exporter's error says passes through it: a custom exporter may echo the key too. */
 	private final @Nullable KeyRedactor redactor;
 
-	ExportPipeline(TaskExporter exporter, PhosphoOptions options) {
+	public ExportPipeline(TaskExporter exporter, PhosphoOptions options) {
 		this.exporter = exporter;
 		this.maxQueueSize = options.maxQueueSize();
 		this.maxBatchSize = options.maxBatchSize();
@@ -166,7 +169,7 @@ final class ExportPipeline {
 	 *
 	 * @return {@code false} when it was dropped (queue full or pipeline shut down)
 	 */
-	boolean offer(LoggedTask task) {
+	public boolean offer(LoggedTask task) {
 		if (closed) {
 			return reject(task, "the client is shut down");
 		}
@@ -205,14 +208,14 @@ final class ExportPipeline {
 	 * From now on, what this pipeline would drop because it is shut down goes to {@code next}: the
 	 * tasks of threads that still hold the old client when {@code Phospho.init} replaces it.
 	 */
-	void handOverTo(ExportPipeline next) {
+	public void handOverTo(ExportPipeline next) {
 		if (next != this) {
 			successor = next;
 		}
 	}
 
 	/** Completes when every task accepted before this call has been exported, or has failed for good. */
-	Mono<Void> flush() {
+	public Mono<Void> flush() {
 		return Mono.create(sink -> {
 			newWaiters.offer(sink);
 			signal();
@@ -220,19 +223,19 @@ final class ExportPipeline {
 	}
 
 	/** Stops accepting, flushes for up to the shutdown timeout, then releases the exporter. Idempotent. */
-	Mono<Void> shutdown() {
+	public Mono<Void> shutdown() {
 		return shutdownMono;
 	}
 
-	void captureFailed() {
+	public void captureFailed() {
 		captureErrors.increment();
 	}
 
-	boolean isClosed() {
+	public boolean isClosed() {
 		return closed;
 	}
 
-	PhosphoStats stats() {
+	public PhosphoStats stats() {
 		return new PhosphoStats(held.get(), exported, dropped.sum(), failed, rejected, retried.sum(), batches,
 				bytes, inFlight, lastError, captureErrors.sum());
 	}
@@ -533,7 +536,7 @@ final class ExportPipeline {
 	/** The task's estimated JSON size, or -1 when reading it throws (a chunk's getter, converted here). */
 	private long sizeOf(LoggedTask task) {
 		try {
-			return task.estimatedSize();
+			return EventWriter.estimatedSize(task);
 		}
 		catch (Throwable e) {
 			Failures.throwIfFatal(e);
@@ -553,7 +556,6 @@ final class ExportPipeline {
 		started.add(b);
 		try {
 			Disposable d = Mono.defer(() -> callExporter(b.tasks)).subscribeOn(exportCalls)
-					.contextWrite(Context.of(ExportListener.KEY, listener))
 					.subscribe(r -> b.result = r, e -> complete(b, e), () -> complete(b, null));
 			b.subscription = d;
 			if (!running.add(d)) {
@@ -575,7 +577,7 @@ final class ExportPipeline {
 	private Mono<ExportResult> callExporter(List<LoggedTask> tasks) {
 		Mono<ExportResult> export;
 		try {
-			export = exporter.export(tasks);
+			export = exporter.export(tasks, listener);
 		}
 		catch (Throwable e) {
 			Failures.throwIfFatal(e);

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 /**
  * The outcome of one exported batch.

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +8,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.TaskLog;
+import ai.phospho.reactive.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
-import static ai.phospho.reactive.ReferenceExamplesTest.chatCompletion;
-import static ai.phospho.reactive.ReferenceExamplesTest.message;
+import static ai.phospho.reactive.TestSupport.chatCompletion;
+import static ai.phospho.reactive.TestSupport.message;
 import static ai.phospho.reactive.TestSupport.task;
 import static org.assertj.core.api.Assertions.assertThat;
 

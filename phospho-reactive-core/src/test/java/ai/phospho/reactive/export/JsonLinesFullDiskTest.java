@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import ai.phospho.reactive.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class JsonLinesFullDiskTest {
 		Path file = dir.resolve("tasks.jsonl");
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		Process p = new ProcessBuilder(sh.toString(), "-c",
-				"ulimit -f 32 && exec \"$0\" -XX:-UsePerfData -cp \"$1\" ai.phospho.reactive.FullDiskWriter \"$2\"",
+				"ulimit -f 32 && exec \"$0\" -XX:-UsePerfData -cp \"$1\" ai.phospho.reactive.export.FullDiskWriter \"$2\"",
 				java, System.getProperty("java.class.path"), file.toString())
 				.redirectErrorStream(true)
 				.start();

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -6,8 +6,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
-import ai.phospho.reactive.internal.Plain;
+import ai.phospho.reactive.LoggedTask;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
@@ -16,16 +17,16 @@ import tools.jackson.core.JsonGenerator;
  * generator. {@link #visit} is the one list of wire keys, shared by the JSON and by
  * {@link LoggedTask#toMap()} so that the two cannot disagree.
  */
-final class EventWriter {
+public final class EventWriter {
 
-	interface Visitor {
+	public interface Visitor {
 		void field(String name, @Nullable Object value);
 	}
 
 	private EventWriter() {
 	}
 
-	static void visit(LoggedTask t, Visitor v) {
+	public static void visit(LoggedTask t, Visitor v) {
 		if (t.projectId() != null) {
 			v.field("project_id", t.projectId());
 		}
@@ -87,13 +88,26 @@ final class EventWriter {
 	 * escapes and number widths. Batches are cut by this estimate so that the worker need not
 	 * serialise tasks that an exporter may never serialise.
 	 */
-	static long estimateSize(LoggedTask t) {
+	private static volatile @Nullable ToLongFunction<LoggedTask> cachedSizes;
+
+	/** Registered by {@link LoggedTask} as its class is initialised: each task caches its own estimate. */
+	public static void cacheSizesWith(ToLongFunction<LoggedTask> sizes) {
+		cachedSizes = sizes;
+	}
+
+	/** {@link #estimateSize}, computed once per task. */
+	public static long estimatedSize(LoggedTask t) {
+		ToLongFunction<LoggedTask> sizes = cachedSizes;
+		return sizes != null ? sizes.applyAsLong(t) : estimateSize(t);
+	}
+
+	public static long estimateSize(LoggedTask t) {
 		long[] size = {2};
 		visit(t, (name, value) -> size[0] += utf8Length(name) + 4 + estimate(value));
 		return size[0];
 	}
 
-	static long estimate(@Nullable Object value) {
+	public static long estimate(@Nullable Object value) {
 		if (value == null) {
 			return 4;
 		}
@@ -125,7 +139,7 @@ final class EventWriter {
 	 * A quick upper-bound-free size of a plain value or map in characters of JSON (string lengths,
 	 * no escapes), for the stream's raw cap: it stops walking once {@code cap} is passed.
 	 */
-	static long roughSize(@Nullable Object value, long cap) {
+	public static long roughSize(@Nullable Object value, long cap) {
 		if (value instanceof String s) {
 			return s.length() + 3L;
 		}
@@ -158,7 +172,7 @@ final class EventWriter {
 	 * two bytes and control characters in two ({@code \n}) or six ({@code \u0001}), as Jackson
 	 * writes them. Batches are cut by it, so it must not fall short.
 	 */
-	static long utf8Length(String s) {
+	public static long utf8Length(String s) {
 		long n = s.length();
 		for (int i = 0; i < s.length(); i++) {
 			char c = s.charAt(i);
@@ -176,21 +190,21 @@ final class EventWriter {
 		return n;
 	}
 
-	static byte[] toJson(LoggedTask t) {
+	public static byte[] toJson(LoggedTask t) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
-				t.estimatedSize() + 64));
+				estimatedSize(t) + 64));
 		writeTo(out, t);
 		return out.toByteArray();
 	}
 
 	/** Writes the task's event to {@code out} as one compact JSON object. */
-	static void writeTo(OutputStream out, LoggedTask t) {
+	public static void writeTo(OutputStream out, LoggedTask t) {
 		try (JsonGenerator g = Plain.mapper().createGenerator(out)) {
 			write(g, t);
 		}
 	}
 
-	static void write(JsonGenerator g, LoggedTask t) {
+	public static void write(JsonGenerator g, LoggedTask t) {
 		g.writeStartObject();
 		visit(t, (name, value) -> {
 			g.writeName(name);
@@ -200,7 +214,7 @@ final class EventWriter {
 	}
 
 	/** Writes a plain value (see {@link Plain}). */
-	static void writeValue(JsonGenerator g, @Nullable Object value) {
+	public static void writeValue(JsonGenerator g, @Nullable Object value) {
 		if (value == null) {
 			g.writeNull();
 		}

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -7,7 +7,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
-
 import javax.net.ssl.SSLHandshakeException;
 
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,8 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.util.List;
 
+import ai.phospho.reactive.LoggedTask;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,6 +22,14 @@ public interface TaskExporter {
 	 * task was accepted) when the batch has been handed over durably, or errors when it was not.
 	 */
 	Mono<ExportResult> export(List<LoggedTask> batch);
+
+	/**
+	 * Export one batch, telling {@code listener} about retries and partial failures as they
+	 * happen. The client calls this one; by default it is {@link #export(List)}.
+	 */
+	default Mono<ExportResult> export(List<LoggedTask> batch, ExportListener listener) {
+		return export(batch);
+	}
 
 	/** Release resources (connections, files). Called once, after the last export has finished. */
 	default Mono<Void> shutdown() {

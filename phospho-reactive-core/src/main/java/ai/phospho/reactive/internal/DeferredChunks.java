@@ -1,11 +1,9 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import ai.phospho.reactive.internal.Plain;
-import ai.phospho.reactive.internal.RawShapes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,14 +11,14 @@ import org.jspecify.annotations.Nullable;
  * time the task's raw output is read, which is on the export worker (sizing the batch), not on the
  * stream's thread. Like the Python SDK's, which serialises on its consumer thread.
  */
-final class DeferredChunks {
+public final class DeferredChunks {
 
 	private final int maxChars;
 	private @Nullable List<Object> chunks;
 	private @Nullable Object plain;
 	private boolean truncated;
 
-	DeferredChunks(List<Object> chunks, int maxChars) {
+	public DeferredChunks(List<Object> chunks, int maxChars) {
 		this.chunks = chunks;
 		this.maxChars = maxChars;
 	}
@@ -30,7 +28,7 @@ final class DeferredChunks {
 	 * it is converted (one at a time, so that a chunk that cannot be converted falls back on its
 	 * own), and the conversion stops at the first that passes the cap.
 	 */
-	synchronized @Nullable Object get() {
+	public synchronized @Nullable Object get() {
 		List<Object> c = chunks;
 		if (c != null) {
 			List<Object> out = new ArrayList<>(c.size());
@@ -53,7 +51,7 @@ final class DeferredChunks {
 	}
 
 	/** Whether chunks were left out by {@link #get()}; false before it ran. */
-	synchronized boolean truncated() {
+	public synchronized boolean truncated() {
 		return truncated;
 	}
 }

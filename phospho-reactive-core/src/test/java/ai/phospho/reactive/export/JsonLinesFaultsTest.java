@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.TestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
 
-import static ai.phospho.reactive.JsonLinesTaskExporterTest.lines;
 import static ai.phospho.reactive.TestSupport.task;
+import static ai.phospho.reactive.export.JsonLinesTaskExporterTest.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JSON Lines exporter on a full disk and under rotation, with real files. */

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,6 +8,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ai.phospho.reactive.Flag;
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoStats;
+import ai.phospho.reactive.TaskLog;
+import ai.phospho.reactive.TestSupport;
+import ai.phospho.reactive.internal.KeyRedactor;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,8 +99,8 @@ class PhosphoHttpExporterTest {
 		client = PhosphoClient.create(options().build());
 		assertThat(client.exporter()).isInstanceOf(PhosphoHttpExporter.class);
 		LoggedTask a = client.log("q1", "a1");
-		LoggedTask b = client.log(TaskLog.of(List.of(ReferenceExamplesTest.message("user", "q2")))
-				.output(ReferenceExamplesTest.chatCompletion("a2")).flag(Flag.SUCCESS));
+		LoggedTask b = client.log(TaskLog.of(List.of(TestSupport.message("user", "q2")))
+				.output(TestSupport.chatCompletion("a2")).flag(Flag.SUCCESS));
 
 		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
 

@@ -1,4 +1,4 @@
-package ai.phospho.reactive;
+package ai.phospho.reactive.export;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +13,13 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
+import ai.phospho.reactive.Flag;
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.internal.EventWriter;
+import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.KeyRedactor;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
 import io.netty.buffer.ByteBuf;
@@ -65,7 +71,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	static final String USER_AGENT = "phospho-reactive/" + version();
 
 	/** Characters of a server's reply kept in a message, after redaction. */
-	static final int MAX_REPLY_CHARS = 500;
+	public static final int MAX_REPLY_CHARS = 500;
 
 	private final String key;
 	private final KeyRedactor redactor;
@@ -118,7 +124,12 @@ public final class PhosphoHttpExporter implements TaskExporter {
 
 	@Override
 	public Mono<ExportResult> export(List<LoggedTask> batch) {
-		return Mono.deferContextual(ctx -> exportSplitting(batch, ctx.getOrDefault(ExportListener.KEY, ExportListener.NONE)));
+		return export(batch, ExportListener.NONE);
+	}
+
+	@Override
+	public Mono<ExportResult> export(List<LoggedTask> batch, ExportListener listener) {
+		return Mono.defer(() -> exportSplitting(batch, listener));
 	}
 
 	/**
@@ -147,7 +158,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 				.onErrorResume(e -> e instanceof HttpRetry.StatusException s && s.status() == 413, e -> {
 					if (batch.size() == 1) {
 						Reports.warn(LOG, "phospho: task {} was dropped: its event of {} bytes is too large for the phospho API (413)",
-								batch.get(0).taskId(), batch.get(0).estimatedSize());
+								batch.get(0).taskId(), EventWriter.estimatedSize(batch.get(0)));
 						return Mono.just(new ExportResult(0, 1));
 					}
 					int half = batch.size() / 2;
@@ -252,7 +263,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	ByteBuf body(ByteBufAllocator alloc, List<LoggedTask> batch) {
 		long estimate = ENVELOPE + batch.size();
 		for (LoggedTask t : batch) {
-			estimate += t.estimatedSize();
+			estimate += EventWriter.estimatedSize(t);
 		}
 		ByteBuf buf = alloc.buffer((int) Math.min(Integer.MAX_VALUE - 8, estimate + estimate / 8 + 64));
 		try (JsonGenerator g = Plain.mapper().createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
