@@ -138,8 +138,9 @@ public final class PhosphoClient {
 	 * Logs each subscription to a stream of chunks as one task, for {@code flux.transform(..)}. The
 	 * subscriber sees exactly the source's signals; the chunks' text is appended (strings as they are,
 	 * OpenAI and Ollama chunks by their content) and the task is logged once, at the first of: the
-	 * default stop rule (a chunk with {@code usage}, an Ollama {@code "done": true}), complete, error,
-	 * cancel. The metadata records {@code stream_status}, {@code chunk_count}, {@code latency_ms},
+	 * default stop rule (a provider's documented last message: an OpenAI usage chunk whose
+	 * {@code choices} is empty, an Ollama {@code "done": true}, {@code "[DONE]"}; see
+	 * {@link StreamLog#stop}), complete, error, cancel. The metadata records {@code stream_status}, {@code chunk_count}, {@code latency_ms},
 	 * {@code time_to_first_chunk_ms} and any {@code error}.
 	 *
 	 * <pre>{@code

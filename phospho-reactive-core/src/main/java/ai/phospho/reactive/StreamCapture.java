@@ -162,8 +162,13 @@ final class StreamCapture<T> {
 		}
 		else if (view == null) {
 			String fast = spiChunkText(t);
-			if (fast == null) {
+			if (fast == null || fast.isEmpty()) {
+				// A typed chunk without text (an audio delta, a role or finish chunk) may hold anything:
+				// it is measured, and read, through its plain form, so that the chunks held stay bounded.
 				view = Plain.of(t, new Plain.Budget(maxChars));
+				if (fast != null && s == null) {
+					s = fast;
+				}
 			}
 			else {
 				if (s == null) {

@@ -108,6 +108,25 @@ class BoundsTest {
 	}
 
 	@Test
+	void aValueWhoseListsAreSharedCostsTheCallerNoMoreThanWhatIsKept() {
+		// Twelve levels of a list holding the level below twice: 25 KB held by the caller, 4,096
+		// copies of the string once expanded into a tree.
+		Object value = "s".repeat(25_000);
+		for (int i = 0; i < 12; i++) {
+			value = List.of(value, value);
+		}
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		long before = threads.getCurrentThreadAllocatedBytes();
+
+		LoggedTask t = client.log(value, "a");
+
+		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+		assertThat(allocated).isLessThan(20_000_000L);
+		assertThat(t.truncated()).isTrue();
+		assertThat((String) t.rawInput()).hasSize(MAX);
+	}
+
+	@Test
 	void theInputOfAHugeConversationIsItsLastUserMessage() {
 		List<Map<String, String>> messages = new ArrayList<>();
 		messages.add(Map.of("role", "system", "content", "You are terse."));

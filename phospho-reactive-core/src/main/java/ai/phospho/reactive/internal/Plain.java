@@ -83,6 +83,9 @@ public final class Plain {
 	 * that extraction reads. What was cut sets {@link Budget#truncated()}. Never throws.
 	 */
 	public static @Nullable Object of(@Nullable Object value, @Nullable Budget budget) {
+		if (budget != null) {
+			budget.limit = budget.used + CONVERSION_LIMIT * budget.max;
+		}
 		try {
 			return convert(value, 0, budget);
 		}
@@ -122,7 +125,7 @@ public final class Plain {
 			long start = b == null ? 0 : b.used;
 			for (Map.Entry<?, ?> e : map.entrySet()) {
 				String key = String.valueOf(e.getKey());
-				if (b != null && b.used - start > b.max && !EXTRACTED_KEYS.contains(key)) {
+				if (b != null && (b.used > b.limit || b.used - start > b.max && !EXTRACTED_KEYS.contains(key))) {
 					b.truncated = true;
 					continue;
 				}
@@ -138,7 +141,7 @@ public final class Plain {
 			List<Object> out = new ArrayList<>(Math.min(c.size(), 1024));
 			long start = b == null ? 0 : b.used;
 			for (Object o : c) {
-				if (b != null && b.used - start > b.max) {
+				if (b != null && (b.used - start > b.max || b.used > b.limit)) {
 					b.truncated = true;
 					break;
 				}
@@ -181,6 +184,13 @@ public final class Plain {
 			throw NotPlain.INSTANCE;
 		}
 	}
+
+	/**
+	 * What one bounded conversion builds at most, in multiples of the budget's size: each string,
+	 * list and map is bounded on its own, so without it a value that holds the same list at every
+	 * level (a few KB) would expand, level by level, into a tree twice as large each time.
+	 */
+	static final int CONVERSION_LIMIT = 4;
 
 	/** The keys extraction reads: kept in a map past its budget, so that the text extracted stays right. */
 	private static final Set<String> EXTRACTED_KEYS = Set.of("messages", "model", "usage", "system", "choices",
@@ -237,7 +247,7 @@ public final class Plain {
 		long start = b == null ? 0 : b.used;
 		int i = 0;
 		for (; i < n; i++) {
-			if (b != null && b.used - start > b.max) {
+			if (b != null && (b.used - start > b.max || b.used > b.limit)) {
 				break;
 			}
 			out.add(convert(get.apply(i), depth + 1, b));
@@ -247,7 +257,7 @@ public final class Plain {
 			b.truncated = true;
 			ArrayDeque<Object> tail = new ArrayDeque<>();
 			long tailStart = b.used;
-			for (int j = n - 1; j >= i && b.used - tailStart <= b.max; j--) {
+			for (int j = n - 1; j >= i && b.used - tailStart <= b.max && b.used <= b.limit; j--) {
 				Object e = convert(get.apply(j), depth + 1, b);
 				// ArrayDeque takes no null: a marker stands for it until the tail is copied.
 				tail.addFirst(e == null ? NULL : e);
@@ -296,7 +306,7 @@ public final class Plain {
 			Map<String, Object> out = new LinkedHashMap<>(Math.max(4, Math.min(node.size(), 1024) * 2));
 			long start = b == null ? 0 : b.used;
 			for (Map.Entry<String, JsonNode> e : node.properties()) {
-				if (b != null && b.used - start > b.max && !EXTRACTED_KEYS.contains(e.getKey())) {
+				if (b != null && (b.used > b.limit || b.used - start > b.max && !EXTRACTED_KEYS.contains(e.getKey()))) {
 					b.truncated = true;
 					continue;
 				}
@@ -317,11 +327,14 @@ public final class Plain {
 
 	/**
 	 * How much a bounded conversion may build: about {@code max} characters of JSON per string,
-	 * list or map, and whether anything was cut. One per conversion; not thread-safe.
+	 * list or map, {@value #CONVERSION_LIMIT} times that per call of {@link #of(Object, Budget)},
+	 * and whether anything was cut. Not thread-safe.
 	 */
 	public static final class Budget {
 		final long max;
 		long used;
+		/** Where the current conversion stops, whatever is left of its strings, lists and maps. */
+		long limit = Long.MAX_VALUE;
 		boolean truncated;
 
 		public Budget(long max) {

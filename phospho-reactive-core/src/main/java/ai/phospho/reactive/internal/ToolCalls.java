@@ -62,16 +62,27 @@ public final class ToolCalls {
 	/** Adds the calls or fragments of one chunk. */
 	public synchronized void add(List<?> fragments) {
 		for (Object o : fragments) {
+			if (chars >= maxChars) {
+				// Past the cap nothing more is held, not even a new call: the output is cut there anyway.
+				return;
+			}
 			if (!(o instanceof Map<?, ?> fragment)) {
 				continue;
 			}
 			long key = fragment.get("index") instanceof Number n ? n.longValue() : next++;
-			Call call = calls.computeIfAbsent(key, k -> new Call());
+			Call call = calls.get(key);
+			if (call == null) {
+				call = new Call();
+				calls.put(key, call);
+				// Its line's parentheses and line break.
+				chars += 3;
+			}
 			Object f = fragment.get("function");
 			Map<?, ?> function = f instanceof Map<?, ?> m ? m : fragment;
 			if (function.get("name") instanceof String s && !s.isEmpty()) {
-				call.name = call.name.isEmpty() ? s : call.name + s;
-				chars += s.length();
+				String kept = s.length() > maxChars - chars ? s.substring(0, (int) Math.max(0, maxChars - chars)) : s;
+				call.name = call.name.isEmpty() ? kept : call.name + kept;
+				chars += kept.length();
 			}
 			Object args = function.get("arguments");
 			if (args != null && chars < maxChars) {
