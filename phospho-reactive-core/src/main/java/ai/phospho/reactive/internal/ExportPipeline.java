@@ -181,6 +181,10 @@ public final class ExportPipeline {
 				if (dropOldest && queue.poll() != null) {
 					queue.offer(task);
 					drop(fullOldestReason);
+					if (closed) {
+						// As below: the shutdown may have settled the queue before this task was in it.
+						signal();
+					}
 					return true;
 				}
 				drop(fullReason);
@@ -293,6 +297,7 @@ public final class ExportPipeline {
 	private void seal() {
 		sealed = true;
 		settleQueued();
+		completeWaiters();
 	}
 
 	/** Hands over or drops everything queued; on the worker, or on a producer's thread once the worker is gone. */
@@ -300,11 +305,18 @@ public final class ExportPipeline {
 		LoggedTask t = carry;
 		carry = null;
 		int dropped = 0;
+		int settled = 0;
 		for (; t != null || (t = queue.poll()) != null; t = null) {
 			held.decrementAndGet();
+			settled++;
 			if (!reject(t, "the client is shut down")) {
 				dropped++;
 			}
+		}
+		// Settled is done, for any flush that counted these tasks in its target.
+		polled += settled;
+		if (started.isEmpty()) {
+			completedPrefix = polled;
 		}
 		if (dropped > 0) {
 			Reports.warn(LOG, "phospho: {} tasks logged while the client was shutting down were dropped", dropped);
@@ -387,6 +399,11 @@ public final class ExportPipeline {
 				int missed = 1;
 				for (;;) {
 					settleQueued();
+					// Nothing can be exported any more: every flush is as done as it will be.
+					for (Waiter w : waiters) {
+						w.sink.success();
+					}
+					waiters.clear();
 					MonoSink<Void> sink;
 					while ((sink = newWaiters.poll()) != null) {
 						sink.success();
