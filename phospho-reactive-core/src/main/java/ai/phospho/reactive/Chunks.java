@@ -91,7 +91,7 @@ final class Chunks {
 		long room = maxChars - textUsed;
 		String kept = text;
 		if (len > room) {
-			kept = Tasks.cut(text, (int) room);
+			kept = TaskBuilder.cut(text, (int) room);
 			truncated = true;
 		}
 		textUsed += kept.length() == len ? len : room;

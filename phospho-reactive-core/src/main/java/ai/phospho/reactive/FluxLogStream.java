@@ -11,24 +11,24 @@ import reactor.core.publisher.FluxOperator;
  */
 final class FluxLogStream<T> extends FluxOperator<T, T> {
 
-	final PhosphoClient client;
+	final TaskSink sink;
 	final StreamLog<? super T> spec;
 
-	private FluxLogStream(Flux<? extends T> source, PhosphoClient client, StreamLog<? super T> spec) {
+	private FluxLogStream(Flux<? extends T> source, TaskSink sink, StreamLog<? super T> spec) {
 		super(source);
-		this.client = client;
+		this.sink = sink;
 		this.spec = spec;
 	}
 
-	static <T> Flux<T> create(Flux<? extends T> source, PhosphoClient client, StreamLog<? super T> spec) {
-		return onAssembly(new FluxLogStream<>(source, client, spec));
+	static <T> Flux<T> create(Flux<? extends T> source, TaskSink sink, StreamLog<? super T> spec) {
+		return onAssembly(new FluxLogStream<>(source, sink, spec));
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super T> actual) {
-		StreamCapture<T> capture = new StreamCapture<>(client, (StreamLog<T>) spec,
-				PhosphoContext.read(actual.currentContext()), false);
+		StreamCapture<T> capture = new StreamCapture<>(sink, (StreamLog<T>) spec,
+				PhosphoContext.read(actual.currentContext()));
 		source.subscribe(new LogStreamSubscriber<T>(actual, capture));
 	}
 

@@ -3,7 +3,7 @@ package ai.phospho.reactive;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-import ai.phospho.reactive.StreamCapture.Status;
+import ai.phospho.reactive.Capture.Status;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -15,7 +15,7 @@ import reactor.util.context.Context;
 /**
  * The subscriber behind {@link FluxLogStream} and {@link MonoLogValue}: passes every signal through
  * untouched (demand, cancellation, synchronous fusion, conditional {@code tryOnNext}) and feeds the
- * chunks to a {@link StreamCapture}, which becomes exactly one task.
+ * values to a {@link Capture}, which becomes exactly one task.
  *
  * <p>{@code onNext}/{@code onComplete}/{@code onError} (or {@code poll} when fused) come from one
  * thread at a time, {@code cancel} from any. The capture is safe to read while the signal thread
@@ -40,7 +40,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	final CoreSubscriber<? super T> actual;
 	final Fuseable.@Nullable ConditionalSubscriber<? super T> conditional;
 	/** Volatile: a cancelling thread that logs the task reads it. */
-	volatile @Nullable StreamCapture<T> capture;
+	volatile @Nullable Capture<T> capture;
 
 	@Nullable Subscription s;
 	Fuseable.@Nullable QueueSubscription<T> qs;
@@ -50,7 +50,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	volatile boolean emitted;
 
 	@SuppressWarnings("unchecked")
-	LogStreamSubscriber(CoreSubscriber<? super T> actual, StreamCapture<T> capture) {
+	LogStreamSubscriber(CoreSubscriber<? super T> actual, Capture<T> capture) {
 		this.actual = actual;
 		this.conditional = actual instanceof Fuseable.ConditionalSubscriber<?> c
 				? (Fuseable.ConditionalSubscriber<? super T>) c : null;
@@ -134,13 +134,13 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 
 	/** Gathers a chunk unless the task was logged. */
 	private void observe(T t) {
-		StreamCapture<T> c = capture;
+		Capture<T> c = capture;
 		if (c == null || emitted) {
 			return;
 		}
 		Status end;
 		try {
-			end = c.chunk(t);
+			end = c.signal(t);
 		}
 		catch (Throwable e) {
 			// What the capture cannot read is the library's problem, never the subscriber's.
@@ -155,7 +155,7 @@ final class LogStreamSubscriber<T> implements Fuseable.ConditionalSubscriber<T>,
 	/** Logs the task if nobody did: exactly once, from whichever thread gets here first. */
 	private void finish(Status status, @Nullable Throwable error) {
 		if (!emitted && EMITTED.compareAndSet(this, false, true)) {
-			StreamCapture<T> c = capture;
+			Capture<T> c = capture;
 			capture = null;
 			if (c != null) {
 				c.emit(status, error);

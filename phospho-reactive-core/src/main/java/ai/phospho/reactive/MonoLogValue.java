@@ -12,24 +12,24 @@ import reactor.core.publisher.MonoOperator;
  */
 final class MonoLogValue<T> extends MonoOperator<T, T> {
 
-	final PhosphoClient client;
+	final TaskSink sink;
 	final StreamLog<? super T> spec;
 
-	private MonoLogValue(Mono<? extends T> source, PhosphoClient client, StreamLog<? super T> spec) {
+	private MonoLogValue(Mono<? extends T> source, TaskSink sink, StreamLog<? super T> spec) {
 		super(source);
-		this.client = client;
+		this.sink = sink;
 		this.spec = spec;
 	}
 
-	static <T> Mono<T> create(Mono<? extends T> source, PhosphoClient client, StreamLog<? super T> spec) {
-		return onAssembly(new MonoLogValue<>(source, client, spec));
+	static <T> Mono<T> create(Mono<? extends T> source, TaskSink sink, StreamLog<? super T> spec) {
+		return onAssembly(new MonoLogValue<>(source, sink, spec));
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super T> actual) {
-		StreamCapture<T> capture = new StreamCapture<>(client, (StreamLog<T>) spec,
-				PhosphoContext.read(actual.currentContext()), true);
+		ValueCapture<T> capture = new ValueCapture<>(sink, (StreamLog<T>) spec,
+				PhosphoContext.read(actual.currentContext()));
 		source.subscribe(new LogStreamSubscriber<T>(actual, capture));
 	}
 

@@ -104,6 +104,10 @@ public final class Phospho {
 		return c;
 	}
 
+	private static TaskSink sink() {
+		return client().sink();
+	}
+
 	/** See {@link PhosphoClient#log(Object, Object)}. */
 	public static LoggedTask log(Object input, @Nullable Object output) {
 		return client().log(input, output);
@@ -163,56 +167,56 @@ public final class Phospho {
 
 	/** See {@link PhosphoClient#wrap(Function)}; the client is looked up at each call. */
 	public static <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn) {
-		return Wrappers.function(Phospho::client, fn, null);
+		return Wrappers.function(Phospho::sink, fn, null);
 	}
 
 	/** See {@link PhosphoClient#wrap(Function, Map)}. */
 	public static <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn, Map<String, ?> metadata) {
-		return Wrappers.function(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.function(Phospho::sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** See {@link PhosphoClient#wrap(BiFunction)}. */
 	public static <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn) {
-		return Wrappers.biFunction(Phospho::client, fn, null);
+		return Wrappers.biFunction(Phospho::sink, fn, null);
 	}
 
 	/** See {@link PhosphoClient#wrap(BiFunction, Map)}. */
 	public static <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn,
 			Map<String, ?> metadata) {
-		return Wrappers.biFunction(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.biFunction(Phospho::sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** See {@link PhosphoClient#wrap(Supplier)}. */
 	public static <O> Supplier<O> wrap(Supplier<? extends O> fn) {
-		return Wrappers.supplier(Phospho::client, fn, null);
+		return Wrappers.supplier(Phospho::sink, fn, null);
 	}
 
 	/** See {@link PhosphoClient#wrap(Supplier, Map)}. */
 	public static <O> Supplier<O> wrap(Supplier<? extends O> fn, Map<String, ?> metadata) {
-		return Wrappers.supplier(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.supplier(Phospho::sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** See {@link PhosphoClient#wrapMono(Function)}. */
 	public static <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn) {
-		return Wrappers.mono(Phospho::client, fn, null);
+		return Wrappers.mono(Phospho::sink, fn, null);
 	}
 
 	/** See {@link PhosphoClient#wrapMono(Function, Map)}. */
 	public static <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn,
 			Map<String, ?> metadata) {
-		return Wrappers.mono(Phospho::client, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.mono(Phospho::sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** See {@link PhosphoClient#wrapFlux(Function, Predicate)}. */
 	public static <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
 			Predicate<? super O> stop) {
-		return Wrappers.flux(Phospho::client, fn, Objects.requireNonNull(stop, "stop"), null);
+		return Wrappers.flux(Phospho::sink, fn, Objects.requireNonNull(stop, "stop"), null);
 	}
 
 	/** See {@link PhosphoClient#wrapFlux(Function, Predicate, Map)}. */
 	public static <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
 			Predicate<? super O> stop, Map<String, ?> metadata) {
-		return Wrappers.flux(Phospho::client, fn, Objects.requireNonNull(stop, "stop"),
+		return Wrappers.flux(Phospho::sink, fn, Objects.requireNonNull(stop, "stop"),
 				Objects.requireNonNull(metadata, "metadata"));
 	}
 

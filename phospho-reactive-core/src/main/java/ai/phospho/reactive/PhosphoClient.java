@@ -44,6 +44,23 @@ public final class PhosphoClient {
 	private final TaskExporter exporter;
 	private final ExportPipeline pipeline;
 	private final @Nullable Thread shutdownHook;
+	/** All that the operators and wrappers hold of this client. */
+	private final TaskSink sink = new TaskSink() {
+		@Override
+		public PhosphoOptions options() {
+			return options;
+		}
+
+		@Override
+		public void submit(LoggedTask task) {
+			pipeline.offer(task);
+		}
+
+		@Override
+		public void captureFailed() {
+			pipeline.captureFailed();
+		}
+	};
 
 	private PhosphoClient(PhosphoOptions options) {
 		// The extractor SPI is looked up (ServiceLoader reads files) now, at set-up, rather than on
@@ -125,13 +142,7 @@ public final class PhosphoClient {
 
 	/** Logs one task described by a {@link TaskLog}; see {@link #log(Object, Object)}. */
 	public LoggedTask log(TaskLog<?, ?> task) {
-		Objects.requireNonNull(task, "task");
-		LoggedTask t = Tasks.create(task, options, null);
-		if (t.metadata().containsKey(Tasks.CAPTURE_ERROR)) {
-			pipeline.captureFailed();
-		}
-		pipeline.offer(t);
-		return t;
+		return sink.log(Objects.requireNonNull(task, "task"));
 	}
 
 	/**
@@ -159,17 +170,17 @@ public final class PhosphoClient {
 	/** As {@link #logStream(Object)}, with the options of a {@link StreamLog} (copied now). */
 	public <T> Function<Flux<T>, Flux<T>> logStream(StreamLog<? super T> log) {
 		StreamLog<? super T> spec = Objects.requireNonNull(log, "log").copy();
-		return flux -> FluxLogStream.create(flux, this, spec);
+		return flux -> FluxLogStream.create(flux, sink, spec);
 	}
 
 	/** As {@link #logStream(Object)}, the input taken from the Context ({@link PhosphoContext#input}), else {@code ""}. */
 	public <T> Flux<T> tap(Flux<T> flux) {
-		return FluxLogStream.create(flux, this, StreamLog.of("").inputFromContext());
+		return FluxLogStream.create(flux, sink, StreamLog.of("").inputFromContext());
 	}
 
 	/** As {@link #tap(Flux)}, the task ending at the first chunk for which {@code stop} is true. */
 	public <T> Flux<T> tap(Flux<T> flux, Predicate<? super T> stop) {
-		return FluxLogStream.create(flux, this, StreamLog.<T>of("").stop(stop).inputFromContext());
+		return FluxLogStream.create(flux, sink, StreamLog.<T>of("").stop(stop).inputFromContext());
 	}
 
 	/**
@@ -178,83 +189,78 @@ public final class PhosphoClient {
 	 * ({@code stream_status: error}) or a cancel; with {@code latency_ms}.
 	 */
 	public <T> Mono<T> logMono(Object input, Mono<T> mono) {
-		return MonoLogValue.create(mono, this, StreamLog.of(input));
+		return MonoLogValue.create(mono, sink, StreamLog.of(input));
 	}
 
 	/** As {@link #logMono(Object, Mono)}, for {@code mono.transform(..)}. */
 	public <T> Function<Mono<T>, Mono<T>> logMono(Object input) {
 		StreamLog<T> spec = StreamLog.of(input);
-		return mono -> MonoLogValue.create(mono, this, spec);
+		return mono -> MonoLogValue.create(mono, sink, spec);
 	}
 
 	/** {@code fn}, logging each call: the argument is the input, the result the output; a throw is logged and rethrown. */
 	public <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn) {
-		return Wrappers.function(() -> this, fn, null);
+		return Wrappers.function(() -> sink, fn, null);
 	}
 
 	/** As {@link #wrap(Function)}, with this metadata on every task. */
 	public <I, O> Function<I, O> wrap(Function<? super I, ? extends O> fn, Map<String, ?> metadata) {
-		return Wrappers.function(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.function(() -> sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** As {@link #wrap(Function)}; the input is {@code {"0": a, "1": b}}. */
 	public <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn) {
-		return Wrappers.biFunction(() -> this, fn, null);
+		return Wrappers.biFunction(() -> sink, fn, null);
 	}
 
 	/** As {@link #wrap(BiFunction)}, with this metadata on every task. */
 	public <A, B, O> BiFunction<A, B, O> wrap(BiFunction<? super A, ? super B, ? extends O> fn,
 			Map<String, ?> metadata) {
-		return Wrappers.biFunction(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.biFunction(() -> sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** As {@link #wrap(Function)}; the input is {@code ""}. */
 	public <O> Supplier<O> wrap(Supplier<? extends O> fn) {
-		return Wrappers.supplier(() -> this, fn, null);
+		return Wrappers.supplier(() -> sink, fn, null);
 	}
 
 	/** As {@link #wrap(Supplier)}, with this metadata on every task. */
 	public <O> Supplier<O> wrap(Supplier<? extends O> fn, Map<String, ?> metadata) {
-		return Wrappers.supplier(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.supplier(() -> sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** {@code fn}, each returned {@code Mono} logged as by {@link #logMono(Object, Mono)} with the argument as input. */
 	public <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn) {
-		return Wrappers.mono(() -> this, fn, null);
+		return Wrappers.mono(() -> sink, fn, null);
 	}
 
 	/** As {@link #wrapMono(Function)}, with this metadata on every task. */
 	public <I, O> Function<I, Mono<O>> wrapMono(Function<? super I, ? extends Mono<? extends O>> fn,
 			Map<String, ?> metadata) {
-		return Wrappers.mono(() -> this, fn, Objects.requireNonNull(metadata, "metadata"));
+		return Wrappers.mono(() -> sink, fn, Objects.requireNonNull(metadata, "metadata"));
 	}
 
 	/** {@code fn}, each returned {@code Flux} logged as by {@link #logStream(Object, Predicate)} with the argument as input. */
 	public <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
 			Predicate<? super O> stop) {
-		return Wrappers.flux(() -> this, fn, Objects.requireNonNull(stop, "stop"), null);
+		return Wrappers.flux(() -> sink, fn, Objects.requireNonNull(stop, "stop"), null);
 	}
 
 	/** As {@link #wrapFlux(Function, Predicate)}, with this metadata on every task. */
 	public <I, O> Function<I, Flux<O>> wrapFlux(Function<? super I, ? extends Flux<? extends O>> fn,
 			Predicate<? super O> stop, Map<String, ?> metadata) {
-		return Wrappers.flux(() -> this, fn, Objects.requireNonNull(stop, "stop"),
+		return Wrappers.flux(() -> sink, fn, Objects.requireNonNull(stop, "stop"),
 				Objects.requireNonNull(metadata, "metadata"));
+	}
+
+	/** What the operators and wrappers hold of this client; for the static facade's wrappers. */
+	TaskSink sink() {
+		return sink;
 	}
 
 	/** From now on, tasks this client can no longer export go to {@code next}; see {@link Phospho#init(PhosphoOptions)}. */
 	void handOverTo(PhosphoClient next) {
 		pipeline.handOverTo(next.pipeline);
-	}
-
-	/** Counts a task whose capture failed in part; used by the stream operators. */
-	void captureFailed() {
-		pipeline.captureFailed();
-	}
-
-	/** Queues an assembled task; used by the stream operators. */
-	void submit(LoggedTask task) {
-		pipeline.offer(task);
 	}
 
 	/**

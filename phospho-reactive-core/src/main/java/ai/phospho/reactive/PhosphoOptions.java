@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import ai.phospho.reactive.export.TaskExporter;
-import ai.phospho.reactive.internal.VersionIds;
+import ai.phospho.reactive.internal.Ids;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,7 +110,7 @@ public final class PhosphoOptions {
 		this.apiKey = b.apiKey;
 		this.projectId = b.projectId;
 		this.baseUrl = b.baseUrl;
-		this.versionId = b.versionId != null ? b.versionId : VersionIds.processVersionId();
+		this.versionId = b.versionId != null ? b.versionId : Ids.processVersionId();
 		this.environment = b.environment;
 		this.exporter = b.exporter;
 		this.maxQueueSize = b.maxQueueSize;

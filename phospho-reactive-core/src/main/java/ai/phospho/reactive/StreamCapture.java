@@ -17,10 +17,9 @@ import ai.phospho.reactive.internal.StreamFacts;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one subscription of a captured stream gathers, and the task it becomes. Chunks come from
- * the signal thread ({@link #chunk}); the task is built once ({@link #emit}), by that thread or by
- * a concurrent cancel, which reads a consistent prefix of {@link Chunks} without stopping the
- * signal thread.
+ * The capture of a stream: its chunks come from the signal thread ({@link #signal}); the task is
+ * built once ({@link #emit}), by that thread or by a concurrent cancel, which reads a consistent
+ * prefix of {@link Chunks} without stopping the signal thread.
  *
  * <p>A {@code String} chunk costs two array slots and a release store: no lock, no
  * read-modify-write, no plain form, no clock. A {@code Map} chunk's text is read in place; other
@@ -28,33 +27,15 @@ import org.jspecify.annotations.Nullable;
  * plain on the export worker ({@link DeferredChunks}); a chunk mutated after it was emitted may
  * be logged as mutated.
  */
-final class StreamCapture<T> {
-
-	/** How a captured stream ended, as the {@code stream_status} metadata value. */
-	enum Status {
-		COMPLETED("completed"), STOPPED("stopped"), CANCELLED("cancelled"), ERROR("error");
-
-		final String wire;
-
-		Status(String wire) {
-			this.wire = wire;
-		}
-	}
+final class StreamCapture<T> extends AbstractCapture<T> {
 
 	private static final PhosphoExtractor[] EXTRACTORS = Plain.extractors().toArray(new PhosphoExtractor[0]);
 	/** OpenAI's last event, as a client that passes SSE data on as strings exposes it. */
 	private static final String DONE = "[DONE]";
 	/** How many chunks that an extractor reads without their plain form are converted to find the model. */
 	private static final int MODEL_LOOKUPS = 4;
-
-	private final PhosphoClient client;
-	private final StreamLog<T> spec;
-	private final ContextValues context;
-	/** A {@code Mono}: the one value is the output, as {@code Phospho.log} would extract it. */
-	private final boolean mono;
-	private final int maxChars;
-	private final long startMillis;
-	private final long startNanos;
+	/** What a typed chunk holds besides its text, as counted against the raw output's cap. */
+	static final int TYPED_CHUNK_OVERHEAD = 256;
 
 	/** The raw-output collector of {@link StreamLog#rawOutput}, or null for the list of chunks. */
 	private final @Nullable Collector<? super T, Object, ?> collector;
@@ -66,22 +47,13 @@ final class StreamCapture<T> {
 	private int modelLookups;
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
-	private volatile @Nullable String callbackError;
-	/** Whether the value of a {@code Mono} was cut while it was converted; published by {@link #monoValue}. */
-	private boolean valueTruncated;
-	/** The value of a {@code Mono}, published whole. */
-	private volatile @Nullable MonoValue monoValue;
+	/** The chunks the task is built from: taken once, by the thread that builds it. */
+	private Chunks.@Nullable Snapshot snapshot;
 	/** Whether the task was built: a collector is no longer fed. Guarded by {@code this}. */
 	private boolean built;
 
-	StreamCapture(PhosphoClient client, StreamLog<T> spec, ContextValues context, boolean mono) {
-		this.client = client;
-		this.spec = spec;
-		this.context = context;
-		this.mono = mono;
-		this.maxChars = client.options().maxFieldChars();
-		this.startMillis = System.currentTimeMillis();
-		this.startNanos = System.nanoTime();
+	StreamCapture(TaskSink sink, StreamLog<T> spec, ContextValues context) {
+		super(sink, spec, context);
 		this.chunks = new Chunks(maxChars);
 		this.facts = new StreamFacts(maxChars);
 		this.collector = collectorOf(spec);
@@ -108,18 +80,10 @@ final class StreamCapture<T> {
 				+ " threw; the task is logged without a raw output", e);
 	}
 
-	/**
-	 * Gathers one chunk; never throws.
-	 *
-	 * @return how the stream ends at this chunk, or {@code null} when it goes on
-	 */
-	@Nullable Status chunk(T t) {
+	@Override
+	public @Nullable Status signal(T t) {
 		if (firstNanos == 0) {
 			firstNanos = System.nanoTime();
-		}
-		if (mono) {
-			value(t);
-			return Status.COMPLETED;
 		}
 		if (t instanceof String s && spec.outputToString == null) {
 			if (spec.stop == null && s.length() == DONE.length() && s.equals(DONE)) {
@@ -232,9 +196,6 @@ final class StreamCapture<T> {
 		return text.length() + TYPED_CHUNK_OVERHEAD;
 	}
 
-	/** What a typed chunk holds besides its text, as counted against the raw output's cap. */
-	static final int TYPED_CHUNK_OVERHEAD = 256;
-
 	/** The built-in rules, read in place on a map: a map that throws when read (a key of another type) has no text. */
 	private String textOf(Object chunk) {
 		try {
@@ -246,21 +207,6 @@ final class StreamCapture<T> {
 		}
 	}
 
-	/**
-	 * Capture failed on something the library does (reading a chunk, assembling the task): the
-	 * stream never sees it; the task is logged with what could be read, says so in
-	 * {@code capture_error}, and is counted in {@code stats().captureErrors()}. Reported once per cause.
-	 */
-	void failed(String what, Throwable e) {
-		Failures.throwIfFatal(e);
-		String reason = what + " threw " + Failures.describe(e);
-		if (callbackError == null) {
-			callbackError = reason;
-		}
-		Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + what
-				+ " failed; the task is logged with what could be read", e);
-	}
-
 	private @Nullable Status stop(T t) {
 		Predicate<? super T> stop = spec.stop;
 		try {
@@ -268,27 +214,12 @@ final class StreamCapture<T> {
 		}
 		catch (Throwable e) {
 			Failures.throwIfFatal(e);
-			callbackError = "stop predicate " + stop.getClass().getName() + " threw " + Failures.describe(e);
-			Callbacks.reportOnce("stop:" + stop.getClass().getName(), "phospho: " + callbackError
+			String reason = "stop predicate " + stop.getClass().getName() + " threw " + Failures.describe(e);
+			recordFailure(reason);
+			Callbacks.reportOnce("stop:" + stop.getClass().getName(), "phospho: " + reason
 					+ "; the task is logged with the chunks gathered so far", e);
 			return Status.STOPPED;
 		}
-	}
-
-	private void value(T t) {
-		Plain.Budget budget = new Plain.Budget(maxChars);
-		Object plain = Plain.of(t, budget);
-		valueTruncated = budget.truncated();
-		String s = null;
-		if (spec.outputToString != null) {
-			s = Callbacks.applyText("outputToString", spec.outputToString, t);
-		}
-		monoValue = new MonoValue(s != null ? s : Extraction.outputText(plain), plain, Tasks.typeName(t),
-				Extraction.usage(plain), Extraction.modelOf(plain));
-	}
-
-	private record MonoValue(@Nullable String text, @Nullable Object plain, @Nullable String typeName,
-			@Nullable Map<String, Object> usage, @Nullable String model) {
 	}
 
 	/** A collector's container is not thread-safe: fed and finished under this lock (not the hot path). */
@@ -360,114 +291,48 @@ final class StreamCapture<T> {
 		return Extraction.isFinalChunk(plain != null ? plain : chunk);
 	}
 
-	/** Builds the task and queues it; never throws but for a JVM error. */
-	void emit(Status status, @Nullable Throwable error) {
-		LoggedTask task;
-		try {
-			task = build(status, error);
+	@Override
+	void output(TaskBuilder b, long endNanos) {
+		Chunks.Snapshot got = chunks.snapshot();
+		snapshot = got;
+		b.truncated(got.truncated());
+		if (got.count() == 0) {
+			return;
 		}
-		catch (Throwable e) {
-			failed("assembling the task", e);
-			task = fallback(status);
+		Object raw;
+		String rawType;
+		boolean bounded;
+		if (collector != null) {
+			raw = collected();
+			rawType = TaskBuilder.typeName(raw);
+			bounded = false;
 		}
-		if (callbackError != null) {
-			client.captureFailed();
+		else {
+			// Converted to plain forms on the export worker, not on the stream's thread.
+			raw = new DeferredChunks(got.raw(), maxChars);
+			rawType = "Flux";
+			bounded = true;
 		}
-		client.submit(task);
+		Map<String, Object> usage = facts.usage();
+		Object last = got.last();
+		if (usage == null && last != null && !(last instanceof Map<?, ?>) && !(last instanceof String)) {
+			// An extractor that reads chunks without their plain form: the usage of the last chunk.
+			usage = Extraction.usage(Plain.of(last, new Plain.Budget(maxChars)));
+		}
+		// The last chunk's time, to the second: the task is built at it, or at the cancel that
+		// ended the stream (reading the clock per chunk would cost more than the chunk itself).
+		b.streamed(facts.output(got.text()), raw, rawType, bounded, usage, facts.model(),
+				startMillis + (endNanos - startNanos) / 1_000_000);
 	}
 
-	/** The task when it could not be assembled: its identity, status and the reason, without content. */
-	private LoggedTask fallback(Status status) {
-		TaskDraft d = new TaskDraft();
-		d.clientCreatedAt = startMillis / 1000;
-		Map<String, Object> metadata = new LinkedHashMap<>();
-		metadata.put("stream_status", status.wire);
-		metadata.put(Tasks.CAPTURE_ERROR, String.valueOf(callbackError));
-		d.metadata = metadata;
-		Tasks.fillIdentity(d, client.options(), context, spec.sessionId, spec.taskId, spec.userId, spec.versionId);
-		return d.build();
-	}
-
-	private LoggedTask build(Status status, @Nullable Throwable error) {
-		long end = System.nanoTime();
-		TaskDraft d = new TaskDraft();
-		d.clientCreatedAt = startMillis / 1000;
-		Object input = spec.inputFromContext && context.input() != null ? context.input() : spec.input;
-		Plain.Budget budget = new Plain.Budget(maxChars);
-		Object plainIn = Plain.of(input, budget);
-		String inputText = null;
-		if (spec.inputToString != null) {
-			inputText = Callbacks.applyText("inputToString", spec.inputToString, input);
+	@Override
+	void timing(TaskBuilder b, long endNanos) {
+		Chunks.Snapshot got = snapshot;
+		int count = got == null ? 0 : got.count();
+		b.fact("chunk_count", (long) count);
+		b.fact("latency_ms", (endNanos - startNanos) / 1_000_000);
+		if (count > 0) {
+			b.fact("time_to_first_chunk_ms", (firstNanos - startNanos) / 1_000_000);
 		}
-		d.input = inputText != null ? inputText : Extraction.inputText(plainIn);
-		d.systemPrompt = Extraction.systemPrompt(plainIn);
-		d.rawInput = RawShapes.fit(spec.rawInputSet ? Plain.of(spec.rawInput, budget) : plainIn, false);
-		d.rawInputTypeName = Tasks.typeName(spec.rawInputSet ? spec.rawInput : input);
-		Map<String, Object> usage = null;
-		String model = null;
-		Chunks.Snapshot got = mono ? null : chunks.snapshot();
-		boolean truncated = got != null && got.truncated();
-		MonoValue value = monoValue;
-		if (value != null) {
-			d.output = value.text();
-			d.rawOutput = RawShapes.fit(value.plain(), true);
-			d.rawOutputTypeName = value.typeName();
-			usage = value.usage();
-			model = value.model();
-		}
-		else if (got != null && got.count() > 0) {
-			d.output = facts.output(got.text());
-			if (collector != null) {
-				Object assembled = collected();
-				d.rawOutput = RawShapes.fit(Plain.of(assembled, budget), true);
-				d.rawOutputTypeName = Tasks.typeName(assembled);
-			}
-			else {
-				// Converted to plain forms on the export worker, not on the stream's thread.
-				d.rawOutput = new DeferredChunks(got.raw(), maxChars);
-				d.rawOutputTypeName = "Flux";
-			}
-			usage = facts.usage();
-			model = facts.model();
-			Object last = got.last();
-			if (usage == null && last != null && !(last instanceof Map<?, ?>) && !(last instanceof String)) {
-				// An extractor that reads chunks without their plain form: the usage of the last chunk.
-				usage = Extraction.usage(Plain.of(last, new Plain.Budget(maxChars)));
-			}
-			// The last chunk's time, to the second: the task is built at it, or at the cancel that
-			// ended the stream (reading the clock per chunk would cost more than the chunk itself).
-			d.lastUpdate = (startMillis + (end - startNanos) / 1_000_000) / 1000;
-		}
-		d.model = model != null ? model : Extraction.model(plainIn, null);
-		d.usage = usage;
-		Map<String, Object> metadata = Tasks.merge(context.metadata(), spec.metadata, budget);
-		if (metadata == null) {
-			metadata = new LinkedHashMap<>();
-		}
-		metadata.put("stream_status", status.wire);
-		if (error != null) {
-			String e = Failures.describe(error);
-			metadata.put("error", e.length() > maxChars ? Tasks.cut(e, maxChars) : e);
-		}
-		String failed = callbackError;
-		if (failed != null) {
-			metadata.put(Tasks.CAPTURE_ERROR, failed);
-		}
-		if (got != null) {
-			metadata.put("chunk_count", (long) got.count());
-		}
-		metadata.put("latency_ms", (end - startNanos) / 1_000_000);
-		if (got != null && got.count() > 0) {
-			metadata.put("time_to_first_chunk_ms", (firstNanos - startNanos) / 1_000_000);
-		}
-		d.metadata = metadata;
-		d.extras = spec.extras == null ? null : Tasks.extras(spec.extras, budget);
-		Tasks.fillIdentity(d, client.options(), context, spec.sessionId, spec.taskId, spec.userId, spec.versionId);
-		d.flag = spec.flag;
-		d.truncated = truncated || budget.truncated() || (value != null && valueTruncated);
-		Tasks.limit(d, maxChars);
-		// The chunk list is bounded as it grows; a single value or a collected one is bounded here.
-		Tasks.limitRaw(d, maxChars, mono || collector != null);
-		return d.build();
 	}
 }

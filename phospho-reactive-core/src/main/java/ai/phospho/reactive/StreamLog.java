@@ -180,8 +180,8 @@ public final class StreamLog<T> {
 		c.userId = userId;
 		c.versionId = versionId;
 		c.flag = flag;
-		c.metadata = metadata == null ? null : Tasks.plainMap(metadata, null);
-		c.extras = extras == null ? null : Tasks.extras(extras, null);
+		c.metadata = metadata == null ? null : TaskMaps.plainMap(metadata, null);
+		c.extras = extras == null ? null : TaskMaps.extras(extras, null);
 		c.rawInputSet = rawInputSet;
 		c.rawInput = rawInput;
 		c.inputToString = inputToString;

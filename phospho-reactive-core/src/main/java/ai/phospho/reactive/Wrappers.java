@@ -26,69 +26,69 @@ final class Wrappers {
 	private Wrappers() {
 	}
 
-	static <I, O> Function<I, O> function(Supplier<PhosphoClient> clients, Function<? super I, ? extends O> fn,
+	static <I, O> Function<I, O> function(Supplier<TaskSink> sinks, Function<? super I, ? extends O> fn,
 			@Nullable Map<String, ?> metadata) {
 		Objects.requireNonNull(fn, "fn");
-		return in -> call(clients.get(), in, () -> fn.apply(in), metadata);
+		return in -> call(sinks.get(), in, () -> fn.apply(in), metadata);
 	}
 
-	static <A, B, O> BiFunction<A, B, O> biFunction(Supplier<PhosphoClient> clients,
+	static <A, B, O> BiFunction<A, B, O> biFunction(Supplier<TaskSink> sinks,
 			BiFunction<? super A, ? super B, ? extends O> fn, @Nullable Map<String, ?> metadata) {
 		Objects.requireNonNull(fn, "fn");
 		return (a, b) -> {
 			Map<String, @Nullable Object> args = new LinkedHashMap<>(4);
 			args.put("0", a);
 			args.put("1", b);
-			return call(clients.get(), args, () -> fn.apply(a, b), metadata);
+			return call(sinks.get(), args, () -> fn.apply(a, b), metadata);
 		};
 	}
 
-	static <O> Supplier<O> supplier(Supplier<PhosphoClient> clients, Supplier<? extends O> fn,
+	static <O> Supplier<O> supplier(Supplier<TaskSink> sinks, Supplier<? extends O> fn,
 			@Nullable Map<String, ?> metadata) {
 		Objects.requireNonNull(fn, "fn");
-		return () -> call(clients.get(), "", fn, metadata);
+		return () -> call(sinks.get(), "", fn, metadata);
 	}
 
-	static <I, O> Function<I, Mono<O>> mono(Supplier<PhosphoClient> clients,
+	static <I, O> Function<I, Mono<O>> mono(Supplier<TaskSink> sinks,
 			Function<? super I, ? extends Mono<? extends O>> fn, @Nullable Map<String, ?> metadata) {
 		Objects.requireNonNull(fn, "fn");
 		return in -> {
-			PhosphoClient client = clients.get();
-			Mono<? extends O> mono = assemble(client, in, fn, metadata);
+			TaskSink sink = sinks.get();
+			Mono<? extends O> mono = assemble(sink, in, fn, metadata);
 			StreamLog<O> spec = spec(in, metadata);
-			return MonoLogValue.create(mono, client, spec);
+			return MonoLogValue.create(mono, sink, spec);
 		};
 	}
 
-	static <I, O> Function<I, Flux<O>> flux(Supplier<PhosphoClient> clients,
+	static <I, O> Function<I, Flux<O>> flux(Supplier<TaskSink> sinks,
 			Function<? super I, ? extends Flux<? extends O>> fn, @Nullable Predicate<? super O> stop,
 			@Nullable Map<String, ?> metadata) {
 		Objects.requireNonNull(fn, "fn");
 		return in -> {
-			PhosphoClient client = clients.get();
-			Flux<? extends O> flux = assemble(client, in, fn, metadata);
+			TaskSink sink = sinks.get();
+			Flux<? extends O> flux = assemble(sink, in, fn, metadata);
 			StreamLog<O> spec = spec(in, metadata);
 			if (stop != null) {
 				spec.stop(stop);
 			}
-			return FluxLogStream.create(flux, client, spec);
+			return FluxLogStream.create(flux, sink, spec);
 		};
 	}
 
 	/** Calls a function returning a publisher: only a synchronous throw (or a null) is logged here. */
-	private static <I, P> P assemble(PhosphoClient client, I in, Function<? super I, ? extends P> fn,
+	private static <I, P> P assemble(TaskSink sink, I in, Function<? super I, ? extends P> fn,
 			@Nullable Map<String, ?> metadata) {
 		long start = System.nanoTime();
 		try {
 			return Objects.requireNonNull(fn.apply(in), "the wrapped function returned null instead of a publisher");
 		}
 		catch (RuntimeException | Error e) {
-			log(client, in, null, metadata, start, e);
+			log(sink, in, null, metadata, start, e);
 			throw e;
 		}
 	}
 
-	private static <O> O call(PhosphoClient client, @Nullable Object in, Supplier<? extends O> body,
+	private static <O> O call(TaskSink sink, @Nullable Object in, Supplier<? extends O> body,
 			@Nullable Map<String, ?> metadata) {
 		long start = System.nanoTime();
 		O out;
@@ -96,10 +96,10 @@ final class Wrappers {
 			out = body.get();
 		}
 		catch (RuntimeException | Error e) {
-			log(client, in, null, metadata, start, e);
+			log(sink, in, null, metadata, start, e);
 			throw e;
 		}
-		log(client, in, out, metadata, start, null);
+		log(sink, in, out, metadata, start, null);
 		return out;
 	}
 
@@ -111,7 +111,7 @@ final class Wrappers {
 		return spec;
 	}
 
-	private static void log(PhosphoClient client, @Nullable Object in, @Nullable Object out,
+	private static void log(TaskSink sink, @Nullable Object in, @Nullable Object out,
 			@Nullable Map<String, ?> metadata, long startNanos, @Nullable Throwable error) {
 		try {
 			Map<String, Object> m = new LinkedHashMap<>();
@@ -122,7 +122,7 @@ final class Wrappers {
 			if (error != null) {
 				m.put("error", Failures.describe(error));
 			}
-			client.log(TaskLog.of(in == null ? "" : in).output(out).metadata(m));
+			sink.log(TaskLog.of(in == null ? "" : in).output(out).metadata(m));
 		}
 		catch (Throwable e) {
 			Failures.throwIfFatal(e);

@@ -72,10 +72,15 @@ class ExportLifecycleTest {
 	@Test
 	void aShutdownTimeoutCancelsTheExportInFlightAndCountsWhatWasHeld() {
 		List<Boolean> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.concurrent.CountDownLatch exporting = new java.util.concurrent.CountDownLatch(1);
 		PhosphoClient client = client(TestSupport.options(batch -> Mono.<ExportResult>never()
+				.doOnSubscribe(s -> exporting.countDown())
 				.doOnCancel(() -> cancelled.add(true))).shutdownTimeout(Duration.ofMillis(200)));
 		client.log("a", "1");
 		client.log("b", "2");
+		client.flush().subscribe();
+		// The export is in flight (the exporter is called on a thread of its own) before the shutdown.
+		assertThat(await(exporting)).isTrue();
 
 		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
 
@@ -179,5 +184,15 @@ class ExportLifecycleTest {
 
 		assertThat(client.stats().rejected()).isEqualTo(1);
 		assertThat(client.stats().exported()).isEqualTo(1);
+	}
+
+	static boolean await(java.util.concurrent.CountDownLatch latch) {
+		try {
+			return latch.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 }

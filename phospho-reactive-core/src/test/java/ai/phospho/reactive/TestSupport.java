@@ -23,7 +23,7 @@ public final class TestSupport {
 
 	/** A task built as {@code log} builds it, without a pipeline. */
 	public static LoggedTask task(TaskLog<?, ?> log) {
-		return Tasks.create(log, options(RecordingExporter.immediate()).build(), null);
+		return TaskBuilder.of(log, options(RecordingExporter.immediate()).build(), null);
 	}
 
 	public static LoggedTask task(Object input, Object output) {

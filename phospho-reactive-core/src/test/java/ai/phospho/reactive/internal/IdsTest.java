@@ -7,26 +7,26 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class VersionIdsTest {
+class IdsTest {
 
 	@Test
 	void idsArePrefixedUuidHex() {
-		assertThat(VersionIds.newTaskId()).matches("task_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
-		assertThat(VersionIds.newSessionId()).matches("session_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
+		assertThat(Ids.newTaskId()).matches("task_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
+		assertThat(Ids.newSessionId()).matches("session_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
 	}
 
 	@Test
 	void aHundredThousandIdsAreDistinct() {
 		Set<String> ids = new HashSet<>();
 		for (int i = 0; i < 100_000; i++) {
-			ids.add(VersionIds.newTaskId());
+			ids.add(Ids.newTaskId());
 		}
 		assertThat(ids).hasSize(100_000);
 	}
 
 	@Test
 	void theVersionIdIsDatedAndFixedForTheProcess() {
-		assertThat(VersionIds.processVersionId()).matches("\\d{8}_[a-z]+-[a-z]+").isEqualTo(VersionIds.processVersionId());
-		assertThat(VersionIds.newVersionId()).matches("\\d{8}_[a-z]+-[a-z]+");
+		assertThat(Ids.processVersionId()).matches("\\d{8}_[a-z]+-[a-z]+").isEqualTo(Ids.processVersionId());
+		assertThat(Ids.newVersionId()).matches("\\d{8}_[a-z]+-[a-z]+");
 	}
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * and {@code task_}/{@code session_} ids. Ids come from {@link ThreadLocalRandom}: they must be
  * unique, not secret, and {@code UUID.randomUUID()} may block on the entropy source.
  */
-public final class VersionIds {
+public final class Ids {
 
 	private static final String[] ADJECTIVES = {"brave", "calm", "clever", "eager", "fancy", "gentle",
 			"happy", "jolly", "kind", "lively", "nimble", "proud", "quick", "quiet", "shiny", "swift",
@@ -31,7 +31,7 @@ public final class VersionIds {
 
 	private static final String PROCESS_VERSION_ID = newVersionId();
 
-	private VersionIds() {
+	private Ids() {
 	}
 
 	/** One id per process start, like the Python SDK's default {@code version_id}. */

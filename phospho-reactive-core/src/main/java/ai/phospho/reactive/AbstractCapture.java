@@ -1,0 +1,94 @@
+package ai.phospho.reactive;
+
+import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.Failures;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What every capture shares: the task's input side, its ending (status, error, what failed,
+ * latency), and the one emit that turns it into a task through {@link TaskBuilder} and hands it to
+ * the {@link TaskSink}. Subclasses gather the output.
+ */
+abstract class AbstractCapture<T> implements Capture<T> {
+
+	final TaskSink sink;
+	final StreamLog<T> spec;
+	final ContextValues context;
+	final int maxChars;
+	final long startMillis;
+	final long startNanos;
+	/** The first thing that failed while capturing, for {@code capture_error}; from any thread. */
+	private volatile @Nullable String failure;
+
+	AbstractCapture(TaskSink sink, StreamLog<T> spec, ContextValues context) {
+		this.sink = sink;
+		this.spec = spec;
+		this.context = context;
+		this.maxChars = sink.options().maxFieldChars();
+		this.startMillis = System.currentTimeMillis();
+		this.startNanos = System.nanoTime();
+	}
+
+	/**
+	 * Capture failed on something the library does (reading a chunk, assembling the task): the
+	 * stream never sees it; the task is logged with what could be read, says so in
+	 * {@code capture_error}, and is counted in {@code stats().captureErrors()}. Reported once per cause.
+	 */
+	@Override
+	public final void failed(String what, Throwable e) {
+		Failures.throwIfFatal(e);
+		recordFailure(what + " threw " + Failures.describe(e));
+		Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + what
+				+ " failed; the task is logged with what could be read", e);
+	}
+
+	/** Records a failure that was reported already (a user callback's). */
+	final void recordFailure(String reason) {
+		if (failure == null) {
+			failure = reason;
+		}
+	}
+
+	@Override
+	public final void emit(Status status, @Nullable Throwable error) {
+		long end = System.nanoTime();
+		LoggedTask task;
+		try {
+			task = build(status, error, end);
+		}
+		catch (Throwable e) {
+			failed("assembling the task", e);
+			task = new TaskBuilder(sink.options(), context, startMillis).fact("stream_status", status.wire)
+					.fact(TaskBuilder.CAPTURE_ERROR, String.valueOf(failure))
+					.identity(spec.sessionId, spec.taskId, spec.userId, spec.versionId).build();
+		}
+		if (failure != null) {
+			sink.captureFailed();
+		}
+		sink.submit(task);
+	}
+
+	private LoggedTask build(Status status, @Nullable Throwable error, long endNanos) {
+		Object input = spec.inputFromContext && context.input() != null ? context.input() : spec.input;
+		TaskBuilder b = new TaskBuilder(sink.options(), context, startMillis)
+				.input(input, spec.inputToString, spec.rawInputSet, spec.rawInput);
+		output(b, endNanos);
+		b.metadata(spec.metadata).fact("stream_status", status.wire);
+		if (error != null) {
+			b.fact("error", Failures.describe(error));
+		}
+		String f = failure;
+		if (f != null) {
+			b.fact(TaskBuilder.CAPTURE_ERROR, f);
+		}
+		timing(b, endNanos);
+		return b.extras(spec.extras).identity(spec.sessionId, spec.taskId, spec.userId, spec.versionId)
+				.flag(spec.flag).build();
+	}
+
+	/** Gives the builder the output gathered so far. */
+	abstract void output(TaskBuilder b, long endNanos);
+
+	/** Adds the counts and timings of the capture ({@code latency_ms} at least). */
+	abstract void timing(TaskBuilder b, long endNanos);
+}

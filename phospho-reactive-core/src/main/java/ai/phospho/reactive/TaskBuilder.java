@@ -1,0 +1,235 @@
+package ai.phospho.reactive;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.EventWriter;
+import ai.phospho.reactive.internal.Extraction;
+import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.Ids;
+import ai.phospho.reactive.internal.Plain;
+import ai.phospho.reactive.internal.RawShapes;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one way a {@link LoggedTask} is built, for {@code log}, streams and {@code logMono} alike:
+ * extraction, plain copies, identity defaults and the {@code maxFieldChars} bounds. Conversion stops
+ * near the cap, so a huge value costs the building thread no more than what is kept. One builder per
+ * task, on one thread; {@link #build()} never throws for any value it was given.
+ */
+final class TaskBuilder {
+
+	/** The metadata key of a task whose capture failed in part: what threw. */
+	static final String CAPTURE_ERROR = "capture_error";
+
+	private final PhosphoOptions options;
+	private final int maxChars;
+	private final @Nullable ContextValues context;
+	private final Plain.Budget budget;
+	private final TaskDraft d = new TaskDraft();
+	private @Nullable Object plainIn;
+	private @Nullable Object plainOut;
+	/** Whether the raw output is still to be bounded here: not for a stream's chunks, bounded as they came. */
+	private boolean boundRawOutput = true;
+	private @Nullable Map<String, Object> facts;
+
+	TaskBuilder(PhosphoOptions options, @Nullable ContextValues context, long createdAtMillis) {
+		this.options = options;
+		this.maxChars = options.maxFieldChars();
+		this.context = context;
+		this.budget = new Plain.Budget(maxChars);
+		d.clientCreatedAt = createdAtMillis / 1000;
+	}
+
+	/** The task of {@code log(TaskLog)}; never throws but for a JVM error. */
+	static <I, O> LoggedTask of(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
+		long now = System.currentTimeMillis();
+		try {
+			return new TaskBuilder(options, context, now)
+					.input(log.input, log.inputToString, log.rawInputSet, log.rawInput)
+					.output(log.output, log.outputToString, log.rawOutputSet, log.rawOutput)
+					.metadata(log.metadata)
+					.extras(log.extras)
+					.identity(log.sessionId, log.taskId, log.userId, log.versionId)
+					.flag(log.flag)
+					.build();
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			String reason = "assembling the task threw " + Failures.describe(e);
+			Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
+					+ "; the task is logged without its content", e);
+			return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason)
+					.identity(log.sessionId, log.taskId, log.userId, log.versionId).flag(log.flag).build();
+		}
+	}
+
+	/** The input: its text (the custom extractor first), system prompt, raw form and type. */
+	<I> TaskBuilder input(@Nullable I input, @Nullable Function<? super I, ? extends @Nullable String> toText,
+			boolean rawSet, @Nullable Object raw) {
+		Object plain = Plain.of(input, budget);
+		plainIn = plain;
+		String text = toText != null && input != null ? Callbacks.applyText("inputToString", toText, input) : null;
+		d.input = text != null ? text : Extraction.inputText(plain);
+		d.systemPrompt = Extraction.systemPrompt(plain);
+		d.rawInput = RawShapes.fit(rawSet ? Plain.of(raw, budget) : plain, false);
+		d.rawInputTypeName = typeName(rawSet ? raw : input);
+		return this;
+	}
+
+	/** A value as output, as {@code log} extracts it: text, model, usage, raw form and type. */
+	<O> TaskBuilder output(@Nullable O output, @Nullable Function<? super O, ? extends @Nullable String> toText,
+			boolean rawSet, @Nullable Object raw) {
+		Object plain = Plain.of(output, budget);
+		plainOut = plain;
+		String text = toText != null && output != null ? Callbacks.applyText("outputToString", toText, output) : null;
+		d.output = text != null ? text : Extraction.outputText(plain);
+		d.model = Extraction.model(null, plain);
+		d.usage = Extraction.usage(plain);
+		d.rawOutput = RawShapes.fit(rawSet ? Plain.of(raw, budget) : plain, true);
+		d.rawOutputTypeName = typeName(rawSet ? raw : output);
+		return this;
+	}
+
+	/**
+	 * A stream's output: its text, and its raw output either already bounded as the chunks came
+	 * ({@code rawBounded}) or a collected value to convert and bound here.
+	 */
+	TaskBuilder streamed(String text, @Nullable Object raw, @Nullable String rawTypeName, boolean rawBounded,
+			@Nullable Map<String, Object> usage, @Nullable String model, long lastUpdateMillis) {
+		d.output = text;
+		boundRawOutput = !rawBounded;
+		d.rawOutput = rawBounded ? raw : RawShapes.fit(Plain.of(raw, budget), true);
+		d.rawOutputTypeName = rawTypeName;
+		d.usage = usage;
+		d.model = model;
+		d.lastUpdate = lastUpdateMillis / 1000;
+		return this;
+	}
+
+	/** The call's metadata over the Context's, bounded as a whole. */
+	TaskBuilder metadata(@Nullable Map<String, Object> call) {
+		d.metadata = TaskMaps.merge(context == null ? null : context.metadata(), call, budget);
+		return this;
+	}
+
+	/** A fact of the library's own (stream status, counts, what failed): added after the bound. */
+	TaskBuilder fact(String key, Object value) {
+		Map<String, Object> f = facts;
+		if (f == null) {
+			f = new LinkedHashMap<>();
+			facts = f;
+		}
+		f.put(key, value instanceof String s && s.length() > maxChars ? cut(s, maxChars) : value);
+		return this;
+	}
+
+	/** Extra top-level keys, bounded as metadata is. */
+	TaskBuilder extras(@Nullable Map<String, Object> extras) {
+		d.extras = extras == null ? null : TaskMaps.extras(extras, budget);
+		return this;
+	}
+
+	/** Ids: explicit values win over the Reactor Context, which wins over defaults. */
+	TaskBuilder identity(@Nullable String sessionId, @Nullable String taskId, @Nullable String userId,
+			@Nullable String versionId) {
+		d.projectId = options.projectId();
+		d.environment = options.environment();
+		String session = firstNonNull(sessionId, context == null ? null : context.sessionId());
+		d.sessionId = session != null ? session : Ids.newSessionId();
+		String task = firstNonNull(taskId, context == null ? null : context.taskId());
+		d.taskId = task != null ? task : Ids.newTaskId();
+		d.userId = firstNonNull(userId, context == null ? null : context.userId());
+		String version = firstNonNull(versionId, context == null ? null : context.versionId());
+		d.versionId = version != null ? version : options.versionId();
+		return this;
+	}
+
+	TaskBuilder flag(@Nullable Flag flag) {
+		d.flag = flag;
+		return this;
+	}
+
+	/** Flags the task {@code truncated}: something was cut before it reached this builder. */
+	TaskBuilder truncated(boolean truncated) {
+		d.truncated |= truncated;
+		return this;
+	}
+
+	LoggedTask build() {
+		if (d.model == null) {
+			d.model = Extraction.model(plainIn, plainOut);
+		}
+		Map<String, Object> f = facts;
+		if (f != null) {
+			Map<String, Object> m = d.metadata == null ? new LinkedHashMap<>() : d.metadata;
+			m.putAll(f);
+			d.metadata = m;
+		}
+		d.truncated |= budget.truncated();
+		limit();
+		return d.build();
+	}
+
+	/**
+	 * Cuts what is still over {@code maxChars}: the texts, and a structured raw value, which
+	 * becomes its JSON text cut to the cap (the backend warns above about 2 MB per event).
+	 */
+	private void limit() {
+		if (d.usage != null && EventWriter.estimate(d.usage) > maxChars) {
+			d.usage = null;
+			d.truncated = true;
+		}
+		d.input = limited(d.input);
+		String output = d.output;
+		d.output = output == null ? null : limited(output);
+		String system = d.systemPrompt;
+		d.systemPrompt = system == null ? null : limited(system);
+		d.rawInput = limitedRaw(d.rawInput);
+		if (boundRawOutput) {
+			d.rawOutput = limitedRaw(d.rawOutput);
+		}
+	}
+
+	private String limited(String s) {
+		if (s.length() <= maxChars) {
+			return s;
+		}
+		d.truncated = true;
+		return cut(s, maxChars);
+	}
+
+	private @Nullable Object limitedRaw(@Nullable Object raw) {
+		if (raw instanceof String s) {
+			return limited(s);
+		}
+		if (raw != null && EventWriter.estimate(raw) > maxChars) {
+			d.truncated = true;
+			return cut(Plain.jsonText(raw), maxChars);
+		}
+		return raw;
+	}
+
+	/** The first {@code maxChars} chars, never splitting a surrogate pair. */
+	static String cut(String s, int maxChars) {
+		int end = maxChars;
+		if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
+			end--;
+		}
+		return s.substring(0, end);
+	}
+
+	static @Nullable String typeName(@Nullable Object value) {
+		if (value == null) {
+			return null;
+		}
+		String simple = value.getClass().getSimpleName();
+		return simple.isEmpty() ? value.getClass().getName() : simple;
+	}
+
+	private static @Nullable String firstNonNull(@Nullable String a, @Nullable String b) {
+		return a != null ? a : b;
+	}
+}
