@@ -12,6 +12,7 @@ import ai.phospho.reactive.export.JsonLinesTaskExporter;
 import ai.phospho.reactive.export.PhosphoHttpExporter;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.internal.ExportPipeline;
+import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
@@ -65,7 +66,7 @@ public final class PhosphoClient {
 	private PhosphoClient(PhosphoOptions options) {
 		// The extractor SPI is looked up (ServiceLoader reads files) now, at set-up, rather than on
 		// the first log call, which may run on an event loop.
-		Plain.extractors();
+		Extractors.all();
 		this.options = options;
 		this.exporter = defaultExporter(options);
 		this.pipeline = new ExportPipeline(exporter, options);

@@ -10,6 +10,7 @@ import ai.phospho.reactive.internal.Callbacks;
 import ai.phospho.reactive.internal.DeferredChunks;
 import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
+import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class StreamCapture<T> extends AbstractCapture<T> {
 
-	private static final PhosphoExtractor[] EXTRACTORS = Plain.extractors().toArray(new PhosphoExtractor[0]);
+	private static final PhosphoExtractor[] EXTRACTORS = Extractors.all().toArray(new PhosphoExtractor[0]);
 	/** OpenAI's last event, as a client that passes SSE data on as strings exposes it. */
 	private static final String DONE = "[DONE]";
 	/** How many chunks that an extractor reads without their plain form are converted to find the model. */

@@ -9,6 +9,7 @@ import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Ids;
+import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
 import org.jspecify.annotations.Nullable;
@@ -207,7 +208,7 @@ final class TaskBuilder {
 		}
 		if (raw != null && EventWriter.estimate(raw) > maxChars) {
 			d.truncated = true;
-			return cut(Plain.jsonText(raw), maxChars);
+			return cut(Json.text(raw), maxChars);
 		}
 		return raw;
 	}

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.phospho.reactive.internal.EventWriter;
+import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.Plain;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +43,7 @@ final class TaskMaps {
 		for (String key : STRING_EXTRAS) {
 			Object v = out.get(key);
 			if (v != null && !(v instanceof String)) {
-				out.put(key, Plain.jsonText(v));
+				out.put(key, Json.text(v));
 			}
 		}
 		return budget == null ? out : cap(out, budget);
@@ -74,7 +75,7 @@ final class TaskMaps {
 			}
 			long room = max - used - e.getKey().length() - 6;
 			if (room > 0) {
-				out.put(e.getKey(), TaskBuilder.cut(Plain.jsonText(e.getValue()), (int) room));
+				out.put(e.getKey(), TaskBuilder.cut(Json.text(e.getValue()), (int) room));
 			}
 			break;
 		}

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.Plain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,7 +128,7 @@ class BadInputTest {
 		LoggedTask t = client.log(new Holder("h", thread), List.of(new Holder("o", null), Map.of("k", object)));
 
 		assertThat(t.rawInput()).isEqualTo(Map.of("name", "h", "thread", thread.toString()));
-		assertThat(t.input()).isEqualTo(Plain.jsonText(ExtractionTest.map("name", "h", "thread", thread.toString())));
+		assertThat(t.input()).isEqualTo(Json.text(ExtractionTest.map("name", "h", "thread", thread.toString())));
 		assertThat(t.rawInputTypeName()).isEqualTo("Holder");
 		WireEventTest.assertAcceptedByBackend(t);
 	}

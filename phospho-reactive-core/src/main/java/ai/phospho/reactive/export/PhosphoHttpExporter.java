@@ -19,6 +19,7 @@ import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.KeyRedactor;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
@@ -145,7 +146,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		body.put("project_id", project);
 		body.put("source", "user");
 		body.put("notes", notes);
-		byte[] json = Plain.mapper().writeValueAsBytes(body);
+		byte[] json = Json.mapper().writeValueAsBytes(body);
 		String uri = baseUrl + "/v2/tasks/" + pathSegment(taskId) + "/human-eval";
 		return retrying(post(uri, alloc -> encode(alloc, json)), ExportListener.NONE)
 				.onErrorMap(e -> fatal(e, uri, "the feedback on " + taskId + " was dropped"))
@@ -266,7 +267,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 			estimate += EventWriter.estimatedSize(t);
 		}
 		ByteBuf buf = alloc.buffer((int) Math.min(Integer.MAX_VALUE - 8, estimate + estimate / 8 + 64));
-		try (JsonGenerator g = Plain.mapper().createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
+		try (JsonGenerator g = Json.mapper().createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
 			g.writeStartObject();
 			g.writeName("batched_log_events");
 			g.writeStartArray();
@@ -313,7 +314,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		}
 		JsonNode events;
 		try {
-			events = reply.length == 0 ? null : Plain.mapper().readTree(reply).get("logged_events");
+			events = reply.length == 0 ? null : Json.mapper().readTree(reply).get("logged_events");
 		}
 		catch (RuntimeException e) {
 			return ExportResult.accepted(size);

@@ -199,7 +199,7 @@ public final class EventWriter {
 
 	/** Writes the task's event to {@code out} as one compact JSON object. */
 	public static void writeTo(OutputStream out, LoggedTask t) {
-		try (JsonGenerator g = Plain.mapper().createGenerator(out)) {
+		try (JsonGenerator g = Json.mapper().createGenerator(out)) {
 			write(g, t);
 		}
 	}

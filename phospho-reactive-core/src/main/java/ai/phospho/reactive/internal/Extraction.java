@@ -46,7 +46,7 @@ public final class Extraction {
 				// text of the whole request, never "".
 				String last = messages.get(messages.size() - 1) instanceof Map<?, ?> m ? textOrNull(m.get("content"))
 						: null;
-				return last != null ? last : Plain.jsonText(plain);
+				return last != null ? last : Json.text(plain);
 			}
 			if (map.get("prompt") instanceof String prompt) {
 				return prompt;
@@ -55,7 +55,7 @@ public final class Extraction {
 		else if (isMessageList(plain)) {
 			return lastRun((List<?>) plain, "user");
 		}
-		return Plain.jsonText(plain);
+		return Json.text(plain);
 	}
 
 	/**
@@ -79,7 +79,7 @@ public final class Extraction {
 		if (isMessageList(plain)) {
 			return lastRun((List<?>) plain, "assistant");
 		}
-		return Plain.jsonText(plain);
+		return Json.text(plain);
 	}
 
 	/**
@@ -117,7 +117,7 @@ public final class Extraction {
 			if (choice.get("message") instanceof Map<?, ?> message) {
 				String text = messageText(message);
 				// As the SDK: a message without any text gives the JSON text of the whole completion.
-				return text != null ? text : Plain.jsonText(plain);
+				return text != null ? text : Json.text(plain);
 			}
 			if (choice.get("text") instanceof String text) {
 				return text;
@@ -364,7 +364,7 @@ public final class Extraction {
 		if (message instanceof Map<?, ?> m) {
 			return textOrEmpty(m.get("content"));
 		}
-		return message instanceof String s ? s : Plain.jsonText(message);
+		return message instanceof String s ? s : Json.text(message);
 	}
 
 	private static String textOrEmpty(@Nullable Object content) {
@@ -382,7 +382,7 @@ public final class Extraction {
 		if (content instanceof List<?> parts) {
 			return joinParts(parts);
 		}
-		return Plain.jsonText(content);
+		return Json.text(content);
 	}
 
 	private static String joinParts(List<?> parts) {

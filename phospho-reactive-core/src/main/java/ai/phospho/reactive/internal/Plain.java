@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.RandomAccess;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -23,18 +21,7 @@ import java.util.function.IntFunction;
 import ai.phospho.reactive.PhosphoExtractor;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.BeanDescription;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationConfig;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.ValueSerializer;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.module.SimpleModule;
-import tools.jackson.databind.ser.ValueSerializerModifier;
-import tools.jackson.databind.ser.bean.BeanSerializerBase;
-import tools.jackson.databind.ser.impl.UnknownSerializer;
-import tools.jackson.databind.ser.std.ToStringSerializer;
 
 /**
  * Converts any value into its plain JSON form: an unmodifiable tree of {@code Map<String, Object>},
@@ -49,25 +36,7 @@ public final class Plain {
 	/** Nesting deeper than this is taken for a cycle. */
 	static final int MAX_DEPTH = 64;
 
-	static final JsonMapper MAPPER = JsonMapper.builder()
-			.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-			.addModule(new SimpleModule("phospho-plain").setSerializerModifier(new JdkTypesAsStrings()))
-			.build();
-
-	private static final List<PhosphoExtractor> EXTRACTORS = loadExtractors();
-
 	private Plain() {
-	}
-
-	/** The extractors found on the class path, in order. */
-	public static List<PhosphoExtractor> extractors() {
-		return EXTRACTORS;
-	}
-
-	/** The JSON mapper shared by phospho-reactive. */
-	public static JsonMapper mapper() {
-		return MAPPER;
 	}
 
 	/** The plain form of {@code value}; never throws. */
@@ -162,18 +131,18 @@ public final class Plain {
 		if (value instanceof Optional<?> o) {
 			return convert(o.orElse(null), depth + 1, b);
 		}
-		for (PhosphoExtractor extractor : EXTRACTORS) {
+		for (PhosphoExtractor extractor : Extractors.all()) {
 			Object plain = Callbacks.extractorToPlain(extractor, value);
 			if (plain != null) {
 				return convert(plain, depth + 1, b);
 			}
 		}
-		if (isJdkType(value.getClass())) {
+		if (Json.isJdkType(value.getClass())) {
 			// A Thread, a Path, a Duration: not data to serialise field by field.
 			return string(value.toString(), b);
 		}
 		try {
-			JsonNode tree = MAPPER.valueToTree(value);
+			JsonNode tree = Json.MAPPER.valueToTree(value);
 			return node(tree, depth, b);
 		}
 		catch (JacksonException | StackOverflowError e) {
@@ -278,7 +247,7 @@ public final class Plain {
 			return string(new String(bytes, 0, (int) Math.min(bytes.length, b.max + 4), StandardCharsets.UTF_8), b);
 		}
 		try {
-			return node(MAPPER.readTree(bytes), depth, b);
+			return node(Json.MAPPER.readTree(bytes), depth, b);
 		}
 		catch (JacksonException e) {
 			return string(new String(bytes, StandardCharsets.UTF_8), b);
@@ -379,13 +348,6 @@ public final class Plain {
 		return d == Math.rint(d) && Math.abs(d) < 9.0e15 ? (Object) n.longValue() : (Object) d;
 	}
 
-	private static boolean isJdkType(Class<?> type) {
-		String name = type.getName();
-		return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-				|| name.startsWith("sun.") || name.startsWith("com.sun.") || type.isSynthetic()
-				|| AtomicBoolean.class == type;
-	}
-
 	/** The string form of anything, even of a value whose {@code toString()} fails. */
 	public static String stringForm(@Nullable Object value) {
 		if (value == null) {
@@ -397,51 +359,6 @@ public final class Plain {
 		catch (Throwable e) {
 			Failures.throwIfFatal(e);
 			return value.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(value));
-		}
-	}
-
-	/** The compact JSON text of a plain value; a string stays as it is. */
-	public static String jsonText(@Nullable Object plain) {
-		if (plain instanceof String s) {
-			return s;
-		}
-		try {
-			return MAPPER.writeValueAsString(plain);
-		}
-		catch (JacksonException e) {
-			return stringForm(plain);
-		}
-	}
-
-	private static List<PhosphoExtractor> loadExtractors() {
-		List<PhosphoExtractor> found = new ArrayList<>();
-		try {
-			for (PhosphoExtractor e : ServiceLoader.load(PhosphoExtractor.class, Plain.class.getClassLoader())) {
-				found.add(e);
-			}
-		}
-		catch (RuntimeException | java.util.ServiceConfigurationError e) {
-			Callbacks.reportOnce("ServiceLoader:" + PhosphoExtractor.class.getName(),
-					"could not load a PhosphoExtractor; built-in extraction only", e);
-		}
-		found.sort((a, b) -> Integer.compare(a.order(), b.order()));
-		return List.copyOf(found);
-	}
-
-	/**
-	 * Inside records and beans, JDK types that Jackson would read as beans (a {@code Thread} with its
-	 * stack trace and class loader, an {@code Object}) are written as their string form, as they are
-	 * at the top level.
-	 */
-	private static final class JdkTypesAsStrings extends ValueSerializerModifier {
-		@Override
-		public ValueSerializer<?> modifySerializer(SerializationConfig config, BeanDescription.Supplier beanDesc,
-				ValueSerializer<?> serializer) {
-			if ((serializer instanceof BeanSerializerBase || serializer instanceof UnknownSerializer)
-					&& isJdkType(beanDesc.getBeanClass())) {
-				return ToStringSerializer.instance;
-			}
-			return serializer;
 		}
 	}
 

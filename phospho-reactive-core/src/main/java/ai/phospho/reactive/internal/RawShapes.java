@@ -41,10 +41,10 @@ public final class RawShapes {
 			}
 			List<Object> out = new ArrayList<>(list.size());
 			for (Object o : list) {
-				out.add(o == null && nullElements ? null : Plain.jsonText(o));
+				out.add(o == null && nullElements ? null : Json.text(o));
 			}
 			return Collections.unmodifiableList(out);
 		}
-		return Plain.jsonText(plain);
+		return Json.text(plain);
 	}
 }

@@ -56,7 +56,7 @@ public final class ToolCalls {
 	}
 
 	private static String arguments(@Nullable Object arguments) {
-		return arguments == null ? "" : Plain.jsonText(arguments);
+		return arguments == null ? "" : Json.text(arguments);
 	}
 
 	/** Adds the calls or fragments of one chunk. */
@@ -86,7 +86,7 @@ public final class ToolCalls {
 			}
 			Object args = function.get("arguments");
 			if (args != null && chars < maxChars) {
-				String text = Plain.jsonText(args);
+				String text = Json.text(args);
 				if (chars + text.length() > maxChars) {
 					text = text.substring(0, (int) (maxChars - chars));
 				}

@@ -109,8 +109,8 @@ class PlainTest {
 
 	@Test
 	void jsonTextKeepsStringsAndWritesEverythingElseCompactly() {
-		assertThat(Plain.jsonText("as is")).isEqualTo("as is");
-		assertThat(Plain.jsonText(Map.of("k", List.of(1L, true)))).isEqualTo("{\"k\":[1,true]}");
-		assertThat(Plain.jsonText(null)).isEqualTo("null");
+		assertThat(Json.text("as is")).isEqualTo("as is");
+		assertThat(Json.text(Map.of("k", List.of(1L, true)))).isEqualTo("{\"k\":[1,true]}");
+		assertThat(Json.text(null)).isEqualTo("null");
 	}
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoExtractor;
 import ai.phospho.reactive.internal.Extraction;
+import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.test.PhosphoTestClient;
 import ai.phospho.reactive.test.openai.Recording;
@@ -48,7 +49,7 @@ class ExtractionEqualityTest {
 
 	@Test
 	void theExtractorIsRegisteredThroughTheServiceLoader() {
-		assertThat(Plain.extractors()).hasAtLeastOneElementOfType(OpenAiExtractor.class);
+		assertThat(Extractors.all()).hasAtLeastOneElementOfType(OpenAiExtractor.class);
 	}
 
 	@Test

@@ -66,7 +66,7 @@ class TypedChunkBoundsTest {
 		client.flush().block(TIMEOUT);
 		LoggedTask t = exporter.tasks().get(0);
 		assertThat(t.truncated()).isTrue();
-		assertThat(Plain.jsonText(t.toMap()).length()).isLessThan(2 * MAX);
+		assertThat(ai.phospho.reactive.internal.Json.text(t.toMap()).length()).isLessThan(2 * MAX);
 		Reference.reachabilityFence(source);
 	}
 }
