@@ -1,0 +1,24 @@
+/**
+ * phospho-reactive: logs the tasks of LLM applications to phospho, built on Project Reactor.
+ * Exports the API ({@code ai.phospho.reactive}) and the exporters with their SPI
+ * ({@code ai.phospho.reactive.export}); {@code ai.phospho.reactive.internal} is not exported.
+ */
+module ai.phospho.reactive {
+	requires transitive reactor.core;
+	requires transitive org.reactivestreams;
+	requires reactor.netty.core;
+	requires reactor.netty.http;
+	requires io.netty.buffer;
+	requires io.netty.codec.http;
+	requires io.netty.common;
+	requires io.netty.handler;
+	requires io.netty.transport;
+	requires tools.jackson.core;
+	requires tools.jackson.databind;
+	requires static transitive org.jspecify;
+
+	exports ai.phospho.reactive;
+	exports ai.phospho.reactive.export;
+
+	uses ai.phospho.reactive.PhosphoExtractor;
+}
