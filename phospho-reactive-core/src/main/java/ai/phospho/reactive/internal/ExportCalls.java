@@ -1,6 +1,8 @@
 package ai.phospho.reactive.internal;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import ai.phospho.reactive.LoggedTask;
@@ -20,28 +22,34 @@ import reactor.core.scheduler.Schedulers;
  * holds neither the worker nor the shutdown timeout.
  *
  * <p>Whatever the exporter does (throws, even a {@code LinkageError}; returns {@code null}; signals
- * twice), each export ends exactly once.
+ * twice; never signals), each export ends exactly once: an export still running after
+ * {@code exportTimeout} is cancelled (its pending retries with it) and fails with a
+ * {@link TimeoutException}, so that it cannot hold an export slot forever.
  */
 final class ExportCalls {
 
 	private final TaskExporter exporter;
 	private final ExportListener listener;
+	private final Duration timeout;
 	private final Scheduler thread = Schedulers.newSingle("phospho-export-call", true);
 	/** The subscriptions of the exports in flight, cancelled when shutdown times out. */
 	private final Disposable.Composite running = Disposables.composite();
 
-	ExportCalls(TaskExporter exporter, ExportListener listener) {
+	ExportCalls(TaskExporter exporter, ExportListener listener, Duration timeout) {
 		this.exporter = exporter;
 		this.listener = listener;
+		this.timeout = timeout;
 	}
 
 	/**
 	 * Starts the export of {@code b}; its terminal signal goes to {@code done} once, from whichever
-	 * thread it arrives on.
+	 * thread it arrives on. The timeout is measured on {@code timer} (the worker), where the
+	 * cancellation of a stuck export then runs.
 	 */
 	void start(Batch b, Scheduler timer, Consumer<Batch> done) {
 		try {
 			Disposable d = Mono.defer(() -> call(b.tasks)).subscribeOn(thread)
+					.timeout(timeout, Mono.error(() -> timedOut(b)), timer)
 					.subscribe(r -> b.result = r, e -> complete(b, e, done), () -> complete(b, null, done));
 			b.subscription = d;
 			if (!running.add(d)) {
@@ -57,6 +65,11 @@ final class ExportCalls {
 			// subscribe itself threw (a scheduler that is gone, an out-of-memory): the batch failed.
 			complete(b, e, done);
 		}
+	}
+
+	private TimeoutException timedOut(Batch b) {
+		return new TimeoutException("the export of " + b.tasks.size() + " tasks did not complete within exportTimeout ("
+				+ timeout + "); it was cancelled");
 	}
 
 	/** The exporter's Mono; what it throws (even a {@code LinkageError}, which reactor treats as fatal) as an error. */

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * <p>A task flows one way: {@link Admission} (the bounded queue, its overflow policy, the
  * {@code closed} check) -> {@link ExportWorker} (batches by count, bytes and linger, at most
  * {@code maxConcurrentExports} exports at a time) -> {@link ExportCalls} (the exporter, on a thread
- * of its own) -> {@link ExportStats} (the outcome).
+ * of its own, each export within {@code exportTimeout}) -> {@link ExportStats} (the outcome).
  * {@link PipelineShutdown} stops it.
  *
  * <p>Nothing is lost uncounted: after {@code shutdown()} completes and every {@code offer} has
@@ -33,7 +33,7 @@ public final class ExportPipeline {
 	public ExportPipeline(TaskExporter exporter, PhosphoOptions options) {
 		this.stats = new ExportStats(options.apiKey());
 		this.admission = new Admission(options, stats);
-		ExportCalls calls = new ExportCalls(exporter, stats.listener());
+		ExportCalls calls = new ExportCalls(exporter, stats.listener(), options.exportTimeout());
 		this.worker = new ExportWorker(admission, calls, stats, options);
 		PipelineShutdown s = new PipelineShutdown(admission, worker, calls, stats, options.shutdownTimeout());
 		this.shutdown = Mono.defer(s::run).cache();
