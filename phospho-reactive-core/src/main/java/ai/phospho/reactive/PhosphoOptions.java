@@ -41,6 +41,11 @@ public final class PhosphoOptions {
 	public static final int DEFAULT_MAX_CONCURRENT_EXPORTS = 2;
 	/** Seconds {@code shutdown()} waits at most for the queue to drain. */
 	public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+	/**
+	 * Minutes one export may take at most, the exporter's own retries included, before it is cancelled
+	 * and its batch counted as failed: more than the HTTP exporter's retries take by default.
+	 */
+	public static final long DEFAULT_EXPORT_TIMEOUT_MINUTES = 15;
 	/** The JSON Lines file of the embedded default exporter, in the working directory. */
 	public static final String DEFAULT_JSON_LINES_FILE = "phospho-tasks.jsonl";
 	/** The event's {@code environment}, as in the Python SDK. */
@@ -64,6 +69,8 @@ public final class PhosphoOptions {
 	public static final long LIMIT_RESPONSE_TIMEOUT_SECONDS = 600;
 	/** Hours {@code lingerDelay} and {@code shutdownTimeout} may be at most. */
 	public static final long LIMIT_WAIT_HOURS = 24;
+	/** Hours {@code exportTimeout} may be at most: a week. */
+	public static final long LIMIT_EXPORT_TIMEOUT_HOURS = 168;
 	/** Seconds {@code initialBackoff} and {@code maxBackoff} may be at most. */
 	public static final long LIMIT_BACKOFF_SECONDS = 3600;
 	/** Hours {@code maxRetryDuration} may be at most: a week. */
@@ -96,6 +103,7 @@ public final class PhosphoOptions {
 	private final int maxFieldChars;
 	private final int maxConcurrentExports;
 	private final Duration shutdownTimeout;
+	private final Duration exportTimeout;
 	private final boolean shutdownHook;
 	private final Path jsonLinesPath;
 	private final Duration connectTimeout;
@@ -120,6 +128,7 @@ public final class PhosphoOptions {
 		this.maxFieldChars = b.maxFieldChars;
 		this.maxConcurrentExports = b.maxConcurrentExports;
 		this.shutdownTimeout = b.shutdownTimeout;
+		this.exportTimeout = b.exportTimeout;
 		this.shutdownHook = b.shutdownHook;
 		this.jsonLinesPath = b.jsonLinesPath;
 		this.connectTimeout = b.connectTimeout;
@@ -177,6 +186,7 @@ public final class PhosphoOptions {
 		b.maxFieldChars = maxFieldChars;
 		b.maxConcurrentExports = maxConcurrentExports;
 		b.shutdownTimeout = shutdownTimeout;
+		b.exportTimeout = exportTimeout;
 		b.shutdownHook = shutdownHook;
 		b.jsonLinesPath = jsonLinesPath;
 		b.connectTimeout = connectTimeout;
@@ -243,6 +253,10 @@ public final class PhosphoOptions {
 		return shutdownTimeout;
 	}
 
+	public Duration exportTimeout() {
+		return exportTimeout;
+	}
+
 	public boolean shutdownHook() {
 		return shutdownHook;
 	}
@@ -295,6 +309,7 @@ public final class PhosphoOptions {
 				+ ", maxFieldChars=" + maxFieldChars
 				+ ", maxConcurrentExports=" + maxConcurrentExports
 				+ ", shutdownTimeout=" + shutdownTimeout
+				+ ", exportTimeout=" + exportTimeout
 				+ ", shutdownHook=" + shutdownHook
 				+ ", jsonLinesPath=" + jsonLinesPath
 				+ ", connectTimeout=" + connectTimeout
@@ -327,6 +342,7 @@ public final class PhosphoOptions {
 		private int maxFieldChars = DEFAULT_MAX_FIELD_CHARS;
 		private int maxConcurrentExports = DEFAULT_MAX_CONCURRENT_EXPORTS;
 		private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
+		private Duration exportTimeout = Duration.ofMinutes(DEFAULT_EXPORT_TIMEOUT_MINUTES);
 		private boolean shutdownHook = true;
 		private Path jsonLinesPath = Path.of(DEFAULT_JSON_LINES_FILE);
 		private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
@@ -418,6 +434,17 @@ public final class PhosphoOptions {
 		/** How long {@code shutdown()} waits for the queue to drain, up to {@value #LIMIT_WAIT_HOURS} h. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s. */
 		public Builder shutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+			return this;
+		}
+
+		/**
+		 * How long one export may take, retries included, up to {@value #LIMIT_EXPORT_TIMEOUT_HOURS} h;
+		 * then it is cancelled and its batch counted as failed, so that an exporter that never completes
+		 * cannot hold an export slot. Keep it above the exporter's own retry duration. Default
+		 * {@value #DEFAULT_EXPORT_TIMEOUT_MINUTES} min.
+		 */
+		public Builder exportTimeout(Duration exportTimeout) {
+			this.exportTimeout = Objects.requireNonNull(exportTimeout, "exportTimeout");
 			return this;
 		}
 
@@ -519,6 +546,8 @@ public final class PhosphoOptions {
 			OptionChecks.atMost("lingerDelay", lingerDelay, wait);
 			OptionChecks.nonNegative("shutdownTimeout", shutdownTimeout);
 			OptionChecks.atMost("shutdownTimeout", shutdownTimeout, wait);
+			OptionChecks.strictlyPositive("exportTimeout", exportTimeout);
+			OptionChecks.atMost("exportTimeout", exportTimeout, Duration.ofHours(LIMIT_EXPORT_TIMEOUT_HOURS));
 			OptionChecks.strictlyPositive("connectTimeout", connectTimeout);
 			OptionChecks.atMost("connectTimeout", connectTimeout, Duration.ofSeconds(LIMIT_CONNECT_TIMEOUT_SECONDS));
 			OptionChecks.strictlyPositive("responseTimeout", responseTimeout);

@@ -57,6 +57,43 @@ class OverflowPolicyRaceTest {
 		assertThat(stats.queued()).isZero();
 	}
 
+	/**
+	 * Producers on a full queue racing {@code shutdown()}: a task admitted late (after the close) must
+	 * be settled by whoever drains next, under either policy, so nothing is left queued.
+	 */
+	private static void raceShutdown(PhosphoOptions.OverflowPolicy policy) {
+		for (int round = 0; round < 150; round++) {
+			PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder()
+					.exporter(batch -> Mono.delay(Duration.ofMillis(1)).thenReturn(ExportResult.accepted(batch.size())))
+					.maxQueueSize(8).maxBatchSize(4).maxConcurrentExports(1).overflowPolicy(policy)
+					.shutdownHook(false).build());
+			AtomicInteger logged = new AtomicInteger();
+			Runnable producer = () -> {
+				for (int i = 0; i < 30; i++) {
+					client.log("in", "out");
+					logged.incrementAndGet();
+				}
+			};
+			RaceTestUtils.race(producer, producer, () -> client.shutdown().block(Duration.ofSeconds(10)));
+			StepVerifier.create(client.shutdown()).expectComplete().verify(Duration.ofSeconds(10));
+
+			PhosphoStats stats = client.stats();
+			assertThat(stats.queued()).as("round %d: %s", round, stats).isZero();
+			assertThat(stats.exported() + stats.dropped() + stats.failed() + stats.rejected())
+					.as("round %d: %s", round, stats).isEqualTo(logged.get());
+		}
+	}
+
+	@Test
+	void dropOldestProducersRacingShutdownLeaveNothingQueuedAndEveryTaskCounted() {
+		raceShutdown(PhosphoOptions.OverflowPolicy.DROP_OLDEST);
+	}
+
+	@Test
+	void dropNewestProducersRacingShutdownLeaveNothingQueuedAndEveryTaskCounted() {
+		raceShutdown(PhosphoOptions.OverflowPolicy.DROP_NEWEST);
+	}
+
 	@Test
 	void dropOldestUnderRacingProducersStaysBoundedAndAccountsForEveryTask() {
 		raceProducers(PhosphoOptions.OverflowPolicy.DROP_OLDEST);

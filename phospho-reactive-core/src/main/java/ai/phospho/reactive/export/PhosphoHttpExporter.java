@@ -10,18 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
 import ai.phospho.reactive.Flag;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.internal.EventWriter;
-import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.KeyRedactor;
 import ai.phospho.reactive.internal.Plain;
+import ai.phospho.reactive.internal.RateLimitedWarning;
 import ai.phospho.reactive.internal.Reports;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -84,7 +83,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	private final long maxRetryNanos;
 	private final ConnectionProvider provider;
 	private final HttpClient client;
-	private final AtomicLong lastErrorLine = new AtomicLong(System.nanoTime() - ExportPipeline.WARN_INTERVAL_NANOS);
+	private final RateLimitedWarning errorLine = new RateLimitedWarning();
 
 	private PhosphoHttpExporter(PhosphoOptions options) {
 		this.key = Objects.requireNonNull(options.apiKey(), "apiKey must be set for the phospho API");
@@ -232,9 +231,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 			return e;
 		}
 		int status = s.status();
-		long now = System.nanoTime();
-		long last = lastErrorLine.get();
-		if (now - last >= ExportPipeline.WARN_INTERVAL_NANOS && lastErrorLine.compareAndSet(last, now)) {
+		if (errorLine.due()) {
 			Reports.error(LOG, "phospho: the phospho API refused POST {} with {}: {}; {}. {}", uri, status, consequence,
 					hint(status), s.getMessage());
 		}
