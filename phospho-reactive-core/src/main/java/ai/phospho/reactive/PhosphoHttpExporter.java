@@ -118,7 +118,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 
 	@Override
 	public Mono<ExportResult> export(List<LoggedTask> batch) {
-		return Mono.deferContextual(ctx -> exportSplitting(batch, ctx.getOrDefault(ExportListener.KEY, ExportListener.NONE)));
+		return Mono.deferContextual(ctx -> exportSplitting(batch, ctx.<ExportListener>getOrEmpty(ExportListener.KEY).orElse(ExportListener.NONE)));
 	}
 
 	/**

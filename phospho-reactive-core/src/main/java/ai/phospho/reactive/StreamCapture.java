@@ -182,6 +182,9 @@ final class StreamCapture<T> {
 				s = textOf(view);
 			}
 		}
+		if (s == null) {
+			s = ""; // a chunk whose plain form is null has no text
+		}
 		chunks.add(t, s, rawSize(view, s));
 		if (collector != null) {
 			collect(t);

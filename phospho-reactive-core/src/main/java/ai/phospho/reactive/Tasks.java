@@ -93,14 +93,10 @@ final class Tasks {
 			@Nullable String sessionId, @Nullable String taskId, @Nullable String userId, @Nullable String versionId) {
 		d.projectId = options.projectId();
 		d.environment = options.environment();
-		d.sessionId = firstNonNull(sessionId, context == null ? null : context.sessionId());
-		if (d.sessionId == null) {
-			d.sessionId = VersionIds.newSessionId();
-		}
-		d.taskId = firstNonNull(taskId, context == null ? null : context.taskId());
-		if (d.taskId == null) {
-			d.taskId = VersionIds.newTaskId();
-		}
+		String session = firstNonNull(sessionId, context == null ? null : context.sessionId());
+		d.sessionId = session != null ? session : VersionIds.newSessionId();
+		String task = firstNonNull(taskId, context == null ? null : context.taskId());
+		d.taskId = task != null ? task : VersionIds.newTaskId();
 		d.userId = firstNonNull(userId, context == null ? null : context.userId());
 		String version = firstNonNull(versionId, context == null ? null : context.versionId());
 		d.versionId = version != null ? version : options.versionId();
