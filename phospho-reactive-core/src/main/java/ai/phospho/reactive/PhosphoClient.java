@@ -92,7 +92,7 @@ public final class PhosphoClient {
 		return jsonl;
 	}
 
-	private Thread registerShutdownHook() {
+	private @Nullable Thread registerShutdownHook() {
 		Thread hook = new Thread(() -> {
 			try {
 				pipeline.shutdown().block(SHUTDOWN_HOOK_TIMEOUT);

@@ -154,6 +154,9 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 				s = textOf(view);
 			}
 		}
+		if (s == null) {
+			s = ""; // a chunk whose plain form is null has no text
+		}
 		chunks.add(t, s, rawSize(view, s));
 		if (collector != null) {
 			collect(t);

@@ -44,7 +44,7 @@ final class Llm implements AutoCloseable {
 		this.replay = openAiReplayed || ollamaReplayed ? MockOpenAiServer.start() : null;
 		String openAiUrl = openAiReplayed ? replay().baseUrl()
 				: openAiBase != null ? openAiBase : OpenAiClient.DEFAULT_BASE_URL;
-		String ollamaUrl = ollamaReplayed ? replay().rootUrl() : ollamaBase;
+		String ollamaUrl = ollamaBase == null ? replay().rootUrl() : ollamaBase; // ollamaReplayed, in a form NullAway reads
 		this.openAi = OpenAiClient.builder().baseUrl(openAiUrl)
 				// The replay server checks no key; a placeholder keeps a stray OPENAI_API_KEY out of it.
 				.apiKey(openAiReplayed ? "sk-replay" : openAiKey)

@@ -374,24 +374,10 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
 	}
 
-	/** The jar's version: its manifest, else the pom.properties Maven puts in every jar, else "dev". */
+	/** The jar's version: the Implementation-Version of its manifest, else "dev" (classes not in a jar). */
 	private static String version() {
 		String v = PhosphoHttpExporter.class.getPackage().getImplementationVersion();
-		if (v != null) {
-			return v;
-		}
-		try (java.io.InputStream in = PhosphoHttpExporter.class.getResourceAsStream(
-				"/META-INF/maven/ai.phospho/phospho-reactive-core/pom.properties")) {
-			if (in != null) {
-				java.util.Properties p = new java.util.Properties();
-				p.load(in);
-				return p.getProperty("version", "dev");
-			}
-		}
-		catch (IOException | RuntimeException e) {
-			// fall through: the version is only informative
-		}
-		return "dev";
+		return v != null ? v : "dev";
 	}
 
 	@Override

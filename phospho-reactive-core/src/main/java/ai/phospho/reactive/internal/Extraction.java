@@ -233,9 +233,9 @@ public final class Extraction {
 			}
 			return null;
 		}
-		if (isMessageList(plain)) {
+		if (plain instanceof List<?> list && isMessageList(list)) {
 			List<String> systems = new ArrayList<>();
-			for (Object m : (List<?>) plain) {
+			for (Object m : list) {
 				if ("system".equals(((Map<?, ?>) m).get("role"))) {
 					systems.add(content(m));
 				}

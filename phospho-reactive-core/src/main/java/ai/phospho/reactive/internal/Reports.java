@@ -45,15 +45,15 @@ public final class Reports {
 	private Reports() {
 	}
 
-	public static void debug(Logger logger, String format, Object... args) {
+	public static void debug(Logger logger, String format, @Nullable Object... args) {
 		offer(new Report(logger, Level.DEBUG, format, args));
 	}
 
-	public static void warn(Logger logger, String format, Object... args) {
+	public static void warn(Logger logger, String format, @Nullable Object... args) {
 		offer(new Report(logger, Level.WARN, format, args));
 	}
 
-	public static void error(Logger logger, String format, Object... args) {
+	public static void error(Logger logger, String format, @Nullable Object... args) {
 		offer(new Report(logger, Level.ERROR, format, args));
 	}
 

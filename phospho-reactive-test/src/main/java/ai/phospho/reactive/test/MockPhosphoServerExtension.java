@@ -1,5 +1,7 @@
 package ai.phospho.reactive.test;
 
+import java.util.Objects;
+
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -31,8 +33,9 @@ public final class MockPhosphoServerExtension implements ParameterResolver {
 	@SuppressWarnings("deprecation") // getOrComputeIfAbsent: also present in JUnit 5, unlike its successor
 	public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
 		// The store closes the AutoCloseable server when the context (the test) ends.
-		return context.getStore(NAMESPACE).getOrComputeIfAbsent(MockPhosphoServer.class,
-				k -> new Resource(MockPhosphoServer.start()), Resource.class).server;
+		// Never null: the function always returns a Resource (JUnit declares the result @Nullable).
+		return Objects.requireNonNull(context.getStore(NAMESPACE).getOrComputeIfAbsent(MockPhosphoServer.class,
+				k -> new Resource(MockPhosphoServer.start()), Resource.class)).server;
 	}
 
 	/** Closed by JUnit when the test ends, in JUnit 5 ({@code CloseableResource}) and 6 ({@code AutoCloseable}). */

@@ -1,5 +1,7 @@
 package ai.phospho.reactive.test;
 
+import java.util.Objects;
+
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -34,8 +36,9 @@ public final class PhosphoClientExtension implements ParameterResolver {
 	@Override
 	@SuppressWarnings("deprecation") // getOrComputeIfAbsent: also present in JUnit 5, unlike its successor
 	public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-		return context.getStore(NAMESPACE).getOrComputeIfAbsent(PhosphoTestClient.class,
-				k -> new Resource(PhosphoTestClient.create().install()), Resource.class).client;
+		// Never null: the store computes the value when it is absent.
+		return Objects.requireNonNull(context.getStore(NAMESPACE).getOrComputeIfAbsent(PhosphoTestClient.class,
+				k -> new Resource(PhosphoTestClient.create().install()), Resource.class)).client;
 	}
 
 	/** Closed by JUnit when the test ends, in JUnit 5 ({@code CloseableResource}) and 6 ({@code AutoCloseable}). */
