@@ -273,7 +273,7 @@ public final class PhosphoClient {
 	 * @param flag   {@link Flag#SUCCESS} or {@link Flag#FAILURE}
 	 * @param notes  free text, or {@code null}
 	 * @return completes when the API accepted the feedback; errors with a
-	 *         {@link PhosphoExportException} when it could not be delivered, or with an
+	 *         {@link ai.phospho.reactive.export.PhosphoExportException} when it could not be delivered, or with an
 	 *         {@link IllegalStateException} when no API key and project id are configured
 	 */
 	public Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param dropped   tasks the pipeline dropped: queue full (under either overflow policy), logged after
  *                  shutdown, or still held when {@code shutdown()} timed out
  * @param failed    tasks in batches that failed for good: refused (4xx), or not delivered within
- *                  {@code maxRetryDuration}
+ *                  {@code maxRetryDuration}, or
+ *                  not completed within {@code exportTimeout}
  * @param rejected  tasks the destination refused one by one ({@code error_in_log}, or a single event
  *                  too large for the API)
  * @param retried   export attempts that failed and were retried

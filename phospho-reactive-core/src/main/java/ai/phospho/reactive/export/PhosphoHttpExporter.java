@@ -1,6 +1,7 @@
 package ai.phospho.reactive.export;
 
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -377,6 +378,11 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	/** The jar's version: the Implementation-Version of its manifest, else "dev" (classes not in a jar). */
 	private static String version() {
 		String v = PhosphoHttpExporter.class.getPackage().getImplementationVersion();
+		if (v == null) {
+			// On the module path the manifest is not read: the module's own version is.
+			ModuleDescriptor d = PhosphoHttpExporter.class.getModule().getDescriptor();
+			v = d == null ? null : d.rawVersion().orElse(null);
+		}
 		return v != null ? v : "dev";
 	}
 

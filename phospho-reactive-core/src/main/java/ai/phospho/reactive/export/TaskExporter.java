@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
  * Lines file ({@link JsonLinesTaskExporter}), or memory in tests.
  *
  * <p>The export worker calls {@link #export(List)} with at most
- * {@link PhosphoOptions#maxConcurrentExports()} batches in flight. An implementation must not block
+ * {@link ai.phospho.reactive.PhosphoOptions#maxConcurrentExports()} batches in flight. An implementation must not block
  * the subscribing thread; it reports per-event refusals through {@link ExportResult} and a failure
  * of the whole batch as an error signal. It never needs to throw: a thrown exception is counted as a
  * failed batch.

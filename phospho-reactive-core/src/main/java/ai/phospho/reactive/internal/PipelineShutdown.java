@@ -27,13 +27,16 @@ final class PipelineShutdown {
 		this.timeout = timeout;
 	}
 
+	private static final long WORKER_GRACE_NANOS = Duration.ofMillis(250).toNanos();
+
 	/** Runs the shutdown; to be subscribed once (the pipeline caches it). */
 	Mono<Void> run() {
 		admission.close();
 		long deadline = System.nanoTime() + timeout.toNanos();
-		// The worker's part gets a tenth more than the flush: a worker stuck in a task's conversion
-		// (a getter that never returns) must not hold the shutdown; what it holds stays queued.
-		Duration workerPhase = Duration.ofNanos(timeout.toNanos() + timeout.toNanos() / 10);
+		// The worker's part gets a tenth more than the flush (a quarter second at least, for a busy
+		// machine): a worker stuck in a task's conversion (a getter that never returns) must not hold
+		// the shutdown; what it holds stays queued.
+		Duration workerPhase = Duration.ofNanos(timeout.toNanos() + Math.max(timeout.toNanos() / 10, WORKER_GRACE_NANOS));
 		return worker.flush()
 				.timeout(timeout, worker.abandon()
 						.doOnNext(n -> Reports.warn(ExportStats.LOG, "phospho: shutdown timed out after {}: {} tasks "
