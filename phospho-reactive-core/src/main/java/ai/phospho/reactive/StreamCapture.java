@@ -15,6 +15,7 @@ import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
 import ai.phospho.reactive.internal.StreamFacts;
+import ai.phospho.reactive.internal.Usages;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -321,7 +322,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		Object last = got.last();
 		if (usage == null && last != null && !(last instanceof Map<?, ?>) && !(last instanceof String)) {
 			// An extractor that reads chunks without their plain form: the usage of the last chunk.
-			usage = Extraction.usage(Plain.of(last, new Plain.Budget(maxChars)));
+			usage = Usages.of(Plain.of(last, new Plain.Budget(maxChars)));
 		}
 		// The last chunk's time, to the second: the task is built at it, or at the cancel that
 		// ended the stream (reading the clock per chunk would cost more than the chunk itself).

@@ -12,6 +12,7 @@ import ai.phospho.reactive.internal.Ids;
 import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
+import ai.phospho.reactive.internal.Usages;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,7 +89,7 @@ final class TaskBuilder {
 		String text = toText != null && output != null ? Callbacks.applyText("outputToString", toText, output) : null;
 		d.output = text != null ? text : Extraction.outputText(plain);
 		d.model = Extraction.model(null, plain);
-		d.usage = Extraction.usage(plain);
+		d.usage = Usages.of(plain);
 		d.rawOutput = RawShapes.fit(rawSet ? Plain.of(raw, budget) : plain, true);
 		d.rawOutputTypeName = typeName(rawSet ? raw : output);
 		return this;
