@@ -12,6 +12,9 @@ import ai.phospho.reactive.test.InMemoryTaskExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,9 +25,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Spring Boot application with Spring AI's OpenAI starter, this starter and
- * {@code phospho-reactive-spring-ai}: with nothing else configured, every call of a
- * {@code ChatClient} built from the auto-configured builder is logged.
+ * A Spring Boot application with Spring AI's {@code ChatClient} auto-configuration, an OpenAI chat
+ * model, this starter and {@code phospho-reactive-spring-ai}: with nothing else configured, every call
+ * of a {@code ChatClient} built from the auto-configured builder is logged.
  */
 class PhosphoSpringAiApplicationTest {
 
@@ -71,8 +74,7 @@ class PhosphoSpringAiApplicationTest {
 	private ConfigurableApplicationContext start(String... extra) {
 		return new SpringApplicationBuilder(App.class)
 			.web(WebApplicationType.NONE)
-			.properties("spring.ai.openai.base-url=" + openAi.baseUrl(), "spring.ai.openai.api-key=sk-test-key",
-					"spring.ai.openai.chat.model=gpt-4o-mini", "phospho.linger-delay=10ms")
+			.properties("test.openai.base-url=" + openAi.baseUrl(), "phospho.linger-delay=10ms")
 			.properties(extra)
 			.run();
 	}
@@ -89,6 +91,13 @@ class PhosphoSpringAiApplicationTest {
 		@Bean
 		InMemoryTaskExporter exporter() {
 			return new InMemoryTaskExporter();
+		}
+
+		@Bean
+		OpenAiChatModel chatModel(@Value("${test.openai.base-url}") String baseUrl) {
+			return OpenAiChatModel.builder()
+				.options(OpenAiChatOptions.builder().baseUrl(baseUrl).apiKey("sk-test-key").model("gpt-4o-mini").build())
+				.build();
 		}
 	}
 }
