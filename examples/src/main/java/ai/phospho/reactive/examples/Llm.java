@@ -32,6 +32,8 @@ final class Llm implements AutoCloseable {
 	private final OpenAiClient openAi;
 	private final OllamaClient ollama;
 	private final String openAiModel;
+	private final String openAiUrl;
+	private final @Nullable String openAiKey;
 	private final String ollamaModel;
 	private final String description;
 
@@ -45,10 +47,10 @@ final class Llm implements AutoCloseable {
 		String openAiUrl = openAiReplayed ? replay().baseUrl()
 				: openAiBase != null ? openAiBase : OpenAiClient.DEFAULT_BASE_URL;
 		String ollamaUrl = ollamaBase == null ? replay().rootUrl() : ollamaBase; // ollamaReplayed, in a form NullAway reads
-		this.openAi = OpenAiClient.builder().baseUrl(openAiUrl)
-				// The replay server checks no key; a placeholder keeps a stray OPENAI_API_KEY out of it.
-				.apiKey(openAiReplayed ? "sk-replay" : openAiKey)
-				.build();
+		this.openAiUrl = openAiUrl;
+		// The replay server checks no key; a placeholder keeps a stray OPENAI_API_KEY out of it.
+		this.openAiKey = openAiReplayed ? "sk-replay" : openAiKey;
+		this.openAi = OpenAiClient.builder().baseUrl(openAiUrl).apiKey(this.openAiKey).build();
 		this.ollama = OllamaClient.builder().baseUrl(ollamaUrl).build();
 		this.openAiModel = orDefault(env.get("OPENAI_MODEL"), DEFAULT_OPENAI_MODEL);
 		this.ollamaModel = orDefault(env.get("OLLAMA_MODEL"), DEFAULT_OLLAMA_MODEL);
@@ -102,6 +104,16 @@ final class Llm implements AutoCloseable {
 	/** The Ollama client; it logs nothing by itself. */
 	OllamaClient ollama() {
 		return ollama;
+	}
+
+	/** The OpenAI-compatible API's base URL ({@code .../v1}), for the frameworks' own clients. */
+	String openAiBaseUrl() {
+		return openAiUrl;
+	}
+
+	/** The key for {@link #openAiBaseUrl()} ({@code "none"} for an API without one); never printed. */
+	String openAiKey() {
+		return openAiKey != null ? openAiKey : "none";
 	}
 
 	String openAiModel() {

@@ -24,7 +24,9 @@ public final class RunAllExamples {
 			new WrapFunction(),
 			new WrapWithMetadata(),
 			new WrapImportedFunction(),
-			new WrapStreamingFunction());
+			new WrapStreamingFunction(),
+			new SpringAiChatClient(),
+			new LangChain4jChat());
 
 	private RunAllExamples() {
 	}

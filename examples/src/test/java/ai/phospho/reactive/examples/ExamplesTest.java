@@ -108,6 +108,27 @@ class ExamplesTest {
 	}
 
 	@Test
+	void aSpringAiChatClientStreamIsOneTaskInTheSessionOfItsConversation() throws Exception {
+		LoggedTask t = runOne(new SpringAiChatClient());
+		assertThat(t.input()).isEqualTo(QUESTION);
+		assertThat(t.output()).isEqualTo(ANSWER);
+		assertThat(t.systemPrompt()).isEqualTo(SYSTEM);
+		assertThat(t.sessionId()).isEqualTo("quantum-1");
+		assertThat(t.totalTokens()).isEqualTo(39L);
+		assertThat(t.metadata()).containsEntry("stream_status", "completed");
+	}
+
+	@Test
+	void aLangChain4jStreamIsOneTaskWithTheWholeAnswerAndUsage() throws Exception {
+		LoggedTask t = runOne(new LangChain4jChat());
+		assertThat(t.input()).isEqualTo(QUESTION);
+		assertThat(t.output()).isEqualTo(ANSWER);
+		assertThat(t.systemPrompt()).isEqualTo(SYSTEM);
+		assertThat(t.totalTokens()).isEqualTo(39L);
+		assertThat(t.metadata()).containsEntry("stream_status", "completed");
+	}
+
+	@Test
 	void anOllamaStreamIsLoggedWhenTheStopRuleMatchesTheDoneLine() throws Exception {
 		LoggedTask t = runOne(new OllamaStreaming());
 		assertThat(t.input()).isEqualTo(QUESTION);

@@ -78,7 +78,9 @@ class RunAllExamplesTest {
 				.contains("## OpenAI streaming\n" + GUIDE_BLOCK)
 				.contains("## Local Ollama streaming, with a stop rule\ninput: " + QUESTION + "\noutput: " + ANSWER + "\n")
 				.contains("## Wrap functions with Phospho.wrap\n" + GUIDE_BLOCK)
-				.contains("## Wrap a streaming function\n" + GUIDE_BLOCK);
+				.contains("## Wrap a streaming function\n" + GUIDE_BLOCK)
+				.contains("## Spring AI ChatClient\n" + GUIDE_BLOCK)
+				.contains("## LangChain4j streaming chat model\n" + GUIDE_BLOCK);
 		int n = RunAllExamples.ALL.size();
 		assertThat(lines.get(lines.size() - 2)).isEqualTo(n + " tasks logged to " + file.toAbsolutePath()
 				+ " (set PHOSPHO_API_KEY and PHOSPHO_PROJECT_ID to send them to phospho)");
@@ -92,6 +94,6 @@ class RunAllExamplesTest {
 		assertThat(tasks.get(1).get("input").asString()).isEqualTo(QUESTION);
 		assertThat(tasks.get(1).get("output").asString()).isEqualTo(ANSWER);
 		assertThat(tasks.stream().filter(t -> ANSWER.equals(t.path("output").asString(null))).count())
-				.as("every call to the LLM").isEqualTo(8);
+				.as("every call to the LLM").isEqualTo(10);
 	}
 }

@@ -31,9 +31,10 @@ class ConfigurationMetadataTest {
 				"phospho.base-url", "phospho.version-id", "phospho.environment", "phospho.max-queue-size",
 				"phospho.max-batch-size", "phospho.max-batch-bytes", "phospho.linger-delay",
 				"phospho.max-field-chars", "phospho.max-concurrent-exports", "phospho.shutdown-timeout",
-				"phospho.json-lines-path");
+				"phospho.json-lines-path", "phospho.spring-ai.enabled");
 		// The defaults are written by hand in additional-spring-configuration-metadata.json: keep them true.
 		assertThat(byName.get("phospho.enabled").get("defaultValue").asBoolean()).isTrue();
+		assertThat(byName.get("phospho.spring-ai.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(text(byName, "phospho.base-url")).isEqualTo(PhosphoOptions.DEFAULT_BASE_URL);
 		assertThat(text(byName, "phospho.environment")).isEqualTo(PhosphoOptions.DEFAULT_ENVIRONMENT);
 		assertThat(byName.get("phospho.max-queue-size").get("defaultValue").asInt())
