@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collector;
 
 import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.ConversionBudget;
 import ai.phospho.reactive.internal.DeferredChunks;
 import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
@@ -131,7 +132,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			if (fast == null || fast.isEmpty()) {
 				// A typed chunk without text (an audio delta, a role or finish chunk) may hold anything:
 				// it is measured, and read, through its plain form, so that the chunks held stay bounded.
-				view = Plain.of(t, new Plain.Budget(maxChars));
+				view = Plain.of(t, new ConversionBudget(maxChars));
 				if (fast != null && s == null) {
 					s = fast;
 				}
@@ -142,7 +143,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 				}
 				if (!facts.hasModel() && modelLookups < MODEL_LOOKUPS) {
 					modelLookups++;
-					Object plain = Plain.of(t, new Plain.Budget(maxChars));
+					Object plain = Plain.of(t, new ConversionBudget(maxChars));
 					if (plain != null) {
 						addFacts(plain);
 					}
@@ -322,7 +323,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		Object last = got.last();
 		if (usage == null && last != null && !(last instanceof Map<?, ?>) && !(last instanceof String)) {
 			// An extractor that reads chunks without their plain form: the usage of the last chunk.
-			usage = Usages.of(Plain.of(last, new Plain.Budget(maxChars)));
+			usage = Usages.of(Plain.of(last, new ConversionBudget(maxChars)));
 		}
 		// The last chunk's time, to the second: the task is built at it, or at the cancel that
 		// ended the stream (reading the clock per chunk would cost more than the chunk itself).

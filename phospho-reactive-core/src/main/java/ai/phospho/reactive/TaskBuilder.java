@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import ai.phospho.reactive.internal.Callbacks;
+import ai.phospho.reactive.internal.ConversionBudget;
 import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Failures;
@@ -29,7 +30,7 @@ final class TaskBuilder {
 	private final PhosphoOptions options;
 	private final int maxChars;
 	private final @Nullable ContextValues context;
-	private final Plain.Budget budget;
+	private final ConversionBudget budget;
 	private final TaskDraft d = new TaskDraft();
 	private @Nullable Object plainIn;
 	private @Nullable Object plainOut;
@@ -41,7 +42,7 @@ final class TaskBuilder {
 		this.options = options;
 		this.maxChars = options.maxFieldChars();
 		this.context = context;
-		this.budget = new Plain.Budget(maxChars);
+		this.budget = new ConversionBudget(maxChars);
 		d.clientCreatedAt = createdAtMillis / 1000;
 	}
 

@@ -3,6 +3,7 @@ package ai.phospho.reactive;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import ai.phospho.reactive.internal.ConversionBudget;
 import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.Plain;
@@ -23,7 +24,7 @@ final class TaskMaps {
 	 * JSON text cut to the room left, and the rest are left out (the budget says so).
 	 */
 	static @Nullable Map<String, Object> merge(@Nullable Map<String, Object> base, @Nullable Map<String, Object> top,
-			Plain.Budget budget) {
+			ConversionBudget budget) {
 		if ((base == null || base.isEmpty()) && (top == null || top.isEmpty())) {
 			return null;
 		}
@@ -38,7 +39,7 @@ final class TaskMaps {
 	}
 
 	/** Extra top-level keys, as plain values, bounded as metadata is; the backend's string fields among them as strings. */
-	static Map<String, Object> extras(Map<String, Object> extras, Plain.@Nullable Budget budget) {
+	static Map<String, Object> extras(Map<String, Object> extras, @Nullable ConversionBudget budget) {
 		Map<String, Object> out = plainMap(extras, budget);
 		for (String key : STRING_EXTRAS) {
 			Object v = out.get(key);
@@ -50,7 +51,7 @@ final class TaskMaps {
 	}
 
 	/** The entries as plain values; bounded when a budget is given. */
-	static Map<String, Object> plainMap(Map<String, Object> map, Plain.@Nullable Budget budget) {
+	static Map<String, Object> plainMap(Map<String, Object> map, @Nullable ConversionBudget budget) {
 		Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
 		for (Map.Entry<String, Object> e : map.entrySet()) {
 			out.put(e.getKey(), Plain.of(e.getValue(), budget));
@@ -58,7 +59,7 @@ final class TaskMaps {
 		return out;
 	}
 
-	private static Map<String, Object> cap(Map<String, Object> map, Plain.Budget budget) {
+	private static Map<String, Object> cap(Map<String, Object> map, ConversionBudget budget) {
 		long max = budget.max();
 		if (EventWriter.estimate(map) <= max) {
 			return map;

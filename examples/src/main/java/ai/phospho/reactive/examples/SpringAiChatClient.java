@@ -2,8 +2,8 @@ package ai.phospho.reactive.examples;
 
 import java.util.List;
 
-import ai.phospho.reactive.test.openai.Recording;
 import ai.phospho.reactive.springai.PhosphoAdvisor;
+import ai.phospho.reactive.test.openai.Recording;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.openai.OpenAiChatModel;

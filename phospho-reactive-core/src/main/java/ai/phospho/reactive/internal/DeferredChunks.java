@@ -35,7 +35,7 @@ public final class DeferredChunks {
 			// Counted as the stream counted them while they were kept: the JSON of each and a comma.
 			long size = 0;
 			for (Object chunk : c) {
-				Plain.Budget budget = new Plain.Budget(maxChars);
+				ConversionBudget budget = new ConversionBudget(maxChars);
 				Object p = Plain.of(chunk, budget);
 				size += EventWriter.estimate(p) + 1;
 				if (size > maxChars || budget.truncated()) {

@@ -49,9 +49,9 @@ public final class Plain {
 	 * each string is cut a character past the budget's size, each list, array or collection keeps
 	 * its first elements up to that size and, when more remain, its last ones up to it again (the
 	 * last messages of a conversation are its input), and a map past that size keeps only the keys
-	 * that extraction reads. What was cut sets {@link Budget#truncated()}. Never throws.
+	 * that extraction reads. What was cut sets {@link ConversionBudget#truncated()}. Never throws.
 	 */
-	public static @Nullable Object of(@Nullable Object value, @Nullable Budget budget) {
+	public static @Nullable Object of(@Nullable Object value, @Nullable ConversionBudget budget) {
 		if (budget != null) {
 			budget.limit = budget.used + CONVERSION_LIMIT * budget.max;
 		}
@@ -72,7 +72,7 @@ public final class Plain {
 				|| value instanceof Double || value instanceof Integer;
 	}
 
-	private static @Nullable Object convert(@Nullable Object value, int depth, @Nullable Budget b) {
+	private static @Nullable Object convert(@Nullable Object value, int depth, @Nullable ConversionBudget b) {
 		if (depth > MAX_DEPTH) {
 			throw NotPlain.INSTANCE;
 		}
@@ -159,13 +159,13 @@ public final class Plain {
 	 * list and map is bounded on its own, so without it a value that holds the same list at every
 	 * level (a few KB) would expand, level by level, into a tree twice as large each time.
 	 */
-	static final int CONVERSION_LIMIT = 4;
+	public static final int CONVERSION_LIMIT = 4;
 
 	/** The keys extraction reads: kept in a map past its budget, so that the text extracted stays right. */
 	private static final Set<String> EXTRACTED_KEYS = Set.of("messages", "model", "usage", "system", "choices",
 			"message", "content", "role", "response", "done", "delta", "prompt", "text", "refusal", "tool_calls");
 
-	private static <T> @Nullable T count(@Nullable Budget b, long size, @Nullable T value) {
+	private static <T> @Nullable T count(@Nullable ConversionBudget b, long size, @Nullable T value) {
 		if (b != null) {
 			b.used += size;
 		}
@@ -185,7 +185,7 @@ public final class Plain {
 		return 24;
 	}
 
-	private static String string(String s, @Nullable Budget b) {
+	private static String string(String s, @Nullable ConversionBudget b) {
 		if (b == null) {
 			return s;
 		}
@@ -211,7 +211,7 @@ public final class Plain {
 	 * A list read by index: the first elements while they fit the budget's size; when more remain,
 	 * the last ones while they fit it again. The middle is left out and the budget says so.
 	 */
-	private static List<Object> list(int n, IntFunction<@Nullable Object> get, int depth, @Nullable Budget b) {
+	private static List<Object> list(int n, IntFunction<@Nullable Object> get, int depth, @Nullable ConversionBudget b) {
 		List<Object> out = new ArrayList<>(b == null ? n : Math.min(n, 1024));
 		long start = b == null ? 0 : b.used;
 		int i = 0;
@@ -241,7 +241,7 @@ public final class Plain {
 
 	private static final Object NULL = new Object();
 
-	private static @Nullable Object bytes(byte[] bytes, int depth, @Nullable Budget b) {
+	private static @Nullable Object bytes(byte[] bytes, int depth, @Nullable ConversionBudget b) {
 		if (b != null && bytes.length > 4 * b.max) {
 			// Too large to parse for what is kept of it: its text, cut.
 			return string(new String(bytes, 0, (int) Math.min(bytes.length, b.max + 4), StandardCharsets.UTF_8), b);
@@ -254,7 +254,7 @@ public final class Plain {
 		}
 	}
 
-	private static @Nullable Object node(@Nullable JsonNode node, int depth, @Nullable Budget b) {
+	private static @Nullable Object node(@Nullable JsonNode node, int depth, @Nullable ConversionBudget b) {
 		if (depth > MAX_DEPTH) {
 			throw NotPlain.INSTANCE;
 		}
@@ -294,37 +294,6 @@ public final class Plain {
 		return string(node.toString(), b);
 	}
 
-	/**
-	 * How much a bounded conversion may build: about {@code max} characters of JSON per string,
-	 * list or map, {@value #CONVERSION_LIMIT} times that per call of {@link #of(Object, Budget)},
-	 * and whether anything was cut. Not thread-safe.
-	 */
-	public static final class Budget {
-		final long max;
-		long used;
-		/** Where the current conversion stops, whatever is left of its strings, lists and maps. */
-		long limit = Long.MAX_VALUE;
-		boolean truncated;
-
-		public Budget(long max) {
-			this.max = max;
-		}
-
-		/** Whether a string, list or map was cut. */
-		public boolean truncated() {
-			return truncated;
-		}
-
-		/** The size each string, list and map is bounded by. */
-		public long max() {
-			return max;
-		}
-
-		/** Records that something else was cut under this budget. */
-		public void markTruncated() {
-			truncated = true;
-		}
-	}
 
 	private static Object number(Number n) {
 		if (n instanceof Double d) {

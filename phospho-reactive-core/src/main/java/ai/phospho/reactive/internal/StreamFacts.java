@@ -35,9 +35,9 @@ public final class StreamFacts {
 		if (plain instanceof Map<?, ?> map) {
 			Object u = map.get("usage");
 			// Copied: a map chunk may be changed by its owner after it was emitted.
-			Map<String, Object> found = u != null ? Usages.of(Plain.of(Map.of("usage", u), new Plain.Budget(maxChars)))
+			Map<String, Object> found = u != null ? Usages.of(Plain.of(Map.of("usage", u), new ConversionBudget(maxChars)))
 					: map.containsKey("eval_count") || map.containsKey("prompt_eval_count")
-							? Usages.of(Plain.of(map, new Plain.Budget(maxChars))) : null;
+							? Usages.of(Plain.of(map, new ConversionBudget(maxChars))) : null;
 			if (found != null) {
 				usage = found;
 			}

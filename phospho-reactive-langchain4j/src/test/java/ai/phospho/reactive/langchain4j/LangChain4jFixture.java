@@ -6,8 +6,8 @@ import java.util.List;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
-import ai.phospho.reactive.test.openai.MockOpenAiServer;
 import ai.phospho.reactive.test.InMemoryTaskExporter;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 

@@ -5,10 +5,10 @@ import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoClient;
-import ai.phospho.reactive.test.openai.MockOpenAiServer;
-import ai.phospho.reactive.test.openai.Recording;
 import ai.phospho.reactive.springai.PhosphoAdvisor;
 import ai.phospho.reactive.test.InMemoryTaskExporter;
+import ai.phospho.reactive.test.openai.MockOpenAiServer;
+import ai.phospho.reactive.test.openai.Recording;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
