@@ -33,6 +33,8 @@ final class TaskBuilder {
 	private final ConversionBudget budget;
 	private final TaskDraft d = new TaskDraft();
 	private @Nullable Object plainIn;
+	/** The raw input when it was given apart from the input (a request whose messages are the input). */
+	private @Nullable Object plainRawIn;
 	private @Nullable Object plainOut;
 	/** Whether the raw output is still to be bounded here: not for a stream's chunks, bounded as they came. */
 	private boolean boundRawOutput = true;
@@ -77,7 +79,9 @@ final class TaskBuilder {
 		String text = toText != null && input != null ? Callbacks.applyText("inputToString", toText, input) : null;
 		d.input = text != null ? text : Extraction.inputText(plain);
 		d.systemPrompt = Extraction.systemPrompt(plain);
-		d.rawInput = RawShapes.fit(rawSet ? Plain.of(raw, budget) : plain, false);
+		Object plainRaw = rawSet ? Plain.of(raw, budget) : plain;
+		plainRawIn = rawSet ? plainRaw : null;
+		d.rawInput = RawShapes.fit(plainRaw, false);
 		d.rawInputTypeName = typeName(rawSet ? raw : input);
 		return this;
 	}
@@ -164,6 +168,9 @@ final class TaskBuilder {
 	LoggedTask build() {
 		if (d.model == null) {
 			d.model = Extraction.model(plainIn, plainOut);
+		}
+		if (d.model == null && plainRawIn != null) {
+			d.model = Extraction.modelOf(plainRawIn);
 		}
 		Map<String, Object> f = facts;
 		if (f != null) {
