@@ -80,6 +80,9 @@ public final class PhosphoOtel implements TaskListener {
 		this.captureContent = b.captureContent;
 		this.maxFieldChars = b.maxFieldChars;
 		this.providerName = b.providerName;
+		// OpenTelemetry finds its context storage with a ServiceLoader (reading jars) on first use: at
+		// set-up, here, rather than in the first onStart, which may run on an event loop.
+		Context.current();
 	}
 
 	/** Spans and metrics through {@code openTelemetry}, content not captured. */
