@@ -3,6 +3,7 @@ package ai.phospho.reactive;
 import ai.phospho.reactive.internal.Callbacks;
 import ai.phospho.reactive.internal.Failures;
 import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
 
 /**
  * What every capture shares: the task's input side, its ending (status, error, what failed,
@@ -17,16 +18,19 @@ abstract class AbstractCapture<T> implements Capture<T> {
 	final int maxChars;
 	final long startMillis;
 	final long startNanos;
+	/** The task's listeners, told at subscribe (now) and when the task is built. */
+	private final Listening listening;
 	/** The first thing that failed while capturing, for {@code capture_error}; from any thread. */
 	private volatile @Nullable String failure;
 
-	AbstractCapture(TaskSink sink, StreamLog<T> spec, ContextValues context) {
+	AbstractCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext) {
 		this.sink = sink;
 		this.spec = spec;
-		this.context = context;
+		this.context = PhosphoContext.read(subscriberContext);
 		this.maxChars = sink.options().maxFieldChars();
 		this.startMillis = System.currentTimeMillis();
 		this.startNanos = System.nanoTime();
+		this.listening = Listening.start(sink.options(), subscriberContext);
 	}
 
 	/**
@@ -60,12 +64,13 @@ abstract class AbstractCapture<T> implements Capture<T> {
 			failed("assembling the task", e);
 			task = new TaskBuilder(sink.options(), context, startMillis).fact("stream_status", status.wire)
 					.fact(TaskBuilder.CAPTURE_ERROR, String.valueOf(failure))
-					.identity(spec.sessionId, spec.taskId, spec.userId, spec.versionId).build();
+					.identity(spec.sessionId, spec.taskId, spec.userId, spec.versionId).listened(listening).build();
 		}
 		if (failure != null) {
 			sink.captureFailed();
 		}
 		sink.submit(task);
+		listening.end(task);
 	}
 
 	private LoggedTask build(Status status, @Nullable Throwable error, long endNanos) {
@@ -83,7 +88,7 @@ abstract class AbstractCapture<T> implements Capture<T> {
 		}
 		timing(b, endNanos);
 		return b.extras(spec.extras).identity(spec.sessionId, spec.taskId, spec.userId, spec.versionId)
-				.flag(spec.flag).build();
+				.flag(spec.flag).listened(listening).build();
 	}
 
 	/** Gives the builder the output gathered so far. */

@@ -28,7 +28,7 @@ final class FluxLogStream<T> extends FluxOperator<T, T> {
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super T> actual) {
 		StreamCapture<T> capture = new StreamCapture<>(sink, (StreamLog<T>) spec,
-				PhosphoContext.read(actual.currentContext()));
+				actual.currentContext());
 		source.subscribe(new LogStreamSubscriber<T>(actual, capture));
 	}
 

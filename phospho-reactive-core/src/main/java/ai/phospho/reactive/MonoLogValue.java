@@ -29,7 +29,7 @@ final class MonoLogValue<T> extends MonoOperator<T, T> {
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super T> actual) {
 		ValueCapture<T> capture = new ValueCapture<>(sink, (StreamLog<T>) spec,
-				PhosphoContext.read(actual.currentContext()));
+				actual.currentContext());
 		source.subscribe(new LogStreamSubscriber<T>(actual, capture));
 	}
 

@@ -2,10 +2,13 @@ package ai.phospho.reactive;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import ai.phospho.reactive.export.TaskExporter;
+import ai.phospho.reactive.export.TaskListener;
 import ai.phospho.reactive.internal.Ids;
 import org.jspecify.annotations.Nullable;
 
@@ -96,6 +99,7 @@ public final class PhosphoOptions {
 	private final String versionId;
 	private final String environment;
 	private final @Nullable TaskExporter exporter;
+	private final List<TaskListener> taskListeners;
 	private final int maxQueueSize;
 	private final int maxBatchSize;
 	private final long maxBatchBytes;
@@ -121,6 +125,7 @@ public final class PhosphoOptions {
 		this.versionId = b.versionId != null ? b.versionId : Ids.processVersionId();
 		this.environment = b.environment;
 		this.exporter = b.exporter;
+		this.taskListeners = List.copyOf(b.taskListeners);
 		this.maxQueueSize = b.maxQueueSize;
 		this.maxBatchSize = b.maxBatchSize;
 		this.maxBatchBytes = b.maxBatchBytes;
@@ -179,6 +184,7 @@ public final class PhosphoOptions {
 		b.versionId = versionId;
 		b.environment = environment;
 		b.exporter = exporter;
+		b.taskListeners.addAll(taskListeners);
 		b.maxQueueSize = maxQueueSize;
 		b.maxBatchSize = maxBatchSize;
 		b.maxBatchBytes = maxBatchBytes;
@@ -218,6 +224,11 @@ public final class PhosphoOptions {
 
 	public String environment() {
 		return environment;
+	}
+
+	/** The listeners added with {@link Builder#addTaskListener(TaskListener)}, in order. */
+	public List<TaskListener> taskListeners() {
+		return taskListeners;
 	}
 
 	/** The exporter set with {@link Builder#exporter(TaskExporter)}, {@code null} for the default. */
@@ -335,6 +346,7 @@ public final class PhosphoOptions {
 		private @Nullable String versionId;
 		private String environment = DEFAULT_ENVIRONMENT;
 		private @Nullable TaskExporter exporter;
+		private final List<TaskListener> taskListeners = new ArrayList<>();
 		private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
 		private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 		private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
@@ -392,6 +404,15 @@ public final class PhosphoOptions {
 		/** Replaces the default exporter (phospho API with a key, JSON Lines file without). */
 		public Builder exporter(@Nullable TaskExporter exporter) {
 			this.exporter = exporter;
+			return this;
+		}
+
+		/**
+		 * Adds a listener told when each task starts and ends (spans, metrics), independent of the
+		 * exporter; see {@link TaskListener}. None by default.
+		 */
+		public Builder addTaskListener(TaskListener listener) {
+			taskListeners.add(Objects.requireNonNull(listener, "listener"));
 			return this;
 		}
 

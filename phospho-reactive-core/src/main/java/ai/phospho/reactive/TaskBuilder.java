@@ -39,6 +39,7 @@ final class TaskBuilder {
 	/** Whether the raw output is still to be bounded here: not for a stream's chunks, bounded as they came. */
 	private boolean boundRawOutput = true;
 	private @Nullable Map<String, Object> facts;
+	private @Nullable Map<String, Object> listened;
 
 	TaskBuilder(PhosphoOptions options, @Nullable ContextValues context, long createdAtMillis) {
 		this.options = options;
@@ -50,6 +51,12 @@ final class TaskBuilder {
 
 	/** The task of {@code log(TaskLog)}; never throws but for a JVM error. */
 	static <I, O> LoggedTask of(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
+		return of(log, options, context, Listening.NONE);
+	}
+
+	/** As {@link #of(TaskLog, PhosphoOptions, ContextValues)}, with the metadata of the task's listeners. */
+	static <I, O> LoggedTask of(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context,
+			Listening listening) {
 		long now = System.currentTimeMillis();
 		try {
 			return new TaskBuilder(options, context, now)
@@ -59,6 +66,7 @@ final class TaskBuilder {
 					.extras(log.extras)
 					.identity(log.sessionId, log.taskId, log.userId, log.versionId)
 					.flag(log.flag)
+					.listened(listening)
 					.build();
 		}
 		catch (Throwable e) {
@@ -67,7 +75,8 @@ final class TaskBuilder {
 			Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
 					+ "; the task is logged without its content", e);
 			return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason)
-					.identity(log.sessionId, log.taskId, log.userId, log.versionId).flag(log.flag).build();
+					.identity(log.sessionId, log.taskId, log.userId, log.versionId).flag(log.flag)
+					.listened(listening).build();
 		}
 	}
 
@@ -159,6 +168,14 @@ final class TaskBuilder {
 		return this;
 	}
 
+	/** The entries the task's listeners add to its metadata (trace ids): the task's own keys win. */
+	TaskBuilder listened(Listening listening) {
+		if (listening != Listening.NONE) {
+			listened = listening.metadata();
+		}
+		return this;
+	}
+
 	/** Flags the task {@code truncated}: something was cut before it reached this builder. */
 	TaskBuilder truncated(boolean truncated) {
 		d.truncated |= truncated;
@@ -176,6 +193,12 @@ final class TaskBuilder {
 		if (f != null) {
 			Map<String, Object> m = d.metadata == null ? new LinkedHashMap<>() : d.metadata;
 			m.putAll(f);
+			d.metadata = m;
+		}
+		Map<String, Object> l = listened;
+		if (l != null) {
+			Map<String, Object> m = d.metadata == null ? new LinkedHashMap<>() : d.metadata;
+			l.forEach((k, v) -> m.putIfAbsent(k, v instanceof String s && s.length() > maxChars ? cut(s, maxChars) : v));
 			d.metadata = m;
 		}
 		d.truncated |= budget.truncated();

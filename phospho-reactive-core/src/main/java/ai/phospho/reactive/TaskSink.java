@@ -1,5 +1,7 @@
 package ai.phospho.reactive;
 
+import reactor.util.context.Context;
+
 /**
  * What the operators and wrappers need of a client, and all they hold: its options, and where a
  * finished task goes. So the flow reads one way: caller, operator, sink, pipeline, exporter.
@@ -16,11 +18,14 @@ interface TaskSink {
 
 	/** Builds, counts and queues the task of a {@link TaskLog}; never throws but for a JVM error. */
 	default LoggedTask log(TaskLog<?, ?> log) {
-		LoggedTask t = TaskBuilder.of(log, options(), null);
+		// log() has no subscriber: listeners look at their own current context (a thread-local span).
+		Listening listening = Listening.start(options(), Context.empty());
+		LoggedTask t = TaskBuilder.of(log, options(), null, listening);
 		if (t.metadata().containsKey(TaskBuilder.CAPTURE_ERROR)) {
 			captureFailed();
 		}
 		submit(t);
+		listening.end(t);
 		return t;
 	}
 }

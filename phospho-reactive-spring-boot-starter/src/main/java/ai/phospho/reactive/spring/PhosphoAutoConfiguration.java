@@ -1,8 +1,12 @@
 package ai.phospho.reactive.spring;
 
+import java.util.List;
+
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
+import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.export.TaskExporter;
+import ai.phospho.reactive.export.TaskListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
  * <ul>
  * <li>a {@link PhosphoClient} from the {@link PhosphoProperties}, unless the application defines
  * its own; an application {@link TaskExporter} bean replaces the default exporter (the phospho API
- * with a key, the JSON Lines file without);</li>
+ * with a key, the JSON Lines file without); every {@link TaskListener} bean is added to it;</li>
  * <li>the context's client, the application's or this one, is installed for the static
  * {@link Phospho} API when the context starts ({@link Phospho#use}), and flushed and shut down
  * when it stops, after the web server, for at most {@code phospho.shutdown-timeout};</li>
@@ -41,8 +45,17 @@ public class PhosphoAutoConfiguration {
 	 */
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
-	PhosphoClient phosphoClient(PhosphoProperties properties, ObjectProvider<TaskExporter> exporter) {
-		return PhosphoClient.create(properties.toOptions(exporter.getIfAvailable()));
+	PhosphoClient phosphoClient(PhosphoProperties properties, ObjectProvider<TaskExporter> exporter,
+			ObjectProvider<TaskListener> listeners) {
+		PhosphoOptions options = properties.toOptions(exporter.getIfAvailable());
+		// Every TaskListener bean (PhosphoOtelAutoConfiguration's spans and metrics) hears every task.
+		List<TaskListener> all = listeners.orderedStream().toList();
+		if (!all.isEmpty()) {
+			PhosphoOptions.Builder b = options.toBuilder();
+			all.forEach(b::addTaskListener);
+			options = b.build();
+		}
+		return PhosphoClient.create(options);
 	}
 
 	@Bean
