@@ -42,7 +42,7 @@ public class PhosphoAutoConfiguration {
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
 	PhosphoClient phosphoClient(PhosphoProperties properties, ObjectProvider<TaskExporter> exporter) {
-		return PhosphoClient.create(properties.toOptions(exporter.getIfAvailable()));
+		return properties.createClient(exporter.getIfAvailable());
 	}
 
 	@Bean
