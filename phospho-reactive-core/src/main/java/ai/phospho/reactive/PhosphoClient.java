@@ -10,10 +10,12 @@ import java.util.function.Supplier;
 
 import ai.phospho.reactive.export.JsonLinesTaskExporter;
 import ai.phospho.reactive.export.PhosphoHttpExporter;
+import ai.phospho.reactive.export.PhosphoHttpExporterBuilder;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.PhosphoApi;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +65,9 @@ public final class PhosphoClient {
 		}
 	};
 
+	/** For {@link #userFeedback} when tasks go to another exporter; closed at shutdown. */
+	private @Nullable PhosphoApi feedbackApi;
+
 	private PhosphoClient(PhosphoOptions options) {
 		// The extractor SPI is looked up (ServiceLoader reads files) now, at set-up, rather than on
 		// the first log call, which may run on an event loop.
@@ -84,12 +89,28 @@ public final class PhosphoClient {
 			return custom;
 		}
 		if (options.apiKey() != null) {
-			return PhosphoHttpExporter.create(options);
+			return httpExporter(options).build();
 		}
-		JsonLinesTaskExporter jsonl = JsonLinesTaskExporter.create(options.jsonLinesPath());
+		JsonLinesTaskExporter jsonl = JsonLinesTaskExporter.builder().path(options.jsonLinesPath()).build();
 		Reports.warn(LOG, "phospho: PHOSPHO_API_KEY is not set: tasks are written to {}",
 				options.jsonLinesPath().toAbsolutePath());
 		return jsonl;
+	}
+
+	/**
+	 * The builder of the default HTTP exporter: the key, project and base URL of {@code options}, two
+	 * connections per batch in flight, then the options' customisers.
+	 */
+	private static PhosphoHttpExporterBuilder httpExporter(PhosphoOptions options) {
+		PhosphoHttpExporterBuilder b = PhosphoHttpExporter.builder()
+				.apiKey(Objects.requireNonNull(options.apiKey(), "apiKey"))
+				.baseUrl(options.baseUrl())
+				.maxConnections((int) Math.min(Integer.MAX_VALUE, Math.max(2L, options.maxConcurrentExports() * 2L)));
+		String project = options.projectId();
+		if (project != null) {
+			b.projectId(project);
+		}
+		return options.httpExporter().apply(b);
 	}
 
 	private @Nullable Thread registerShutdownHook() {
@@ -267,28 +288,54 @@ public final class PhosphoClient {
 	/**
 	 * Sends a user's evaluation of a logged task, as the Python {@code phospho.user_feedback}:
 	 * {@code POST {baseUrl}/v2/tasks/{taskId}/human-eval} with {@code "source": "user"}. Transient
-	 * failures are retried as exports are; a refusal (4xx) is logged once with what to check.
+	 * failures are retried as exports are; a refusal (4xx) is logged once with what to check. It goes
+	 * through the HTTP exporter's connections, or, when tasks go to another exporter, through one
+	 * API client of the client's own, with the {@link PhosphoOptions.Builder#httpExporter} settings,
+	 * created at the first call and closed by {@link #shutdown()}.
 	 *
 	 * @param taskId the {@link LoggedTask#taskId()} of the task
 	 * @param flag   {@link Flag#SUCCESS} or {@link Flag#FAILURE}
 	 * @param notes  free text, or {@code null}
 	 * @return completes when the API accepted the feedback; errors with a
-	 *         {@link ai.phospho.reactive.export.PhosphoExportException} when it could not be delivered, or with an
-	 *         {@link IllegalStateException} when no API key and project id are configured
+	 *         {@link ai.phospho.reactive.export.PhosphoExportException} when it could not be
+	 *         delivered, with an {@link IllegalStateException} when no API key and project id are
+	 *         configured, or with a {@link PhosphoOptionsException} when the HTTP settings are invalid
 	 */
 	public Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {
 		Objects.requireNonNull(taskId, "taskId");
 		Objects.requireNonNull(flag, "flag");
-		if (exporter instanceof PhosphoHttpExporter http) {
-			return http.userFeedback(taskId, flag, notes);
+		PhosphoApi own = PhosphoApi.of(exporter);
+		if (own != null) {
+			return own.userFeedback(taskId, flag, notes);
 		}
 		if (options.apiKey() == null || options.projectId() == null) {
 			return Mono.error(new IllegalStateException(
 					"userFeedback needs apiKey and projectId (PHOSPHO_API_KEY, PHOSPHO_PROJECT_ID)"));
 		}
-		// Tasks go to another exporter: a short-lived HTTP exporter sends the feedback.
-		return Mono.usingWhen(Mono.fromSupplier(() -> PhosphoHttpExporter.create(options)),
-				http -> http.userFeedback(taskId, flag, notes), PhosphoHttpExporter::shutdown);
+		return Mono.defer(() -> {
+			PhosphoApi api = feedbackApi();
+			if (api != null) {
+				return api.userFeedback(taskId, flag, notes);
+			}
+			// Shut down: the client's own API client is closed, so one serves this call only.
+			return Mono.usingWhen(Mono.fromSupplier(() -> feedbackApi(options)),
+					once -> once.userFeedback(taskId, flag, notes), PhosphoApi::shutdown);
+		});
+	}
+
+	/**
+	 * The API client for feedback when tasks go to another exporter, created at the first call;
+	 * {@code null} once the client is shut down, so that none is created after the one closed.
+	 */
+	private synchronized @Nullable PhosphoApi feedbackApi() {
+		if (feedbackApi == null && !isShutdown()) {
+			feedbackApi = feedbackApi(options);
+		}
+		return feedbackApi;
+	}
+
+	private static PhosphoApi feedbackApi(PhosphoOptions options) {
+		return Objects.requireNonNull(PhosphoApi.of(httpExporter(options).build()), "the HTTP exporter's API client");
 	}
 
 	/** Completes when every task logged before the call has been exported or has failed for good. */
@@ -301,7 +348,17 @@ public final class PhosphoClient {
 	 * the exporter. Tasks logged afterwards are dropped and counted. Idempotent.
 	 */
 	public Mono<Void> shutdown() {
-		return pipeline.shutdown().doFinally(s -> removeShutdownHook());
+		return pipeline.shutdown().then(Mono.defer(this::closeFeedbackApi)).doFinally(s -> removeShutdownHook());
+	}
+
+	private Mono<Void> closeFeedbackApi() {
+		PhosphoApi api;
+		synchronized (this) {
+			api = feedbackApi;
+			feedbackApi = null;
+		}
+		// Like the exporter's, its pool is closed on a best-effort basis: shutdown itself never fails for it.
+		return api == null ? Mono.empty() : api.shutdown().onErrorResume(e -> Mono.empty());
 	}
 
 	/** Whether {@link #shutdown()} was called. */

@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
+import ai.phospho.reactive.export.PhosphoHttpExporterBuilder;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.export.TaskListener;
 import ai.phospho.reactive.internal.Ids;
+import ai.phospho.reactive.internal.OptionChecks;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,35 +52,16 @@ public final class PhosphoOptions {
 	 * and its batch counted as failed: more than the HTTP exporter's retries take by default.
 	 */
 	public static final long DEFAULT_EXPORT_TIMEOUT_MINUTES = 15;
+	/** Hours {@code exportTimeout} may be at most: a week. */
+	public static final long LIMIT_EXPORT_TIMEOUT_HOURS = 168;
 	/** The JSON Lines file of the embedded default exporter, in the working directory. */
 	public static final String DEFAULT_JSON_LINES_FILE = "phospho-tasks.jsonl";
 	/** The event's {@code environment}, as in the Python SDK. */
 	public static final String DEFAULT_ENVIRONMENT = "default environment";
-	/** Seconds to open a connection to the phospho API at most. */
-	public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
-	/** Seconds to wait for the API's reply at most. */
-	public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 30;
-	/** Milliseconds of the first retry's backoff ceiling; it doubles per attempt (full jitter). */
-	public static final long DEFAULT_INITIAL_BACKOFF_MILLIS = 500;
-	/** Seconds of the largest backoff ceiling: the Python SDK's cap. */
-	public static final long DEFAULT_MAX_BACKOFF_SECONDS = 60;
-	/** Minutes a batch is retried at most before it is dropped and counted. */
-	public static final long DEFAULT_MAX_RETRY_MINUTES = 10;
-
 	// Upper limits: build() refuses more. They keep every duration far from where toNanos() overflows
 	// (292 years, e.g. ChronoUnit.FOREVER) and every value within what the client can use.
-	/** Seconds {@code connectTimeout} may be at most: more than any TCP connect attempt lasts. */
-	public static final long LIMIT_CONNECT_TIMEOUT_SECONDS = 300;
-	/** Seconds {@code responseTimeout} may be at most: beyond, a stalled request would go unnoticed. */
-	public static final long LIMIT_RESPONSE_TIMEOUT_SECONDS = 600;
 	/** Hours {@code lingerDelay} and {@code shutdownTimeout} may be at most. */
 	public static final long LIMIT_WAIT_HOURS = 24;
-	/** Hours {@code exportTimeout} may be at most: a week. */
-	public static final long LIMIT_EXPORT_TIMEOUT_HOURS = 168;
-	/** Seconds {@code initialBackoff} and {@code maxBackoff} may be at most. */
-	public static final long LIMIT_BACKOFF_SECONDS = 3600;
-	/** Hours {@code maxRetryDuration} may be at most: a week. */
-	public static final long LIMIT_RETRY_HOURS = 168;
 	/** Bytes {@code maxBatchBytes} may be at most: 1 GiB; a request body is one buffer. */
 	public static final long LIMIT_BATCH_BYTES = 1L << 30;
 
@@ -93,56 +77,15 @@ public final class PhosphoOptions {
 		DROP_OLDEST
 	}
 
-	private final @Nullable String apiKey;
-	private final @Nullable String projectId;
-	private final String baseUrl;
-	private final String versionId;
-	private final String environment;
-	private final @Nullable TaskExporter exporter;
-	private final List<TaskListener> taskListeners;
-	private final int maxQueueSize;
-	private final int maxBatchSize;
-	private final long maxBatchBytes;
-	private final Duration lingerDelay;
-	private final int maxFieldChars;
-	private final int maxConcurrentExports;
-	private final Duration shutdownTimeout;
-	private final Duration exportTimeout;
-	private final boolean shutdownHook;
-	private final Path jsonLinesPath;
-	private final Duration connectTimeout;
-	private final Duration responseTimeout;
-	private final boolean gzip;
-	private final Duration initialBackoff;
-	private final Duration maxBackoff;
-	private final Duration maxRetryDuration;
-	private final OverflowPolicy overflowPolicy;
+	private static final UnaryOperator<PhosphoHttpExporterBuilder> IDENTITY = UnaryOperator.identity();
 
-	private PhosphoOptions(Builder b) {
-		this.apiKey = b.apiKey;
-		this.projectId = b.projectId;
-		this.baseUrl = b.baseUrl;
-		this.versionId = b.versionId != null ? b.versionId : Ids.processVersionId();
-		this.environment = b.environment;
-		this.exporter = b.exporter;
-		this.taskListeners = List.copyOf(b.taskListeners);
-		this.maxQueueSize = b.maxQueueSize;
-		this.maxBatchSize = b.maxBatchSize;
-		this.maxBatchBytes = b.maxBatchBytes;
-		this.lingerDelay = b.lingerDelay;
-		this.maxFieldChars = b.maxFieldChars;
-		this.maxConcurrentExports = b.maxConcurrentExports;
-		this.shutdownTimeout = b.shutdownTimeout;
-		this.exportTimeout = b.exportTimeout;
-		this.shutdownHook = b.shutdownHook;
-		this.jsonLinesPath = b.jsonLinesPath;
-		this.connectTimeout = b.connectTimeout;
-		this.responseTimeout = b.responseTimeout;
-		this.gzip = b.gzip;
-		this.initialBackoff = b.initialBackoff;
-		this.maxBackoff = b.maxBackoff;
-		this.maxRetryDuration = b.maxRetryDuration;
-		this.overflowPolicy = b.overflowPolicy;
+	/** The values: a builder of its own, never changed after {@link Builder#build()}. */
+	private final Builder v;
+	private final String versionId;
+
+	private PhosphoOptions(Builder values) {
+		this.v = values;
+		this.versionId = values.versionId != null ? values.versionId : Ids.processVersionId();
 	}
 
 	/** A builder with every default and nothing read from the environment. */
@@ -177,45 +120,22 @@ public final class PhosphoOptions {
 
 	/** A builder holding these options, to derive a variant. */
 	public Builder toBuilder() {
-		Builder b = new Builder();
-		b.apiKey = apiKey;
-		b.projectId = projectId;
-		b.baseUrl = baseUrl;
+		Builder b = v.copy();
 		b.versionId = versionId;
-		b.environment = environment;
-		b.exporter = exporter;
-		b.taskListeners.addAll(taskListeners);
-		b.maxQueueSize = maxQueueSize;
-		b.maxBatchSize = maxBatchSize;
-		b.maxBatchBytes = maxBatchBytes;
-		b.lingerDelay = lingerDelay;
-		b.maxFieldChars = maxFieldChars;
-		b.maxConcurrentExports = maxConcurrentExports;
-		b.shutdownTimeout = shutdownTimeout;
-		b.exportTimeout = exportTimeout;
-		b.shutdownHook = shutdownHook;
-		b.jsonLinesPath = jsonLinesPath;
-		b.connectTimeout = connectTimeout;
-		b.responseTimeout = responseTimeout;
-		b.gzip = gzip;
-		b.initialBackoff = initialBackoff;
-		b.maxBackoff = maxBackoff;
-		b.maxRetryDuration = maxRetryDuration;
-		b.overflowPolicy = overflowPolicy;
 		return b;
 	}
 
 	/** The API key, {@code null} when tasks go to another exporter. Never logged. */
 	public @Nullable String apiKey() {
-		return apiKey;
+		return v.apiKey;
 	}
 
 	public @Nullable String projectId() {
-		return projectId;
+		return v.projectId;
 	}
 
 	public String baseUrl() {
-		return baseUrl;
+		return v.baseUrl;
 	}
 
 	public String versionId() {
@@ -223,113 +143,92 @@ public final class PhosphoOptions {
 	}
 
 	public String environment() {
-		return environment;
-	}
-
-	/** The listeners added with {@link Builder#addTaskListener(TaskListener)}, in order. */
-	public List<TaskListener> taskListeners() {
-		return taskListeners;
+		return v.environment;
 	}
 
 	/** The exporter set with {@link Builder#exporter(TaskExporter)}, {@code null} for the default. */
 	public @Nullable TaskExporter exporter() {
-		return exporter;
+		return v.exporter;
 	}
 
 	public int maxQueueSize() {
-		return maxQueueSize;
+		return v.maxQueueSize;
 	}
 
 	public int maxBatchSize() {
-		return maxBatchSize;
+		return v.maxBatchSize;
 	}
 
 	public long maxBatchBytes() {
-		return maxBatchBytes;
+		return v.maxBatchBytes;
 	}
 
 	public Duration lingerDelay() {
-		return lingerDelay;
+		return v.lingerDelay;
 	}
 
 	public int maxFieldChars() {
-		return maxFieldChars;
+		return v.maxFieldChars;
 	}
 
 	public int maxConcurrentExports() {
-		return maxConcurrentExports;
+		return v.maxConcurrentExports;
 	}
 
 	public Duration shutdownTimeout() {
-		return shutdownTimeout;
+		return v.shutdownTimeout;
 	}
 
 	public Duration exportTimeout() {
-		return exportTimeout;
+		return v.exportTimeout;
+	}
+
+	/** The listeners added with {@link Builder#addTaskListener(TaskListener)}, in order. */
+	public List<TaskListener> taskListeners() {
+		return v.taskListeners;
 	}
 
 	public boolean shutdownHook() {
-		return shutdownHook;
+		return v.shutdownHook;
 	}
 
 	public Path jsonLinesPath() {
-		return jsonLinesPath;
+		return v.jsonLinesPath;
 	}
 
-	public Duration connectTimeout() {
-		return connectTimeout;
-	}
-
-	public Duration responseTimeout() {
-		return responseTimeout;
-	}
-
-	/** Whether request bodies to the phospho API are gzip-compressed. */
-	public boolean gzip() {
-		return gzip;
-	}
-
-	public Duration initialBackoff() {
-		return initialBackoff;
-	}
-
-	public Duration maxBackoff() {
-		return maxBackoff;
-	}
-
-	public Duration maxRetryDuration() {
-		return maxRetryDuration;
+	/**
+	 * The customisers of the default HTTP exporter, composed in the order given; the identity when
+	 * none was set. Applied by the client to a builder that has this key, project, base URL and twice
+	 * {@link #maxConcurrentExports()} connections.
+	 */
+	public UnaryOperator<PhosphoHttpExporterBuilder> httpExporter() {
+		return v.httpExporter;
 	}
 
 	public OverflowPolicy overflowPolicy() {
-		return overflowPolicy;
+		return v.overflowPolicy;
 	}
 
 	@Override
 	public String toString() {
-		return "PhosphoOptions{apiKey=" + (apiKey == null ? "none" : "<redacted>")
-				+ ", projectId=" + projectId
-				+ ", baseUrl=" + baseUrl
+		return "PhosphoOptions{apiKey=" + (v.apiKey == null ? "none" : "<redacted>")
+				+ ", projectId=" + v.projectId
+				+ ", baseUrl=" + v.baseUrl
 				+ ", versionId=" + versionId
-				+ ", environment=" + environment
-				+ ", exporter=" + (exporter == null ? "default" : exporter.getClass().getName())
-				+ ", maxQueueSize=" + maxQueueSize
-				+ ", maxBatchSize=" + maxBatchSize
-				+ ", maxBatchBytes=" + maxBatchBytes
-				+ ", lingerDelay=" + lingerDelay
-				+ ", maxFieldChars=" + maxFieldChars
-				+ ", maxConcurrentExports=" + maxConcurrentExports
-				+ ", shutdownTimeout=" + shutdownTimeout
-				+ ", exportTimeout=" + exportTimeout
-				+ ", shutdownHook=" + shutdownHook
-				+ ", jsonLinesPath=" + jsonLinesPath
-				+ ", connectTimeout=" + connectTimeout
-				+ ", responseTimeout=" + responseTimeout
-				+ ", gzip=" + gzip
-				+ ", initialBackoff=" + initialBackoff
-				+ ", maxBackoff=" + maxBackoff
-				+ ", maxRetryDuration=" + maxRetryDuration
-				+ ", overflowPolicy=" + overflowPolicy
+				+ ", environment=" + v.environment
+				+ ", exporter=" + (v.exporter == null ? "default" : v.exporter.getClass().getName())
+				+ ", maxQueueSize=" + v.maxQueueSize
+				+ ", maxBatchSize=" + v.maxBatchSize
+				+ ", maxBatchBytes=" + v.maxBatchBytes
+				+ ", lingerDelay=" + v.lingerDelay
+				+ ", maxFieldChars=" + v.maxFieldChars
+				+ ", maxConcurrentExports=" + v.maxConcurrentExports
+				+ ", shutdownTimeout=" + v.shutdownTimeout
+				+ ", exportTimeout=" + v.exportTimeout
+				+ ", shutdownHook=" + v.shutdownHook
+				+ ", jsonLinesPath=" + v.jsonLinesPath
+				+ ", overflowPolicy=" + v.overflowPolicy
+				+ ", httpExporter=" + (v.httpExporter == IDENTITY ? "default" : "customised")
 				+ '}';
 	}
 
@@ -346,7 +245,6 @@ public final class PhosphoOptions {
 		private @Nullable String versionId;
 		private String environment = DEFAULT_ENVIRONMENT;
 		private @Nullable TaskExporter exporter;
-		private final List<TaskListener> taskListeners = new ArrayList<>();
 		private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
 		private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 		private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
@@ -355,17 +253,37 @@ public final class PhosphoOptions {
 		private int maxConcurrentExports = DEFAULT_MAX_CONCURRENT_EXPORTS;
 		private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
 		private Duration exportTimeout = Duration.ofMinutes(DEFAULT_EXPORT_TIMEOUT_MINUTES);
+		private List<TaskListener> taskListeners = new ArrayList<>();
 		private boolean shutdownHook = true;
 		private Path jsonLinesPath = Path.of(DEFAULT_JSON_LINES_FILE);
-		private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
-		private Duration responseTimeout = Duration.ofSeconds(DEFAULT_RESPONSE_TIMEOUT_SECONDS);
-		private boolean gzip;
-		private Duration initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
-		private Duration maxBackoff = Duration.ofSeconds(DEFAULT_MAX_BACKOFF_SECONDS);
-		private Duration maxRetryDuration = Duration.ofMinutes(DEFAULT_MAX_RETRY_MINUTES);
+		private UnaryOperator<PhosphoHttpExporterBuilder> httpExporter = IDENTITY;
 		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_NEWEST;
 
 		private Builder() {
+		}
+
+		private Builder copy() {
+			Builder b = new Builder();
+			b.apiKey = apiKey;
+			b.projectId = projectId;
+			b.baseUrl = baseUrl;
+			b.versionId = versionId;
+			b.environment = environment;
+			b.exporter = exporter;
+			b.maxQueueSize = maxQueueSize;
+			b.maxBatchSize = maxBatchSize;
+			b.maxBatchBytes = maxBatchBytes;
+			b.lingerDelay = lingerDelay;
+			b.maxFieldChars = maxFieldChars;
+			b.maxConcurrentExports = maxConcurrentExports;
+			b.shutdownTimeout = shutdownTimeout;
+			b.exportTimeout = exportTimeout;
+			b.taskListeners = new ArrayList<>(taskListeners);
+			b.shutdownHook = shutdownHook;
+			b.jsonLinesPath = jsonLinesPath;
+			b.httpExporter = httpExporter;
+			b.overflowPolicy = overflowPolicy;
+			return b;
 		}
 
 		/** The phospho API key (printable ASCII, no spaces); {@code null} removes it. Default: none (JSON Lines file). */
@@ -404,15 +322,6 @@ public final class PhosphoOptions {
 		/** Replaces the default exporter (phospho API with a key, JSON Lines file without). */
 		public Builder exporter(@Nullable TaskExporter exporter) {
 			this.exporter = exporter;
-			return this;
-		}
-
-		/**
-		 * Adds a listener told when each task starts and ends (spans, metrics), independent of the
-		 * exporter; see {@link TaskListener}. None by default.
-		 */
-		public Builder addTaskListener(TaskListener listener) {
-			taskListeners.add(Objects.requireNonNull(listener, "listener"));
 			return this;
 		}
 
@@ -469,6 +378,15 @@ public final class PhosphoOptions {
 			return this;
 		}
 
+		/**
+		 * Adds a listener told when each task starts and ends (spans, metrics), independent of the
+		 * exporter; see {@link TaskListener}. None by default.
+		 */
+		public Builder addTaskListener(TaskListener listener) {
+			taskListeners.add(Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
 		/** Whether a JVM shutdown hook flushes for up to 5 s. Default {@code true}. */
 		public Builder shutdownHook(boolean shutdownHook) {
 			this.shutdownHook = shutdownHook;
@@ -481,52 +399,24 @@ public final class PhosphoOptions {
 			return this;
 		}
 
-		/** How long opening a connection may take, up to {@value #LIMIT_CONNECT_TIMEOUT_SECONDS} s. Default {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s. */
-		public Builder connectTimeout(Duration connectTimeout) {
-			this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-			return this;
-		}
-
 		/**
-		 * How long the API's reply may take, up to {@value #LIMIT_RESPONSE_TIMEOUT_SECONDS} s; then the
-		 * attempt is retried. Default {@value #DEFAULT_RESPONSE_TIMEOUT_SECONDS} s.
+		 * Customises the default exporter to the phospho API (used with an API key and no
+		 * {@link #exporter(TaskExporter) exporter}): its timeouts, gzip, backoff, connections, the
+		 * Reactor Netty {@code HttpClient}. The builder it gets already has this key, project and base
+		 * URL. Calls compose, in order. Its settings are validated when the client creates the
+		 * exporter, with a {@link PhosphoOptionsException} as here.
+		 *
+		 * <pre>{@code
+		 * PhosphoOptions.fromEnvironment()
+		 *     .httpExporter(http -> http.responseTimeout(Duration.ofSeconds(10)).gzip(true))
+		 *     .build();
+		 * }</pre>
 		 */
-		public Builder responseTimeout(Duration responseTimeout) {
-			this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
-			return this;
-		}
-
-		/**
-		 * Whether to gzip request bodies ({@code Content-Encoding: gzip}). Default {@code false}: the
-		 * phospho API does not promise to accept compressed bodies; use it with a server that does.
-		 */
-		public Builder gzip(boolean gzip) {
-			this.gzip = gzip;
-			return this;
-		}
-
-		/**
-		 * The backoff ceiling of the first retry; attempt {@code n} waits a random time between 0 and
-		 * {@code min(maxBackoff, initialBackoff * 2^(n-1))} (full jitter). Default
-		 * {@value #DEFAULT_INITIAL_BACKOFF_MILLIS} ms.
-		 */
-		public Builder initialBackoff(Duration initialBackoff) {
-			this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
-			return this;
-		}
-
-		/** The largest backoff ceiling, up to {@value #LIMIT_BACKOFF_SECONDS} s. Default {@value #DEFAULT_MAX_BACKOFF_SECONDS} s. */
-		public Builder maxBackoff(Duration maxBackoff) {
-			this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
-			return this;
-		}
-
-		/**
-		 * How long a batch is retried after its first attempt before it is dropped and counted as
-		 * failed, up to {@value #LIMIT_RETRY_HOURS} h. Default {@value #DEFAULT_MAX_RETRY_MINUTES} min.
-		 */
-		public Builder maxRetryDuration(Duration maxRetryDuration) {
-			this.maxRetryDuration = Objects.requireNonNull(maxRetryDuration, "maxRetryDuration");
+		public Builder httpExporter(UnaryOperator<PhosphoHttpExporterBuilder> customizer) {
+			Objects.requireNonNull(customizer, "customizer");
+			UnaryOperator<PhosphoHttpExporterBuilder> before = httpExporter;
+			this.httpExporter = b -> Objects.requireNonNull(customizer.apply(before.apply(b)),
+					"the httpExporter customiser returned null");
 			return this;
 		}
 
@@ -539,27 +429,23 @@ public final class PhosphoOptions {
 		/**
 		 * Validates and builds.
 		 *
-		 * @throws IllegalArgumentException naming the field and its bad value
+		 * @throws PhosphoOptionsException naming the option and its bad value (never the key)
 		 */
 		public PhosphoOptions build() {
 			OptionChecks.apiKey(apiKey);
-			if (projectId != null && projectId.isBlank()) {
-				throw new IllegalArgumentException("projectId must not be blank, was '" + projectId + "'");
-			}
+			OptionChecks.notBlank("projectId", projectId);
 			if (apiKey != null && projectId == null && exporter == null) {
-				throw new IllegalArgumentException(
-						"projectId must be set when apiKey is set (PHOSPHO_PROJECT_ID), was null");
+				throw new PhosphoOptionsException("projectId",
+						"must be set when apiKey is set (PHOSPHO_PROJECT_ID), was null", "apiKey");
 			}
 			OptionChecks.baseUrl(baseUrl, apiKey);
-			if (versionId != null && versionId.isBlank()) {
-				throw new IllegalArgumentException("versionId must not be blank, was '" + versionId + "'");
-			}
+			OptionChecks.notBlank("versionId", versionId);
 			OptionChecks.strictlyPositive("maxQueueSize", maxQueueSize);
 			OptionChecks.strictlyPositive("maxBatchSize", maxBatchSize);
 			OptionChecks.strictlyPositive("maxFieldChars", maxFieldChars);
 			OptionChecks.strictlyPositive("maxConcurrentExports", maxConcurrentExports);
 			if (maxBatchBytes < 1024) {
-				throw new IllegalArgumentException("maxBatchBytes must be at least 1024, was " + maxBatchBytes);
+				throw new PhosphoOptionsException("maxBatchBytes", "must be at least 1024, was " + maxBatchBytes);
 			}
 			OptionChecks.atMost("maxBatchBytes", maxBatchBytes, LIMIT_BATCH_BYTES);
 			Duration wait = Duration.ofHours(LIMIT_WAIT_HOURS);
@@ -569,19 +455,9 @@ public final class PhosphoOptions {
 			OptionChecks.atMost("shutdownTimeout", shutdownTimeout, wait);
 			OptionChecks.strictlyPositive("exportTimeout", exportTimeout);
 			OptionChecks.atMost("exportTimeout", exportTimeout, Duration.ofHours(LIMIT_EXPORT_TIMEOUT_HOURS));
-			OptionChecks.strictlyPositive("connectTimeout", connectTimeout);
-			OptionChecks.atMost("connectTimeout", connectTimeout, Duration.ofSeconds(LIMIT_CONNECT_TIMEOUT_SECONDS));
-			OptionChecks.strictlyPositive("responseTimeout", responseTimeout);
-			OptionChecks.atMost("responseTimeout", responseTimeout, Duration.ofSeconds(LIMIT_RESPONSE_TIMEOUT_SECONDS));
-			OptionChecks.strictlyPositive("initialBackoff", initialBackoff);
-			if (maxBackoff.compareTo(initialBackoff) < 0) {
-				throw new IllegalArgumentException(
-						"maxBackoff must be at least initialBackoff (" + initialBackoff + "), was " + maxBackoff);
-			}
-			OptionChecks.atMost("maxBackoff", maxBackoff, Duration.ofSeconds(LIMIT_BACKOFF_SECONDS));
-			OptionChecks.nonNegative("maxRetryDuration", maxRetryDuration);
-			OptionChecks.atMost("maxRetryDuration", maxRetryDuration, Duration.ofHours(LIMIT_RETRY_HOURS));
-			return new PhosphoOptions(this);
+			Builder values = copy();
+			values.taskListeners = List.copyOf(taskListeners);
+			return new PhosphoOptions(values);
 		}
 	}
 }

@@ -150,7 +150,8 @@ class ExportLifecycleTest {
 
 	@Test
 	void anExporterThatReturnsAnErrorCountsFailedAndTheCallerNeverSeesIt() {
-		TaskExporter failing = batch -> Mono.error(new PhosphoExportException(503, "maintenance"));
+		TaskExporter failing = batch -> Mono.error(new PhosphoExportException(503, "maintenance") {
+		});
 		PhosphoClient client = client(TestSupport.options(failing));
 		client.log("q1", "a");
 

@@ -67,7 +67,9 @@ final class Examples {
 	static Session initPhospho(PhosphoOptions.Builder builder) {
 		PhosphoOptions options = builder.shutdownHook(false).build();
 		TaskExporter target = options.exporter() != null ? options.exporter()
-				: options.apiKey() != null ? PhosphoHttpExporter.create(options)
+				: options.apiKey() != null ? options.httpExporter().apply(PhosphoHttpExporter.builder()
+						.apiKey(options.apiKey()).projectId(java.util.Objects.requireNonNull(options.projectId()))
+						.baseUrl(options.baseUrl())).build()
 				: JsonLinesTaskExporter.create(options.jsonLinesPath());
 		CapturingExporter captured = new CapturingExporter(target);
 		PhosphoClient client = Phospho.init(options.toBuilder().exporter(captured).build());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
+import ai.phospho.reactive.Flag;
 import ai.phospho.reactive.LoggedTask;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
@@ -24,6 +25,11 @@ public final class EventWriter {
 	}
 
 	private EventWriter() {
+	}
+
+	/** The word the phospho API expects for a flag: {@code "success"} or {@code "failure"}. */
+	public static String flagValue(Flag flag) {
+		return flag == Flag.SUCCESS ? "success" : "failure";
 	}
 
 	public static void visit(LoggedTask t, Visitor v) {
@@ -45,7 +51,7 @@ public final class EventWriter {
 			v.field("user_id", t.userId());
 		}
 		if (t.flag() != null) {
-			v.field("flag", t.flag().wireValue());
+			v.field("flag", flagValue(t.flag()));
 		}
 		if (!t.metadata().isEmpty()) {
 			v.field("metadata", t.metadata());

@@ -113,7 +113,7 @@ final class ExportStats {
 
 	String redacted(String text) {
 		KeyRedactor r = redactor;
-		return r == null ? text : r.redactAndShorten(text, PhosphoHttpExporter.MAX_REPLY_CHARS);
+		return r == null ? text : r.redactAndShorten(text, PhosphoApi.MAX_REPLY_CHARS);
 	}
 
 	PhosphoStats snapshot(int queued, int inFlight) {

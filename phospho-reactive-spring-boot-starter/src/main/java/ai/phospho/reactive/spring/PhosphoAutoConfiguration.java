@@ -47,15 +47,8 @@ public class PhosphoAutoConfiguration {
 	@ConditionalOnMissingBean
 	PhosphoClient phosphoClient(PhosphoProperties properties, ObjectProvider<TaskExporter> exporter,
 			ObjectProvider<TaskListener> listeners) {
-		PhosphoOptions options = properties.toOptions(exporter.getIfAvailable());
 		// Every TaskListener bean (PhosphoOtelAutoConfiguration's spans and metrics) hears every task.
-		List<TaskListener> all = listeners.orderedStream().toList();
-		if (!all.isEmpty()) {
-			PhosphoOptions.Builder b = options.toBuilder();
-			all.forEach(b::addTaskListener);
-			options = b.build();
-		}
-		return PhosphoClient.create(options);
+		return properties.createClient(exporter.getIfAvailable(), listeners.orderedStream().toList());
 	}
 
 	@Bean

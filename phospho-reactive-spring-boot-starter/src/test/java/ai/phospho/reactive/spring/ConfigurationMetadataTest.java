@@ -3,9 +3,11 @@ package ai.phospho.reactive.spring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.export.PhosphoHttpExporter;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,7 +33,10 @@ class ConfigurationMetadataTest {
 				"phospho.base-url", "phospho.version-id", "phospho.environment", "phospho.max-queue-size",
 				"phospho.max-batch-size", "phospho.max-batch-bytes", "phospho.linger-delay",
 				"phospho.max-field-chars", "phospho.max-concurrent-exports", "phospho.shutdown-timeout",
-				"phospho.json-lines-path", "phospho.spring-ai.enabled");
+				"phospho.overflow-policy", "phospho.json-lines.path", "phospho.http.connect-timeout",
+				"phospho.http.response-timeout", "phospho.http.gzip", "phospho.http.initial-backoff",
+				"phospho.http.max-backoff", "phospho.http.max-retry-duration", "phospho.http.max-connections",
+				"phospho.export-timeout", "phospho.spring-ai.enabled");
 		// The defaults are written by hand in additional-spring-configuration-metadata.json: keep them true.
 		assertThat(byName.get("phospho.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(byName.get("phospho.spring-ai.enabled").get("defaultValue").asBoolean()).isTrue();
@@ -50,7 +55,21 @@ class ConfigurationMetadataTest {
 				.isEqualTo(PhosphoOptions.DEFAULT_MAX_CONCURRENT_EXPORTS);
 		assertThat(text(byName, "phospho.shutdown-timeout"))
 				.isEqualTo(PhosphoOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS + "s");
-		assertThat(text(byName, "phospho.json-lines-path")).isEqualTo(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+		assertThat(text(byName, "phospho.overflow-policy"))
+				.isEqualTo(PhosphoOptions.OverflowPolicy.DROP_NEWEST.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		assertThat(text(byName, "phospho.json-lines.path")).isEqualTo(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+		assertThat(text(byName, "phospho.http.connect-timeout"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_CONNECT_TIMEOUT_SECONDS + "s");
+		assertThat(text(byName, "phospho.http.response-timeout"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_RESPONSE_TIMEOUT_SECONDS + "s");
+		assertThat(byName.get("phospho.http.gzip").get("defaultValue").asBoolean()).isFalse();
+		assertThat(text(byName, "phospho.http.initial-backoff"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_INITIAL_BACKOFF_MILLIS + "ms");
+		assertThat(text(byName, "phospho.http.max-backoff")).isEqualTo(PhosphoHttpExporter.DEFAULT_MAX_BACKOFF_SECONDS + "s");
+		assertThat(text(byName, "phospho.http.max-retry-duration"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_MAX_RETRY_MINUTES + "m");
+		assertThat(byName.get("phospho.http.max-connections").has("defaultValue"))
+				.as("derived from max-concurrent-exports").isFalse();
 	}
 
 	private static String text(Map<String, JsonNode> byName, String name) {
