@@ -2,6 +2,7 @@ package ai.phospho.reactive;
 
 import ai.phospho.reactive.internal.Callbacks;
 import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.Ids;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,15 +53,25 @@ abstract class AbstractCapture<T> implements Capture<T> {
 	@Override
 	public final void emit(Status status, @Nullable Throwable error) {
 		long end = System.nanoTime();
+		String session = null;
+		if (!sink.sampler().keepsAll()) {
+			session = spec.sessionId != null ? spec.sessionId : context.sessionId();
+			session = session != null ? session : Ids.newSessionId();
+			// Decided before anything is built: a sampled-out stream costs its chunks' accumulation only.
+			if (!sink.sampled(session, spec.flag != null, status == Status.ERROR || error != null)) {
+				return;
+			}
+		}
 		LoggedTask task;
 		try {
-			task = build(status, error, end);
+			task = build(status, error, end, session);
 		}
 		catch (Throwable e) {
 			failed("assembling the task", e);
 			task = new TaskBuilder(sink.options(), context, startMillis).fact("stream_status", status.wire)
 					.fact(TaskBuilder.CAPTURE_ERROR, String.valueOf(failure))
-					.identity(spec.sessionId, spec.taskId, spec.userId, spec.versionId).build();
+					.identity(session != null ? session : spec.sessionId, spec.taskId, spec.userId, spec.versionId)
+					.build();
 		}
 		if (failure != null) {
 			sink.captureFailed();
@@ -68,7 +79,7 @@ abstract class AbstractCapture<T> implements Capture<T> {
 		sink.submit(task);
 	}
 
-	private LoggedTask build(Status status, @Nullable Throwable error, long endNanos) {
+	private LoggedTask build(Status status, @Nullable Throwable error, long endNanos, @Nullable String session) {
 		Object input = spec.inputFromContext && context.input() != null ? context.input() : spec.input;
 		TaskBuilder b = new TaskBuilder(sink.options(), context, startMillis)
 				.input(input, spec.inputToString, spec.rawInputSet, spec.rawInput);
@@ -82,7 +93,8 @@ abstract class AbstractCapture<T> implements Capture<T> {
 			b.fact(TaskBuilder.CAPTURE_ERROR, f);
 		}
 		timing(b, endNanos);
-		return b.extras(spec.extras).identity(spec.sessionId, spec.taskId, spec.userId, spec.versionId)
+		return b.extras(spec.extras).identity(session != null ? session : spec.sessionId, spec.taskId, spec.userId,
+				spec.versionId)
 				.flag(spec.flag).build();
 	}
 

@@ -16,6 +16,7 @@ import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
+import ai.phospho.reactive.internal.Sampler;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -45,6 +46,7 @@ public final class PhosphoClient {
 	private final TaskExporter exporter;
 	private final ExportPipeline pipeline;
 	private final @Nullable Thread shutdownHook;
+	private final Sampler sampler;
 	/** All that the operators and wrappers hold of this client. */
 	private final TaskSink sink = new TaskSink() {
 		@Override
@@ -61,6 +63,16 @@ public final class PhosphoClient {
 		public void captureFailed() {
 			pipeline.captureFailed();
 		}
+
+		@Override
+		public Sampler sampler() {
+			return sampler;
+		}
+
+		@Override
+		public void sampledOut() {
+			pipeline.sampledOut();
+		}
 	};
 
 	private PhosphoClient(PhosphoOptions options) {
@@ -68,6 +80,7 @@ public final class PhosphoClient {
 		// the first log call, which may run on an event loop.
 		Extractors.all();
 		this.options = options;
+		this.sampler = Sampler.of(options.sampleRate());
 		this.exporter = defaultExporter(options);
 		this.pipeline = new ExportPipeline(exporter, options);
 		this.shutdownHook = options.shutdownHook() ? registerShutdownHook() : null;
@@ -131,7 +144,8 @@ public final class PhosphoClient {
 	 *
 	 * @param input  what went in; not null ({@code ""} for a task without input)
 	 * @param output what came out, or {@code null}
-	 * @return the snapshot that is exported
+	 * @return the snapshot that is exported (before the {@link PhosphoOptions#redactor()}); for a session
+	 *         sampled out ({@link PhosphoOptions#sampleRate()}), a task holding its ids only, not exported
 	 * @throws NullPointerException when {@code input} is null
 	 */
 	public LoggedTask log(Object input, @Nullable Object output) {

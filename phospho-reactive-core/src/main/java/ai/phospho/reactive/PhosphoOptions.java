@@ -77,6 +77,8 @@ public final class PhosphoOptions {
 	public static final long LIMIT_RETRY_HOURS = 168;
 	/** Bytes {@code maxBatchBytes} may be at most: 1 GiB; a request body is one buffer. */
 	public static final long LIMIT_BATCH_BYTES = 1L << 30;
+	/** The fraction of sessions whose tasks are logged: all of them. */
+	public static final double DEFAULT_SAMPLE_RATE = 1.0;
 
 	/** What {@code log} does when {@link #maxQueueSize()} tasks are already held. */
 	public enum OverflowPolicy {
@@ -88,6 +90,23 @@ public final class PhosphoOptions {
 		 * flight, the new task is dropped as with {@link #DROP_NEWEST}.
 		 */
 		DROP_OLDEST
+	}
+
+	/**
+	 * What of a task's content is sent. Ids, flag, environment, timings, model, token usage and
+	 * {@code metadata} are sent in every mode.
+	 */
+	public enum ContentMode {
+		/** Everything extracted: input, output, system prompt, {@code raw_input}, {@code raw_output} (the default). */
+		FULL,
+		/** As {@link #FULL}, without {@code raw_input} and {@code raw_output}. */
+		NO_RAW,
+		/**
+		 * No content: {@code input} is {@code ""} (the backend requires a string), no {@code output},
+		 * {@code system_prompt}, raw values or extra keys set with {@link TaskLog#put}; the metadata
+		 * records the lengths instead, {@code input_chars} and {@code output_chars} (absent without output).
+		 */
+		METADATA_ONLY
 	}
 
 	private final @Nullable String apiKey;
@@ -113,6 +132,12 @@ public final class PhosphoOptions {
 	private final Duration maxBackoff;
 	private final Duration maxRetryDuration;
 	private final OverflowPolicy overflowPolicy;
+	private final @Nullable TaskRedactor redactor;
+	private final ContentMode contentMode;
+	private final double sampleRate;
+	private final boolean sampleKeepErrors;
+	private final boolean sampleKeepFlagged;
+	private final @Nullable String testId;
 
 	private PhosphoOptions(Builder b) {
 		this.apiKey = b.apiKey;
@@ -138,6 +163,12 @@ public final class PhosphoOptions {
 		this.maxBackoff = b.maxBackoff;
 		this.maxRetryDuration = b.maxRetryDuration;
 		this.overflowPolicy = b.overflowPolicy;
+		this.redactor = b.redactor;
+		this.contentMode = b.contentMode;
+		this.sampleRate = b.sampleRate;
+		this.sampleKeepErrors = b.sampleKeepErrors;
+		this.sampleKeepFlagged = b.sampleKeepFlagged;
+		this.testId = b.testId;
 	}
 
 	/** A builder with every default and nothing read from the environment. */
@@ -146,8 +177,9 @@ public final class PhosphoOptions {
 	}
 
 	/**
-	 * A builder filled from {@code PHOSPHO_API_KEY}, {@code PHOSPHO_PROJECT_ID} and
-	 * {@code PHOSPHO_BASE_URL}; blank variables count as absent.
+	 * A builder filled from {@code PHOSPHO_API_KEY}, {@code PHOSPHO_PROJECT_ID},
+	 * {@code PHOSPHO_BASE_URL} and {@code PHOSPHO_TEST_ID} (as the Python SDK reads it); blank
+	 * variables count as absent.
 	 */
 	public static Builder fromEnvironment() {
 		return fromEnvironment(System.getenv());
@@ -167,6 +199,7 @@ public final class PhosphoOptions {
 		if (base != null) {
 			b.baseUrl(base);
 		}
+		b.testId(nonBlank(env.get("PHOSPHO_TEST_ID")));
 		return b;
 	}
 
@@ -196,6 +229,12 @@ public final class PhosphoOptions {
 		b.maxBackoff = maxBackoff;
 		b.maxRetryDuration = maxRetryDuration;
 		b.overflowPolicy = overflowPolicy;
+		b.redactor = redactor;
+		b.contentMode = contentMode;
+		b.sampleRate = sampleRate;
+		b.sampleKeepErrors = sampleKeepErrors;
+		b.sampleKeepFlagged = sampleKeepFlagged;
+		b.testId = testId;
 		return b;
 	}
 
@@ -294,6 +333,35 @@ public final class PhosphoOptions {
 		return overflowPolicy;
 	}
 
+	/** What changes or drops each task on the export worker before any exporter sees it; {@code null} for none. */
+	public @Nullable TaskRedactor redactor() {
+		return redactor;
+	}
+
+	public ContentMode contentMode() {
+		return contentMode;
+	}
+
+	/** The fraction of sessions logged, decided per {@code session_id}; 1 logs everything. */
+	public double sampleRate() {
+		return sampleRate;
+	}
+
+	/** Whether a task that ended in an error is logged even when its session is sampled out. */
+	public boolean sampleKeepErrors() {
+		return sampleKeepErrors;
+	}
+
+	/** Whether a task with a {@code flag} is logged even when its session is sampled out. */
+	public boolean sampleKeepFlagged() {
+		return sampleKeepFlagged;
+	}
+
+	/** The {@code test_id} of every task, {@code null} for none; a Context's {@link PhosphoContext#test} wins. */
+	public @Nullable String testId() {
+		return testId;
+	}
+
 	@Override
 	public String toString() {
 		return "PhosphoOptions{apiKey=" + (apiKey == null ? "none" : "<redacted>")
@@ -319,6 +387,12 @@ public final class PhosphoOptions {
 				+ ", maxBackoff=" + maxBackoff
 				+ ", maxRetryDuration=" + maxRetryDuration
 				+ ", overflowPolicy=" + overflowPolicy
+				+ ", redactor=" + (redactor == null ? "none" : redactor.getClass().getName())
+				+ ", contentMode=" + contentMode
+				+ ", sampleRate=" + sampleRate
+				+ ", sampleKeepErrors=" + sampleKeepErrors
+				+ ", sampleKeepFlagged=" + sampleKeepFlagged
+				+ ", testId=" + testId
 				+ '}';
 	}
 
@@ -352,6 +426,12 @@ public final class PhosphoOptions {
 		private Duration maxBackoff = Duration.ofSeconds(DEFAULT_MAX_BACKOFF_SECONDS);
 		private Duration maxRetryDuration = Duration.ofMinutes(DEFAULT_MAX_RETRY_MINUTES);
 		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_NEWEST;
+		private @Nullable TaskRedactor redactor;
+		private ContentMode contentMode = ContentMode.FULL;
+		private double sampleRate = DEFAULT_SAMPLE_RATE;
+		private boolean sampleKeepErrors;
+		private boolean sampleKeepFlagged;
+		private @Nullable String testId;
 
 		private Builder() {
 		}
@@ -516,6 +596,51 @@ public final class PhosphoOptions {
 		}
 
 		/**
+		 * Changes or drops each task before any exporter sees it: on the export worker, off the
+		 * caller's thread, exactly once per task. A redactor that throws drops the task (counted in
+		 * {@link PhosphoStats#redactionFailures()}). {@code null} removes it. Default: none.
+		 */
+		public Builder redactor(@Nullable TaskRedactor redactor) {
+			this.redactor = redactor;
+			return this;
+		}
+
+		/** What of a task's content is sent; see {@link ContentMode}. Default {@link ContentMode#FULL}. */
+		public Builder contentMode(ContentMode contentMode) {
+			this.contentMode = Objects.requireNonNull(contentMode, "contentMode");
+			return this;
+		}
+
+		/**
+		 * The fraction of sessions whose tasks are logged, 0 to 1, decided once per {@code session_id}
+		 * with a stable hash: a session is kept or dropped whole (a task without a session is a session
+		 * of its own). Sampled-out tasks are counted in {@link PhosphoStats#sampledOut()} and never
+		 * built. Default {@value #DEFAULT_SAMPLE_RATE}.
+		 */
+		public Builder sampleRate(double sampleRate) {
+			this.sampleRate = sampleRate;
+			return this;
+		}
+
+		/** Logs a task that ended in an error ({@code metadata.error}) even when its session is sampled out. Default false. */
+		public Builder sampleKeepErrors(boolean sampleKeepErrors) {
+			this.sampleKeepErrors = sampleKeepErrors;
+			return this;
+		}
+
+		/** Logs a task with a {@code flag} (user feedback) even when its session is sampled out. Default false. */
+		public Builder sampleKeepFlagged(boolean sampleKeepFlagged) {
+			this.sampleKeepFlagged = sampleKeepFlagged;
+			return this;
+		}
+
+		/** The {@code test_id} of every task ({@code PHOSPHO_TEST_ID}); {@code null} removes it. Default: none. */
+		public Builder testId(@Nullable String testId) {
+			this.testId = testId;
+			return this;
+		}
+
+		/**
 		 * Validates and builds.
 		 *
 		 * @throws IllegalArgumentException naming the field and its bad value
@@ -560,6 +685,12 @@ public final class PhosphoOptions {
 			OptionChecks.atMost("maxBackoff", maxBackoff, Duration.ofSeconds(LIMIT_BACKOFF_SECONDS));
 			OptionChecks.nonNegative("maxRetryDuration", maxRetryDuration);
 			OptionChecks.atMost("maxRetryDuration", maxRetryDuration, Duration.ofHours(LIMIT_RETRY_HOURS));
+			if (!(sampleRate >= 0 && sampleRate <= 1)) {
+				throw new IllegalArgumentException("sampleRate must be between 0 and 1, was " + sampleRate);
+			}
+			if (testId != null && testId.isBlank()) {
+				throw new IllegalArgumentException("testId must not be blank, was '" + testId + "'");
+			}
 			return new PhosphoOptions(this);
 		}
 	}
