@@ -31,7 +31,13 @@ class ConfigurationMetadataTest {
 				"phospho.base-url", "phospho.version-id", "phospho.environment", "phospho.max-queue-size",
 				"phospho.max-batch-size", "phospho.max-batch-bytes", "phospho.linger-delay",
 				"phospho.max-field-chars", "phospho.max-concurrent-exports", "phospho.shutdown-timeout",
-				"phospho.json-lines-path", "phospho.spring-ai.enabled");
+				"phospho.json-lines-path", "phospho.spring-ai.enabled",
+				// PhosphoControlsProperties
+				"phospho.content-mode", "phospho.test-id", "phospho.redaction.emails", "phospho.redaction.card-numbers",
+				"phospho.redaction.api-keys", "phospho.redaction.patterns", "phospho.redaction.keys",
+				"phospho.redaction.replacement", "phospho.sampling.rate", "phospho.sampling.keep-errors",
+				"phospho.sampling.keep-flagged", "phospho.web.context.enabled", "phospho.web.context.session-header",
+				"phospho.web.context.user-header");
 		// The defaults are written by hand in additional-spring-configuration-metadata.json: keep them true.
 		assertThat(byName.get("phospho.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(byName.get("phospho.spring-ai.enabled").get("defaultValue").asBoolean()).isTrue();
@@ -51,6 +57,11 @@ class ConfigurationMetadataTest {
 		assertThat(text(byName, "phospho.shutdown-timeout"))
 				.isEqualTo(PhosphoOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS + "s");
 		assertThat(text(byName, "phospho.json-lines-path")).isEqualTo(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+		assertThat(byName.get("phospho.sampling.rate").get("defaultValue").asDouble())
+				.isEqualTo(PhosphoOptions.DEFAULT_SAMPLE_RATE);
+		assertThat(text(byName, "phospho.content-mode")).isEqualTo("full");
+		assertThat(text(byName, "phospho.redaction.replacement")).isEqualTo(ai.phospho.reactive.TaskMasker.DEFAULT_REPLACEMENT);
+		assertThat(text(byName, "phospho.web.context.session-header")).isEqualTo("X-Session-Id");
 	}
 
 	private static String text(Map<String, JsonNode> byName, String name) {
