@@ -38,6 +38,19 @@ interface TaskSink {
 	}
 
 	/**
+	 * At subscribe: whether a capture's task is sampled out already, so that the stream passes
+	 * through with nothing captured (counted now). Only when its session is known and errors are not
+	 * kept: an error is known at the end only, and a task without a session is decided when it ends.
+	 */
+	default boolean sampledOutAtSubscribe(StreamLog<?> spec, ContextValues context) {
+		if (sampler().keepsAll() || options().sampleKeepErrors()) {
+			return false;
+		}
+		String session = spec.sessionId != null ? spec.sessionId : context.sessionId();
+		return session != null && !sampled(session, spec.flag != null, false);
+	}
+
+	/**
 	 * Builds, counts and queues the task of a {@link TaskLog}, with the values current on the thread
 	 * ({@link PhosphoContext}); never throws but for a JVM error. A task whose session is sampled out
 	 * is not built: what is returned holds its ids only, and is not exported.

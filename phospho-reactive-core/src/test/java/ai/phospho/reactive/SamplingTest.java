@@ -2,11 +2,13 @@ package ai.phospho.reactive;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import ai.phospho.reactive.internal.Sampler;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import static ai.phospho.reactive.TestSupport.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +70,25 @@ class SamplingTest {
 		assertThat(out.sessionId()).isEqualTo("s");
 		assertThat(out.input()).isEmpty();
 		assertThat(out.output()).isNull();
+		client.shutdown().block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aStreamOfASampledOutSessionPassesThroughUncapturedAndIsCountedOnce() {
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient client = PhosphoClient.create(options(exporter).sampleRate(0).build());
+		List<String> seen = Flux.just("a", "b", "c").transform(client.logStream("q"))
+				.contextWrite(PhosphoContext.session("s-out")).collectList().block(Duration.ofSeconds(5));
+		String value = client.logMono("q", Mono.just("v")).contextWrite(PhosphoContext.session("s-out"))
+				.block(Duration.ofSeconds(5));
+		// Without a session, the task is a session of its own, decided when it ends.
+		Flux.just("x").transform(client.logStream("no session")).blockLast(Duration.ofSeconds(5));
+		client.flush().block(Duration.ofSeconds(10));
+
+		assertThat(seen).containsExactly("a", "b", "c");
+		assertThat(value).isEqualTo("v");
+		assertThat(exporter.tasks()).isEmpty();
+		assertThat(client.stats().sampledOut()).isEqualTo(3);
 		client.shutdown().block(Duration.ofSeconds(10));
 	}
 
