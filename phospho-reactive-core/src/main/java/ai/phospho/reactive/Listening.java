@@ -80,6 +80,19 @@ final class Listening {
 		}
 	}
 
+	/** Tells the listeners that the task they saw start will not be logged (sampled out). */
+	void discard() {
+		for (int i = 0; i < listeners.size(); i++) {
+			TaskListener listener = listeners.get(i);
+			try {
+				listener.onDiscard(states[i]);
+			}
+			catch (Throwable e) {
+				failed(listener, "onDiscard", e);
+			}
+		}
+	}
+
 	private static void failed(TaskListener listener, String method, Throwable e) {
 		Failures.throwIfFatal(e);
 		String name = listener.getClass().getName();

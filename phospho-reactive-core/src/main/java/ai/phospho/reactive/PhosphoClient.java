@@ -18,6 +18,7 @@ import ai.phospho.reactive.internal.Failures;
 import ai.phospho.reactive.internal.PhosphoApi;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
+import ai.phospho.reactive.internal.Sampler;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,6 +48,7 @@ public final class PhosphoClient {
 	private final TaskExporter exporter;
 	private final ExportPipeline pipeline;
 	private final @Nullable Thread shutdownHook;
+	private final Sampler sampler;
 	/** All that the operators and wrappers hold of this client. */
 	private final TaskSink sink = new TaskSink() {
 		@Override
@@ -63,6 +65,16 @@ public final class PhosphoClient {
 		public void captureFailed() {
 			pipeline.captureFailed();
 		}
+
+		@Override
+		public Sampler sampler() {
+			return sampler;
+		}
+
+		@Override
+		public void sampledOut() {
+			pipeline.sampledOut();
+		}
 	};
 
 	/** For {@link #userFeedback} when tasks go to another exporter; closed at shutdown. */
@@ -73,6 +85,7 @@ public final class PhosphoClient {
 		// the first log call, which may run on an event loop.
 		Extractors.all();
 		this.options = options;
+		this.sampler = Sampler.of(options.sampleRate());
 		this.exporter = defaultExporter(options);
 		this.pipeline = new ExportPipeline(exporter, options);
 		this.shutdownHook = options.shutdownHook() ? registerShutdownHook() : null;
@@ -152,7 +165,8 @@ public final class PhosphoClient {
 	 *
 	 * @param input  what went in; not null ({@code ""} for a task without input)
 	 * @param output what came out, or {@code null}
-	 * @return the snapshot that is exported
+	 * @return the snapshot that is exported (before the {@link PhosphoOptions#redactor()}); for a session
+	 *         sampled out ({@link PhosphoOptions#sampleRate()}), a task holding its ids only, not exported
 	 * @throws NullPointerException when {@code input} is null
 	 */
 	public LoggedTask log(Object input, @Nullable Object output) {

@@ -64,6 +64,8 @@ public final class PhosphoOptions {
 	public static final long LIMIT_WAIT_HOURS = 24;
 	/** Bytes {@code maxBatchBytes} may be at most: 1 GiB; a request body is one buffer. */
 	public static final long LIMIT_BATCH_BYTES = 1L << 30;
+	/** The fraction of sessions whose tasks are logged: all of them. */
+	public static final double DEFAULT_SAMPLE_RATE = 1.0;
 
 	/** What {@code log} does when {@link #maxQueueSize()} tasks are already held. */
 	public enum OverflowPolicy {
@@ -75,6 +77,23 @@ public final class PhosphoOptions {
 		 * flight, the new task is dropped as with {@link #DROP_NEWEST}.
 		 */
 		DROP_OLDEST
+	}
+
+	/**
+	 * What of a task's content is sent. Ids, flag, environment, timings, model, token usage and
+	 * {@code metadata} are sent in every mode.
+	 */
+	public enum ContentMode {
+		/** Everything extracted: input, output, system prompt, {@code raw_input}, {@code raw_output} (the default). */
+		FULL,
+		/** As {@link #FULL}, without {@code raw_input} and {@code raw_output}. */
+		NO_RAW,
+		/**
+		 * No content: {@code input} is {@code ""} (the backend requires a string), no {@code output},
+		 * {@code system_prompt}, raw values or extra keys set with {@link TaskLog#put}; the metadata
+		 * records the lengths instead, {@code input_chars} and {@code output_chars} (absent without output).
+		 */
+		METADATA_ONLY
 	}
 
 	private static final UnaryOperator<PhosphoHttpExporterBuilder> IDENTITY = UnaryOperator.identity();
@@ -94,8 +113,9 @@ public final class PhosphoOptions {
 	}
 
 	/**
-	 * A builder filled from {@code PHOSPHO_API_KEY}, {@code PHOSPHO_PROJECT_ID} and
-	 * {@code PHOSPHO_BASE_URL}; blank variables count as absent.
+	 * A builder filled from {@code PHOSPHO_API_KEY}, {@code PHOSPHO_PROJECT_ID},
+	 * {@code PHOSPHO_BASE_URL} and {@code PHOSPHO_TEST_ID} (as the Python SDK reads it); blank
+	 * variables count as absent.
 	 */
 	public static Builder fromEnvironment() {
 		return fromEnvironment(System.getenv());
@@ -115,6 +135,7 @@ public final class PhosphoOptions {
 		if (base != null) {
 			b.baseUrl(base);
 		}
+		b.testId(nonBlank(env.get("PHOSPHO_TEST_ID")));
 		return b;
 	}
 
@@ -209,6 +230,35 @@ public final class PhosphoOptions {
 		return v.overflowPolicy;
 	}
 
+	/** What changes or drops each task on the export worker before any exporter sees it; {@code null} for none. */
+	public @Nullable TaskRedactor redactor() {
+		return v.redactor;
+	}
+
+	public ContentMode contentMode() {
+		return v.contentMode;
+	}
+
+	/** The fraction of sessions logged, decided per {@code session_id}; 1 logs everything. */
+	public double sampleRate() {
+		return v.sampleRate;
+	}
+
+	/** Whether a task that ended in an error is logged even when its session is sampled out. */
+	public boolean sampleKeepErrors() {
+		return v.sampleKeepErrors;
+	}
+
+	/** Whether a task with a {@code flag} is logged even when its session is sampled out. */
+	public boolean sampleKeepFlagged() {
+		return v.sampleKeepFlagged;
+	}
+
+	/** The {@code test_id} of every task, {@code null} for none; a Context's {@link PhosphoContext#test} wins. */
+	public @Nullable String testId() {
+		return v.testId;
+	}
+
 	@Override
 	public String toString() {
 		return "PhosphoOptions{apiKey=" + (v.apiKey == null ? "none" : "<redacted>")
@@ -229,6 +279,12 @@ public final class PhosphoOptions {
 				+ ", jsonLinesPath=" + v.jsonLinesPath
 				+ ", overflowPolicy=" + v.overflowPolicy
 				+ ", httpExporter=" + (v.httpExporter == IDENTITY ? "default" : "customised")
+				+ ", redactor=" + (v.redactor == null ? "none" : v.redactor.getClass().getName())
+				+ ", contentMode=" + v.contentMode
+				+ ", sampleRate=" + v.sampleRate
+				+ ", sampleKeepErrors=" + v.sampleKeepErrors
+				+ ", sampleKeepFlagged=" + v.sampleKeepFlagged
+				+ ", testId=" + v.testId
 				+ '}';
 	}
 
@@ -258,6 +314,12 @@ public final class PhosphoOptions {
 		private Path jsonLinesPath = Path.of(DEFAULT_JSON_LINES_FILE);
 		private UnaryOperator<PhosphoHttpExporterBuilder> httpExporter = IDENTITY;
 		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_NEWEST;
+		private @Nullable TaskRedactor redactor;
+		private ContentMode contentMode = ContentMode.FULL;
+		private double sampleRate = DEFAULT_SAMPLE_RATE;
+		private boolean sampleKeepErrors;
+		private boolean sampleKeepFlagged;
+		private @Nullable String testId;
 
 		private Builder() {
 		}
@@ -278,6 +340,12 @@ public final class PhosphoOptions {
 			b.maxConcurrentExports = maxConcurrentExports;
 			b.shutdownTimeout = shutdownTimeout;
 			b.exportTimeout = exportTimeout;
+			b.redactor = redactor;
+			b.contentMode = contentMode;
+			b.sampleRate = sampleRate;
+			b.sampleKeepErrors = sampleKeepErrors;
+			b.sampleKeepFlagged = sampleKeepFlagged;
+			b.testId = testId;
 			b.taskListeners = new ArrayList<>(taskListeners);
 			b.shutdownHook = shutdownHook;
 			b.jsonLinesPath = jsonLinesPath;
@@ -427,6 +495,51 @@ public final class PhosphoOptions {
 		}
 
 		/**
+		 * Changes or drops each task before any exporter sees it: on the export worker, off the
+		 * caller's thread, exactly once per task. A redactor that throws drops the task (counted in
+		 * {@link PhosphoStats#redactionFailures()}). {@code null} removes it. Default: none.
+		 */
+		public Builder redactor(@Nullable TaskRedactor redactor) {
+			this.redactor = redactor;
+			return this;
+		}
+
+		/** What of a task's content is sent; see {@link ContentMode}. Default {@link ContentMode#FULL}. */
+		public Builder contentMode(ContentMode contentMode) {
+			this.contentMode = Objects.requireNonNull(contentMode, "contentMode");
+			return this;
+		}
+
+		/**
+		 * The fraction of sessions whose tasks are logged, 0 to 1, decided once per {@code session_id}
+		 * with a stable hash: a session is kept or dropped whole (a task without a session is a session
+		 * of its own). Sampled-out tasks are counted in {@link PhosphoStats#sampledOut()} and never
+		 * built. Default {@value #DEFAULT_SAMPLE_RATE}.
+		 */
+		public Builder sampleRate(double sampleRate) {
+			this.sampleRate = sampleRate;
+			return this;
+		}
+
+		/** Logs a task that ended in an error ({@code metadata.error}) even when its session is sampled out. Default false. */
+		public Builder sampleKeepErrors(boolean sampleKeepErrors) {
+			this.sampleKeepErrors = sampleKeepErrors;
+			return this;
+		}
+
+		/** Logs a task with a {@code flag} (user feedback) even when its session is sampled out. Default false. */
+		public Builder sampleKeepFlagged(boolean sampleKeepFlagged) {
+			this.sampleKeepFlagged = sampleKeepFlagged;
+			return this;
+		}
+
+		/** The {@code test_id} of every task ({@code PHOSPHO_TEST_ID}); {@code null} removes it. Default: none. */
+		public Builder testId(@Nullable String testId) {
+			this.testId = testId;
+			return this;
+		}
+
+		/**
 		 * Validates and builds.
 		 *
 		 * @throws PhosphoOptionsException naming the option and its bad value (never the key)
@@ -455,6 +568,12 @@ public final class PhosphoOptions {
 			OptionChecks.atMost("shutdownTimeout", shutdownTimeout, wait);
 			OptionChecks.strictlyPositive("exportTimeout", exportTimeout);
 			OptionChecks.atMost("exportTimeout", exportTimeout, Duration.ofHours(LIMIT_EXPORT_TIMEOUT_HOURS));
+			if (!(sampleRate >= 0 && sampleRate <= 1)) {
+				throw new PhosphoOptionsException("sampleRate", "must be between 0 and 1, was " + sampleRate);
+			}
+			if (testId != null && testId.isBlank()) {
+				throw new PhosphoOptionsException("testId", "must not be blank, was '" + testId + "'");
+			}
 			Builder values = copy();
 			values.taskListeners = List.copyOf(taskListeners);
 			return new PhosphoOptions(values);

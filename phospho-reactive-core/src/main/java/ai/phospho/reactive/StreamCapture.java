@@ -56,8 +56,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	/** Whether the task was built: a collector is no longer fed. Guarded by {@code this}. */
 	private boolean built;
 
-	StreamCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext) {
-		super(sink, spec, subscriberContext);
+	StreamCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext, ContextValues context) {
+		super(sink, spec, subscriberContext, context);
 		this.chunks = new Chunks(maxChars);
 		this.facts = new StreamFacts(maxChars);
 		this.collector = collectorOf(spec);

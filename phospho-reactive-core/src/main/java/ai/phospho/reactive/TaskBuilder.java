@@ -51,20 +51,24 @@ final class TaskBuilder {
 
 	/** The task of {@code log(TaskLog)}; never throws but for a JVM error. */
 	static <I, O> LoggedTask of(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
-		return of(log, options, context, Listening.NONE);
+		return of(log, options, context, null, Listening.NONE);
 	}
 
-	/** As {@link #of(TaskLog, PhosphoOptions, ContextValues)}, with the metadata of the task's listeners. */
+	/**
+	 * As {@link #of(TaskLog, PhosphoOptions, ContextValues)}, in {@code session} when it is not null
+	 * (the one sampling decided on), with the metadata of the task's listeners.
+	 */
 	static <I, O> LoggedTask of(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context,
-			Listening listening) {
+			@Nullable String session, Listening listening) {
 		long now = System.currentTimeMillis();
+		String sessionId = session != null ? session : log.sessionId;
 		try {
 			return new TaskBuilder(options, context, now)
 					.input(log.input, log.inputToString, log.rawInputSet, log.rawInput)
 					.output(log.output, log.outputToString, log.rawOutputSet, log.rawOutput)
 					.metadata(log.metadata)
 					.extras(log.extras)
-					.identity(log.sessionId, log.taskId, log.userId, log.versionId)
+					.identity(sessionId, log.taskId, log.userId, log.versionId)
 					.flag(log.flag)
 					.listened(listening)
 					.build();
@@ -75,9 +79,16 @@ final class TaskBuilder {
 			Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
 					+ "; the task is logged without its content", e);
 			return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason)
-					.identity(log.sessionId, log.taskId, log.userId, log.versionId).flag(log.flag)
+					.identity(sessionId, log.taskId, log.userId, log.versionId).flag(log.flag)
 					.listened(listening).build();
 		}
+	}
+
+	/** What {@code log} returns for a task of a session sampled out: its ids, nothing extracted, not exported. */
+	static LoggedTask idsOnly(TaskLog<?, ?> log, PhosphoOptions options, @Nullable ContextValues context,
+			String session) {
+		return new TaskBuilder(options, context, System.currentTimeMillis())
+				.identity(session, log.taskId, log.userId, log.versionId).flag(log.flag).build();
 	}
 
 	/** The input: its text (the custom extractor first), system prompt, raw form and type. */
@@ -160,6 +171,8 @@ final class TaskBuilder {
 		d.userId = firstNonNull(userId, context == null ? null : context.userId());
 		String version = firstNonNull(versionId, context == null ? null : context.versionId());
 		d.versionId = version != null ? version : options.versionId();
+		String test = context == null ? null : context.testId();
+		d.testId = test != null ? test : options.testId();
 		return this;
 	}
 
@@ -203,7 +216,30 @@ final class TaskBuilder {
 		}
 		d.truncated |= budget.truncated();
 		limit();
+		content(options.contentMode());
 		return d.build();
+	}
+
+	/** Leaves out what {@link PhosphoOptions.ContentMode} says is not sent; after the bounds, so the lengths are those kept. */
+	private void content(PhosphoOptions.ContentMode mode) {
+		if (mode == PhosphoOptions.ContentMode.FULL) {
+			return;
+		}
+		d.rawInput = null;
+		d.rawOutput = null;
+		if (mode == PhosphoOptions.ContentMode.METADATA_ONLY) {
+			Map<String, Object> m = d.metadata == null ? new LinkedHashMap<>() : d.metadata;
+			m.put("input_chars", (long) d.input.length());
+			String output = d.output;
+			if (output != null) {
+				m.put("output_chars", (long) output.length());
+			}
+			d.metadata = m;
+			d.input = "";
+			d.output = null;
+			d.systemPrompt = null;
+			d.extras = null;
+		}
 	}
 
 	/**

@@ -11,8 +11,8 @@ final class ValueCapture<T> extends AbstractCapture<T> {
 
 	private volatile @Nullable T value;
 
-	ValueCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext) {
-		super(sink, spec, subscriberContext);
+	ValueCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext, ContextValues context) {
+		super(sink, spec, subscriberContext, context);
 	}
 
 	@Override

@@ -48,4 +48,12 @@ public interface TaskListener {
 	 * @param state what {@link #onStart} returned for this task
 	 */
 	void onEnd(LoggedTask task, @Nullable Object state);
+
+	/**
+	 * The task that started will not be logged: sampling left it out when it ended
+	 * ({@link ai.phospho.reactive.PhosphoOptions.Builder#sampleRate(double)}). End what {@link #onStart}
+	 * began. Nothing by default.
+	 */
+	default void onDiscard(@Nullable Object state) {
+	}
 }

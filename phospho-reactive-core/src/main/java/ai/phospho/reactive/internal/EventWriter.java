@@ -50,6 +50,9 @@ public final class EventWriter {
 		if (t.userId() != null) {
 			v.field("user_id", t.userId());
 		}
+		if (t.testId() != null) {
+			v.field("test_id", t.testId());
+		}
 		if (t.flag() != null) {
 			v.field("flag", flagValue(t.flag()));
 		}

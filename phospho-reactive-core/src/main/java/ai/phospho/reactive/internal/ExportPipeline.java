@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
  * {@link PipelineShutdown} stops it.
  *
  * <p>Nothing is lost uncounted: after {@code shutdown()} completes and every {@code offer} has
- * returned, {@code queued + exported + dropped + failed + rejected} adds up to what was offered
+ * returned, {@code queued + exported + dropped + failed + rejected + redacted + redactionFailures}
+ * adds up to what was offered
  * (less what was {@linkplain #handOverTo handed over}). A task queued after the shutdown had taken
  * its count is settled by the worker, or by the producer itself once the worker is gone: exported,
  * handed over, or counted as dropped.
@@ -74,6 +75,10 @@ public final class ExportPipeline {
 
 	public void captureFailed() {
 		stats.captureFailed();
+	}
+
+	public void sampledOut() {
+		stats.sampledOut();
 	}
 
 	public boolean isClosed() {

@@ -1,8 +1,8 @@
 package ai.phospho.reactive.internal;
 
 import java.io.IOException;
-import java.lang.module.ModuleDescriptor;
 import java.io.OutputStream;
+import java.lang.module.ModuleDescriptor;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

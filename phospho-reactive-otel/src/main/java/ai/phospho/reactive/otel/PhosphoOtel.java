@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.TaskRedactor;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.export.TaskListener;
 import io.opentelemetry.api.OpenTelemetry;
@@ -65,6 +66,7 @@ public final class PhosphoOtel implements TaskListener {
 	private final boolean captureContent;
 	private final int maxFieldChars;
 	private final @Nullable String providerName;
+	private final @Nullable TaskRedactor redactor;
 
 	private PhosphoOtel(Builder b) {
 		this.tracer = b.openTelemetry.getTracer(INSTRUMENTATION_NAME);
@@ -80,6 +82,7 @@ public final class PhosphoOtel implements TaskListener {
 		this.captureContent = b.captureContent;
 		this.maxFieldChars = b.maxFieldChars;
 		this.providerName = b.providerName;
+		this.redactor = b.redactor;
 		// OpenTelemetry finds its context storage with a ServiceLoader (reading jars) on first use: at
 		// set-up, here, rather than in the first onStart, which may run on an event loop.
 		Context.current();
@@ -124,6 +127,32 @@ public final class PhosphoOtel implements TaskListener {
 		return Map.of();
 	}
 
+	/**
+	 * The task as its content may be recorded: through the redactor when there is one (the pipeline's
+	 * runs on the export worker, after this listener); {@code null} when it drops the task or throws.
+	 */
+	private @Nullable LoggedTask redacted(LoggedTask task) {
+		TaskRedactor r = redactor;
+		if (r == null) {
+			return task;
+		}
+		try {
+			return r.redact(task);
+		}
+		catch (RuntimeException e) {
+			return null;
+		}
+	}
+
+	/** A task sampled out: its span ends with what is known, marked so. */
+	@Override
+	public void onDiscard(@Nullable Object state) {
+		if (state instanceof Started s) {
+			s.span().setAttribute("phospho.sampled_out", true);
+			s.span().end();
+		}
+	}
+
 	@Override
 	public void onEnd(LoggedTask task, @Nullable Object state) {
 		if (!(state instanceof Started s)) {
@@ -139,7 +168,10 @@ public final class PhosphoOtel implements TaskListener {
 		AttributesBuilder more = Attributes.builder();
 		f.putSpanOnly(more, maxFieldChars);
 		if (captureContent) {
-			f.putContent(more, maxFieldChars);
+			LoggedTask shown = redacted(task);
+			if (shown != null) {
+				TaskFacts.of(shown, providerName).putContent(more, maxFieldChars);
+			}
 		}
 		span.setAllAttributes(more.build());
 		String errorType = f.errorType();
@@ -177,6 +209,7 @@ public final class PhosphoOtel implements TaskListener {
 		private boolean captureContent;
 		private int maxFieldChars = DEFAULT_MAX_FIELD_CHARS;
 		private @Nullable String providerName;
+		private @Nullable TaskRedactor redactor;
 
 		private Builder(OpenTelemetry openTelemetry) {
 			this.openTelemetry = openTelemetry;
@@ -207,6 +240,16 @@ public final class PhosphoOtel implements TaskListener {
 		 */
 		public Builder providerName(@Nullable String providerName) {
 			this.providerName = providerName;
+			return this;
+		}
+
+		/**
+		 * The redactor applied to the content recorded with {@link #captureContent}: give it the
+		 * client's ({@code PhosphoOptions.redactor}), since this listener sees each task as it ends,
+		 * before the export worker redacts it. None by default.
+		 */
+		public Builder redactor(@Nullable TaskRedactor redactor) {
+			this.redactor = redactor;
 			return this;
 		}
 

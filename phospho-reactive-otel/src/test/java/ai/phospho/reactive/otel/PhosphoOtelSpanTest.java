@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.TaskRedactor;
 import ai.phospho.reactive.PhosphoContext;
 import ai.phospho.reactive.TaskLog;
 import io.opentelemetry.api.common.AttributeKey;
@@ -193,6 +194,26 @@ class PhosphoOtelSpanTest {
 			assertThat(attr(span, GenAi.OUTPUT_MESSAGES)).isEqualTo(
 					"[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Hell\"}],\"finish_reason\":\"stop\"}]");
 			assertThat(attr(span, GenAi.SYSTEM_INSTRUCTIONS)).isEqualTo("[{\"type\":\"text\",\"content\":\"Be b\"}]");
+		}
+	}
+
+	@Test
+	void recordedContentGoesThroughTheRedactorFirst() {
+		TaskRedactor masker = ai.phospho.reactive.TaskMasker.builder().pattern("Hi").build();
+		try (OtelFixture f = new OtelFixture(b -> b.captureContent(true).redactor(masker))) {
+			f.client.log(REQUEST, COMPLETION);
+			SpanData span = f.spans.getFinishedSpanItems().get(0);
+			assertThat(attr(span, GenAi.INPUT_MESSAGES)).contains("<redacted>").doesNotContain("Hi?");
+		}
+	}
+
+	@Test
+	void aRedactorThatDropsTheTaskLeavesTheSpanWithoutContent() {
+		try (OtelFixture f = new OtelFixture(b -> b.captureContent(true).redactor(task -> null))) {
+			f.client.log(REQUEST, COMPLETION);
+			SpanData span = f.spans.getFinishedSpanItems().get(0);
+			assertThat(attr(span, GenAi.INPUT_MESSAGES)).isNull();
+			assertThat(attr(span, GenAi.OUTPUT_MESSAGES)).isNull();
 		}
 	}
 }

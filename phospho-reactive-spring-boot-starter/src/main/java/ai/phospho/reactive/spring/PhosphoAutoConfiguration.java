@@ -5,6 +5,7 @@ import java.util.List;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.TaskRedactor;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.export.TaskListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,9 +16,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.server.WebFilter;
 
 /**
  * Auto-configuration of phospho, on unless {@code phospho.enabled=false}:
@@ -29,6 +32,11 @@ import org.springframework.context.annotation.Configuration;
  * <li>the context's client, the application's or this one, is installed for the static
  * {@link Phospho} API when the context starts ({@link Phospho#use}), and flushed and shut down
  * when it stops, after the web server, for at most {@code phospho.shutdown-timeout};</li>
+ * <li>the production controls of {@link PhosphoControlsProperties} (redaction, content mode, sampling,
+ * test id) over those options; an application {@link TaskRedactor} bean runs after the masking of
+ * {@code phospho.redaction.*};</li>
+ * <li>with {@code phospho.web.context.enabled=true} in a WebFlux application, a
+ * {@link PhosphoContextWebFilter} that takes the session and user from the request's headers;</li>
  * <li>with Micrometer, a {@link MeterBinder} for the {@code phospho.*} meters;</li>
  * <li>with the actuator, a {@link SanitizingFunction} that hides {@code phospho.api-key} in the
  * {@code env} and {@code configprops} endpoints even with {@code show-values: always}.</li>
@@ -36,7 +44,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "phospho.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(PhosphoProperties.class)
+@EnableConfigurationProperties({ PhosphoProperties.class, PhosphoControlsProperties.class })
 public class PhosphoAutoConfiguration {
 
 	/**
@@ -46,9 +54,13 @@ public class PhosphoAutoConfiguration {
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
 	PhosphoClient phosphoClient(PhosphoProperties properties, ObjectProvider<TaskExporter> exporter,
-			ObjectProvider<TaskListener> listeners) {
+			ObjectProvider<TaskListener> listeners, PhosphoControlsProperties controls,
+			ObjectProvider<TaskRedactor> redactor) {
 		// Every TaskListener bean (PhosphoOtelAutoConfiguration's spans and metrics) hears every task.
-		return properties.createClient(exporter.getIfAvailable(), listeners.orderedStream().toList());
+		PhosphoOptions options = controls.applyTo(
+				properties.toOptions(exporter.getIfAvailable(), listeners.orderedStream().toList()),
+				redactor.getIfUnique());
+		return properties.createClient(options);
 	}
 
 	@Bean
@@ -65,6 +77,21 @@ public class PhosphoAutoConfiguration {
 		@ConditionalOnMissingBean
 		PhosphoMeterBinder phosphoMeterBinder(PhosphoClient client) {
 			return new PhosphoMeterBinder(client);
+		}
+	}
+
+	/** The opt-in WebFilter that takes the session and user from the request's headers. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebFilter.class)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnBooleanProperty(name = "phospho.web.context.enabled")
+	static class WebContext {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PhosphoContextWebFilter phosphoContextWebFilter(PhosphoControlsProperties controls) {
+			PhosphoControlsProperties.Context c = controls.getWeb().getContext();
+			return new PhosphoContextWebFilter(c.getSessionHeader(), c.getUserHeader());
 		}
 	}
 

@@ -154,8 +154,7 @@ public class PhosphoProperties {
 	 *
 	 * @throws InvalidConfigurationPropertyValueException naming the {@code phospho.*} property
 	 */
-	PhosphoClient createClient(@Nullable TaskExporter exporter, List<TaskListener> listeners) {
-		PhosphoOptions options = toOptions(exporter, listeners);
+	PhosphoClient createClient(PhosphoOptions options) {
 		try {
 			return PhosphoClient.create(options);
 		}

@@ -36,7 +36,13 @@ class ConfigurationMetadataTest {
 				"phospho.overflow-policy", "phospho.json-lines.path", "phospho.http.connect-timeout",
 				"phospho.http.response-timeout", "phospho.http.gzip", "phospho.http.initial-backoff",
 				"phospho.http.max-backoff", "phospho.http.max-retry-duration", "phospho.http.max-connections",
-				"phospho.export-timeout", "phospho.spring-ai.enabled");
+				"phospho.export-timeout", "phospho.spring-ai.enabled",
+				// PhosphoControlsProperties
+				"phospho.content-mode", "phospho.test-id", "phospho.redaction.emails", "phospho.redaction.card-numbers",
+				"phospho.redaction.api-keys", "phospho.redaction.patterns", "phospho.redaction.keys",
+				"phospho.redaction.replacement", "phospho.sampling.rate", "phospho.sampling.keep-errors",
+				"phospho.sampling.keep-flagged", "phospho.web.context.enabled", "phospho.web.context.session-header",
+				"phospho.web.context.user-header");
 		// The defaults are written by hand in additional-spring-configuration-metadata.json: keep them true.
 		assertThat(byName.get("phospho.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(byName.get("phospho.spring-ai.enabled").get("defaultValue").asBoolean()).isTrue();
@@ -70,6 +76,11 @@ class ConfigurationMetadataTest {
 				.isEqualTo(PhosphoHttpExporter.DEFAULT_MAX_RETRY_MINUTES + "m");
 		assertThat(byName.get("phospho.http.max-connections").has("defaultValue"))
 				.as("derived from max-concurrent-exports").isFalse();
+		assertThat(byName.get("phospho.sampling.rate").get("defaultValue").asDouble())
+				.isEqualTo(PhosphoOptions.DEFAULT_SAMPLE_RATE);
+		assertThat(text(byName, "phospho.content-mode")).isEqualTo("full");
+		assertThat(text(byName, "phospho.redaction.replacement")).isEqualTo(ai.phospho.reactive.TaskMasker.DEFAULT_REPLACEMENT);
+		assertThat(text(byName, "phospho.web.context.session-header")).isEqualTo("X-Session-Id");
 	}
 
 	private static String text(Map<String, JsonNode> byName, String name) {
