@@ -304,7 +304,7 @@ public final class PhosphoClient {
 	 * {@code POST {baseUrl}/v2/tasks/{taskId}/human-eval} with {@code "source": "user"}. Transient
 	 * failures are retried as exports are; a refusal (4xx) is logged once with what to check. It goes
 	 * through the HTTP exporter's connections, or, when tasks go to another exporter, through one
-	 * API client of the client's own, with the {@link PhosphoOptions.Builder#httpExporter} settings,
+	 * API client of the client's own, with the {@link PhosphoOptionsBuilder#httpExporter} settings,
 	 * created at the first call and closed by {@link #shutdown()}.
 	 *
 	 * @param taskId the {@link LoggedTask#taskId()} of the task

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Without an API key and without an {@link Builder#exporter(TaskExporter) exporter}, tasks go to
+ * <p>Without an API key and without an {@link PhosphoOptionsBuilder#exporter(TaskExporter) exporter}, tasks go to
  * the JSON Lines file {@link #jsonLinesPath()}. {@link #toString()} never shows the API key.
  */
 public final class PhosphoOptions {
@@ -96,20 +96,19 @@ public final class PhosphoOptions {
 		METADATA_ONLY
 	}
 
-	private static final UnaryOperator<PhosphoHttpExporterBuilder> IDENTITY = UnaryOperator.identity();
 
-	/** The values: a builder of its own, never changed after {@link Builder#build()}. */
-	private final Builder v;
+	/** The values: a builder of its own, never changed after {@link PhosphoOptionsBuilder#build()}. */
+	private final PhosphoOptionsBuilder v;
 	private final String versionId;
 
-	private PhosphoOptions(Builder values) {
+	PhosphoOptions(PhosphoOptionsBuilder values) {
 		this.v = values;
 		this.versionId = values.versionId != null ? values.versionId : Ids.processVersionId();
 	}
 
 	/** A builder with every default and nothing read from the environment. */
-	public static Builder builder() {
-		return new Builder();
+	public static PhosphoOptionsBuilder builder() {
+		return new PhosphoOptionsBuilder();
 	}
 
 	/**
@@ -117,12 +116,12 @@ public final class PhosphoOptions {
 	 * {@code PHOSPHO_BASE_URL} and {@code PHOSPHO_TEST_ID} (as the Python SDK reads it); blank
 	 * variables count as absent.
 	 */
-	public static Builder fromEnvironment() {
+	public static PhosphoOptionsBuilder fromEnvironment() {
 		return fromEnvironment(System.getenv());
 	}
 
-	static Builder fromEnvironment(Map<String, String> env) {
-		Builder b = new Builder();
+	static PhosphoOptionsBuilder fromEnvironment(Map<String, String> env) {
+		PhosphoOptionsBuilder b = new PhosphoOptionsBuilder();
 		String key = nonBlank(env.get("PHOSPHO_API_KEY"));
 		String project = nonBlank(env.get("PHOSPHO_PROJECT_ID"));
 		String base = nonBlank(env.get("PHOSPHO_BASE_URL"));
@@ -140,8 +139,8 @@ public final class PhosphoOptions {
 	}
 
 	/** A builder holding these options, to derive a variant. */
-	public Builder toBuilder() {
-		Builder b = v.copy();
+	public PhosphoOptionsBuilder toBuilder() {
+		PhosphoOptionsBuilder b = v.copy();
 		b.versionId = versionId;
 		return b;
 	}
@@ -167,7 +166,7 @@ public final class PhosphoOptions {
 		return v.environment;
 	}
 
-	/** The exporter set with {@link Builder#exporter(TaskExporter)}, {@code null} for the default. */
+	/** The exporter set with {@link PhosphoOptionsBuilder#exporter(TaskExporter)}, {@code null} for the default. */
 	public @Nullable TaskExporter exporter() {
 		return v.exporter;
 	}
@@ -204,7 +203,7 @@ public final class PhosphoOptions {
 		return v.exportTimeout;
 	}
 
-	/** The listeners added with {@link Builder#addTaskListener(TaskListener)}, in order. */
+	/** The listeners added with {@link PhosphoOptionsBuilder#addTaskListener(TaskListener)}, in order. */
 	public List<TaskListener> taskListeners() {
 		return v.taskListeners;
 	}
@@ -278,7 +277,7 @@ public final class PhosphoOptions {
 				+ ", shutdownHook=" + v.shutdownHook
 				+ ", jsonLinesPath=" + v.jsonLinesPath
 				+ ", overflowPolicy=" + v.overflowPolicy
-				+ ", httpExporter=" + (v.httpExporter == IDENTITY ? "default" : "customised")
+				+ ", httpExporter=" + (v.httpExporter == PhosphoOptionsBuilder.IDENTITY ? "default" : "customised")
 				+ ", redactor=" + (v.redactor == null ? "none" : v.redactor.getClass().getName())
 				+ ", contentMode=" + v.contentMode
 				+ ", sampleRate=" + v.sampleRate
@@ -290,293 +289,5 @@ public final class PhosphoOptions {
 
 	private static @Nullable String nonBlank(@Nullable String s) {
 		return s == null || s.isBlank() ? null : s.trim();
-	}
-
-	/** Builds {@link PhosphoOptions}; {@link #build()} validates and names the bad field and value. */
-	public static final class Builder {
-
-		private @Nullable String apiKey;
-		private @Nullable String projectId;
-		private String baseUrl = DEFAULT_BASE_URL;
-		private @Nullable String versionId;
-		private String environment = DEFAULT_ENVIRONMENT;
-		private @Nullable TaskExporter exporter;
-		private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
-		private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
-		private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
-		private Duration lingerDelay = Duration.ofMillis(DEFAULT_LINGER_MILLIS);
-		private int maxFieldChars = DEFAULT_MAX_FIELD_CHARS;
-		private int maxConcurrentExports = DEFAULT_MAX_CONCURRENT_EXPORTS;
-		private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
-		private Duration exportTimeout = Duration.ofMinutes(DEFAULT_EXPORT_TIMEOUT_MINUTES);
-		private List<TaskListener> taskListeners = new ArrayList<>();
-		private boolean shutdownHook = true;
-		private Path jsonLinesPath = Path.of(DEFAULT_JSON_LINES_FILE);
-		private UnaryOperator<PhosphoHttpExporterBuilder> httpExporter = IDENTITY;
-		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_NEWEST;
-		private @Nullable TaskRedactor redactor;
-		private ContentMode contentMode = ContentMode.FULL;
-		private double sampleRate = DEFAULT_SAMPLE_RATE;
-		private boolean sampleKeepErrors;
-		private boolean sampleKeepFlagged;
-		private @Nullable String testId;
-
-		private Builder() {
-		}
-
-		private Builder copy() {
-			Builder b = new Builder();
-			b.apiKey = apiKey;
-			b.projectId = projectId;
-			b.baseUrl = baseUrl;
-			b.versionId = versionId;
-			b.environment = environment;
-			b.exporter = exporter;
-			b.maxQueueSize = maxQueueSize;
-			b.maxBatchSize = maxBatchSize;
-			b.maxBatchBytes = maxBatchBytes;
-			b.lingerDelay = lingerDelay;
-			b.maxFieldChars = maxFieldChars;
-			b.maxConcurrentExports = maxConcurrentExports;
-			b.shutdownTimeout = shutdownTimeout;
-			b.exportTimeout = exportTimeout;
-			b.redactor = redactor;
-			b.contentMode = contentMode;
-			b.sampleRate = sampleRate;
-			b.sampleKeepErrors = sampleKeepErrors;
-			b.sampleKeepFlagged = sampleKeepFlagged;
-			b.testId = testId;
-			b.taskListeners = new ArrayList<>(taskListeners);
-			b.shutdownHook = shutdownHook;
-			b.jsonLinesPath = jsonLinesPath;
-			b.httpExporter = httpExporter;
-			b.overflowPolicy = overflowPolicy;
-			return b;
-		}
-
-		/** The phospho API key (printable ASCII, no spaces); {@code null} removes it. Default: none (JSON Lines file). */
-		public Builder apiKey(@Nullable String apiKey) {
-			this.apiKey = apiKey;
-			return this;
-		}
-
-		/** The phospho project that receives the tasks; required with an API key. */
-		public Builder projectId(@Nullable String projectId) {
-			this.projectId = projectId;
-			return this;
-		}
-
-		/**
-		 * The API's base URL, {@code http} or {@code https}, with a host and maybe a path, but no query,
-		 * fragment or user info: the client appends paths to it. Default {@value #DEFAULT_BASE_URL}.
-		 */
-		public Builder baseUrl(String baseUrl) {
-			this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-			return this;
-		}
-
-		/** The version of the app sent with every task. Default: one {@code yyyyMMdd_adjective-animal} id per process. */
-		public Builder versionId(String versionId) {
-			this.versionId = Objects.requireNonNull(versionId, "versionId");
-			return this;
-		}
-
-		/** The event's {@code environment}. Default {@value #DEFAULT_ENVIRONMENT}. */
-		public Builder environment(String environment) {
-			this.environment = Objects.requireNonNull(environment, "environment");
-			return this;
-		}
-
-		/** Replaces the default exporter (phospho API with a key, JSON Lines file without). */
-		public Builder exporter(@Nullable TaskExporter exporter) {
-			this.exporter = exporter;
-			return this;
-		}
-
-		/** Tasks held at most, queued or being exported. Default {@value #DEFAULT_MAX_QUEUE_SIZE}. */
-		public Builder maxQueueSize(int maxQueueSize) {
-			this.maxQueueSize = maxQueueSize;
-			return this;
-		}
-
-		/** Tasks in one batch at most. Default {@value #DEFAULT_MAX_BATCH_SIZE}. */
-		public Builder maxBatchSize(int maxBatchSize) {
-			this.maxBatchSize = maxBatchSize;
-			return this;
-		}
-
-		/** JSON bytes in one batch at most; 1024 to {@value #LIMIT_BATCH_BYTES}. Default {@value #DEFAULT_MAX_BATCH_BYTES} (4 MiB). */
-		public Builder maxBatchBytes(long maxBatchBytes) {
-			this.maxBatchBytes = maxBatchBytes;
-			return this;
-		}
-
-		/** How long a task waits at most for its batch to fill, up to {@value #LIMIT_WAIT_HOURS} h. Default {@value #DEFAULT_LINGER_MILLIS} ms. */
-		public Builder lingerDelay(Duration lingerDelay) {
-			this.lingerDelay = Objects.requireNonNull(lingerDelay, "lingerDelay");
-			return this;
-		}
-
-		/** Characters of input or output kept at most. Default {@value #DEFAULT_MAX_FIELD_CHARS}. */
-		public Builder maxFieldChars(int maxFieldChars) {
-			this.maxFieldChars = maxFieldChars;
-			return this;
-		}
-
-		/** Batches exported at once at most. Default {@value #DEFAULT_MAX_CONCURRENT_EXPORTS}. */
-		public Builder maxConcurrentExports(int maxConcurrentExports) {
-			this.maxConcurrentExports = maxConcurrentExports;
-			return this;
-		}
-
-		/** How long {@code shutdown()} waits for the queue to drain, up to {@value #LIMIT_WAIT_HOURS} h. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s. */
-		public Builder shutdownTimeout(Duration shutdownTimeout) {
-			this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-			return this;
-		}
-
-		/**
-		 * How long one export may take, retries included, up to {@value #LIMIT_EXPORT_TIMEOUT_HOURS} h;
-		 * then it is cancelled and its batch counted as failed, so that an exporter that never completes
-		 * cannot hold an export slot. Keep it above the exporter's own retry duration. Default
-		 * {@value #DEFAULT_EXPORT_TIMEOUT_MINUTES} min.
-		 */
-		public Builder exportTimeout(Duration exportTimeout) {
-			this.exportTimeout = Objects.requireNonNull(exportTimeout, "exportTimeout");
-			return this;
-		}
-
-		/**
-		 * Adds a listener told when each task starts and ends (spans, metrics), independent of the
-		 * exporter; see {@link TaskListener}. None by default.
-		 */
-		public Builder addTaskListener(TaskListener listener) {
-			taskListeners.add(Objects.requireNonNull(listener, "listener"));
-			return this;
-		}
-
-		/** Whether a JVM shutdown hook flushes for up to 5 s. Default {@code true}. */
-		public Builder shutdownHook(boolean shutdownHook) {
-			this.shutdownHook = shutdownHook;
-			return this;
-		}
-
-		/** The file of the embedded JSON Lines exporter. Default {@value #DEFAULT_JSON_LINES_FILE}. */
-		public Builder jsonLinesPath(Path jsonLinesPath) {
-			this.jsonLinesPath = Objects.requireNonNull(jsonLinesPath, "jsonLinesPath");
-			return this;
-		}
-
-		/**
-		 * Customises the default exporter to the phospho API (used with an API key and no
-		 * {@link #exporter(TaskExporter) exporter}): its timeouts, gzip, backoff, connections, the
-		 * Reactor Netty {@code HttpClient}. The builder it gets already has this key, project and base
-		 * URL. Calls compose, in order. Its settings are validated when the client creates the
-		 * exporter, with a {@link PhosphoOptionsException} as here.
-		 *
-		 * <pre>{@code
-		 * PhosphoOptions.fromEnvironment()
-		 *     .httpExporter(http -> http.responseTimeout(Duration.ofSeconds(10)).gzip(true))
-		 *     .build();
-		 * }</pre>
-		 */
-		public Builder httpExporter(UnaryOperator<PhosphoHttpExporterBuilder> customizer) {
-			Objects.requireNonNull(customizer, "customizer");
-			UnaryOperator<PhosphoHttpExporterBuilder> before = httpExporter;
-			this.httpExporter = b -> Objects.requireNonNull(customizer.apply(before.apply(b)),
-					"the httpExporter customiser returned null");
-			return this;
-		}
-
-		/** What happens to a task logged when the queue is full. Default {@link OverflowPolicy#DROP_NEWEST}. */
-		public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
-			this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
-			return this;
-		}
-
-		/**
-		 * Changes or drops each task before any exporter sees it: on the export worker, off the
-		 * caller's thread, exactly once per task. A redactor that throws drops the task (counted in
-		 * {@link PhosphoStats#redactionFailures()}). {@code null} removes it. Default: none.
-		 */
-		public Builder redactor(@Nullable TaskRedactor redactor) {
-			this.redactor = redactor;
-			return this;
-		}
-
-		/** What of a task's content is sent; see {@link ContentMode}. Default {@link ContentMode#FULL}. */
-		public Builder contentMode(ContentMode contentMode) {
-			this.contentMode = Objects.requireNonNull(contentMode, "contentMode");
-			return this;
-		}
-
-		/**
-		 * The fraction of sessions whose tasks are logged, 0 to 1, decided once per {@code session_id}
-		 * with a stable hash: a session is kept or dropped whole (a task without a session is a session
-		 * of its own). Sampled-out tasks are counted in {@link PhosphoStats#sampledOut()} and never
-		 * built. Default {@value #DEFAULT_SAMPLE_RATE}.
-		 */
-		public Builder sampleRate(double sampleRate) {
-			this.sampleRate = sampleRate;
-			return this;
-		}
-
-		/** Logs a task that ended in an error ({@code metadata.error}) even when its session is sampled out. Default false. */
-		public Builder sampleKeepErrors(boolean sampleKeepErrors) {
-			this.sampleKeepErrors = sampleKeepErrors;
-			return this;
-		}
-
-		/** Logs a task with a {@code flag} (user feedback) even when its session is sampled out. Default false. */
-		public Builder sampleKeepFlagged(boolean sampleKeepFlagged) {
-			this.sampleKeepFlagged = sampleKeepFlagged;
-			return this;
-		}
-
-		/** The {@code test_id} of every task ({@code PHOSPHO_TEST_ID}); {@code null} removes it. Default: none. */
-		public Builder testId(@Nullable String testId) {
-			this.testId = testId;
-			return this;
-		}
-
-		/**
-		 * Validates and builds.
-		 *
-		 * @throws PhosphoOptionsException naming the option and its bad value (never the key)
-		 */
-		public PhosphoOptions build() {
-			OptionChecks.apiKey(apiKey);
-			OptionChecks.notBlank("projectId", projectId);
-			if (apiKey != null && projectId == null && exporter == null) {
-				throw new PhosphoOptionsException("projectId",
-						"must be set when apiKey is set (PHOSPHO_PROJECT_ID), was null", "apiKey");
-			}
-			OptionChecks.baseUrl(baseUrl, apiKey);
-			OptionChecks.notBlank("versionId", versionId);
-			OptionChecks.strictlyPositive("maxQueueSize", maxQueueSize);
-			OptionChecks.strictlyPositive("maxBatchSize", maxBatchSize);
-			OptionChecks.strictlyPositive("maxFieldChars", maxFieldChars);
-			OptionChecks.strictlyPositive("maxConcurrentExports", maxConcurrentExports);
-			if (maxBatchBytes < 1024) {
-				throw new PhosphoOptionsException("maxBatchBytes", "must be at least 1024, was " + maxBatchBytes);
-			}
-			OptionChecks.atMost("maxBatchBytes", maxBatchBytes, LIMIT_BATCH_BYTES);
-			Duration wait = Duration.ofHours(LIMIT_WAIT_HOURS);
-			OptionChecks.strictlyPositive("lingerDelay", lingerDelay);
-			OptionChecks.atMost("lingerDelay", lingerDelay, wait);
-			OptionChecks.nonNegative("shutdownTimeout", shutdownTimeout);
-			OptionChecks.atMost("shutdownTimeout", shutdownTimeout, wait);
-			OptionChecks.strictlyPositive("exportTimeout", exportTimeout);
-			OptionChecks.atMost("exportTimeout", exportTimeout, Duration.ofHours(LIMIT_EXPORT_TIMEOUT_HOURS));
-			if (!(sampleRate >= 0 && sampleRate <= 1)) {
-				throw new PhosphoOptionsException("sampleRate", "must be between 0 and 1, was " + sampleRate);
-			}
-			if (testId != null && testId.isBlank()) {
-				throw new PhosphoOptionsException("testId", "must not be blank, was '" + testId + "'");
-			}
-			Builder values = copy();
-			values.taskListeners = List.copyOf(taskListeners);
-			return new PhosphoOptions(values);
-		}
 	}
 }

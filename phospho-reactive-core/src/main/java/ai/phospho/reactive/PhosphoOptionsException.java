@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A setting that a builder refused: {@link PhosphoOptions.Builder#build()},
+ * A setting that a builder refused: {@link PhosphoOptionsBuilder#build()},
  * {@code PhosphoHttpExporter.Builder#build()} or {@code JsonLinesTaskExporter.Builder#build()}.
  * The message is {@code option + " " + reason} and shows the bad value, except an API key's; the
  * option's name is data, so that a configuration layer can name its own property for it.

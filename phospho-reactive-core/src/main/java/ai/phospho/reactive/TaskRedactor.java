@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Changes or drops a task before it is exported: set with {@link PhosphoOptions.Builder#redactor}.
+ * Changes or drops a task before it is exported: set with {@link PhosphoOptionsBuilder#redactor}.
  * It runs on the export worker, off the caller's thread, exactly once per task, before any exporter
  * sees the task. It returns the task unchanged, a changed copy made with
  * {@link LoggedTask#toBuilder()}, or {@code null} to drop it (counted in {@link PhosphoStats#redacted()}).

@@ -21,7 +21,7 @@ class ExportLifecycleTest {
 
 	final List<PhosphoClient> clients = new ArrayList<>();
 
-	PhosphoClient client(PhosphoOptions.Builder options) {
+	PhosphoClient client(PhosphoOptionsBuilder options) {
 		PhosphoClient c = PhosphoClient.create(options.build());
 		clients.add(c);
 		return c;

@@ -59,7 +59,7 @@ class PhosphoOptionsTest {
 	}
 
 	/** Refused with this message, and the option's name (the message's first word) as data. */
-	static void assertRefused(UnaryOperator<PhosphoOptions.Builder> setup, String message) {
+	static void assertRefused(UnaryOperator<PhosphoOptionsBuilder> setup, String message) {
 		assertThatExceptionOfType(PhosphoOptionsException.class)
 				.isThrownBy(() -> setup.apply(PhosphoOptions.builder()).build())
 				.withMessage(message)

@@ -58,7 +58,7 @@ class TaskListenerTest {
 	}
 
 	private static PhosphoClient client(RecordingExporter exporter, TaskListener... listeners) {
-		PhosphoOptions.Builder b = TestSupport.options(exporter);
+		PhosphoOptionsBuilder b = TestSupport.options(exporter);
 		for (TaskListener l : listeners) {
 			b.addTaskListener(l);
 		}

@@ -9,7 +9,7 @@ import reactor.util.context.ContextView;
 /**
  * Told when each task starts and ends, for a side output such as tracing spans and metrics
  * ({@code phospho-reactive-otel}); registered with
- * {@link ai.phospho.reactive.PhosphoOptions.Builder#addTaskListener(TaskListener)}.
+ * {@link ai.phospho.reactive.PhosphoOptionsBuilder#addTaskListener(TaskListener)}.
  *
  * <pre>{@code
  * PhosphoOptions.builder().addTaskListener(new TaskListener() {
@@ -51,7 +51,7 @@ public interface TaskListener {
 
 	/**
 	 * The task that started will not be logged: sampling left it out when it ended
-	 * ({@link ai.phospho.reactive.PhosphoOptions.Builder#sampleRate(double)}). End what {@link #onStart}
+	 * ({@link ai.phospho.reactive.PhosphoOptionsBuilder#sampleRate(double)}). End what {@link #onStart}
 	 * began. Nothing by default.
 	 */
 	default void onDiscard(@Nullable Object state) {

@@ -12,6 +12,7 @@ import ai.phospho.reactive.Flag;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import ai.phospho.reactive.PhosphoStats;
 import ai.phospho.reactive.TaskLog;
 import ai.phospho.reactive.TestSupport;
@@ -84,13 +85,13 @@ class PhosphoHttpExporterTest {
 		server.disposeNow(TIMEOUT);
 	}
 
-	PhosphoOptions.Builder options() {
+	PhosphoOptionsBuilder options() {
 		return PhosphoOptions.builder().apiKey(KEY).projectId("proj-42")
 				.baseUrl("http://127.0.0.1:" + server.port() + "/").shutdownHook(false);
 	}
 
 	/** A 500 is retried until maxRetryDuration: here it is spent before the first retry. */
-	PhosphoOptions.Builder noRetries() {
+	PhosphoOptionsBuilder noRetries() {
 		return options().httpExporter(http -> noRetries(http));
 	}
 

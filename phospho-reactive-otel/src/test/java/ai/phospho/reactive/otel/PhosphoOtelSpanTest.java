@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
-import ai.phospho.reactive.TaskRedactor;
 import ai.phospho.reactive.PhosphoContext;
 import ai.phospho.reactive.TaskLog;
+import ai.phospho.reactive.TaskRedactor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

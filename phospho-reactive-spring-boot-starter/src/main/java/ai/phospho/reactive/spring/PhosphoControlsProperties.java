@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import ai.phospho.reactive.TaskMasker;
 import ai.phospho.reactive.TaskRedactor;
 import org.jspecify.annotations.Nullable;
@@ -92,7 +93,7 @@ public class PhosphoControlsProperties {
 			throw new InvalidConfigurationPropertyValueException("phospho.test-id", testId, "must not be blank");
 		}
 		TaskRedactor chain = redactor(redactor);
-		PhosphoOptions.Builder b = options.toBuilder().contentMode(contentMode).sampleRate(rate)
+		PhosphoOptionsBuilder b = options.toBuilder().contentMode(contentMode).sampleRate(rate)
 				.sampleKeepErrors(sampling.keepErrors).sampleKeepFlagged(sampling.keepFlagged);
 		if (chain != null) {
 			b.redactor(chain);

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import ai.phospho.reactive.PhosphoOptionsException;
 import ai.phospho.reactive.export.PhosphoHttpExporter;
 import ai.phospho.reactive.export.PhosphoHttpExporterBuilder;
@@ -139,7 +140,7 @@ public class PhosphoProperties {
 			if (listeners.isEmpty()) {
 				return options;
 			}
-			PhosphoOptions.Builder b = options.toBuilder();
+			PhosphoOptionsBuilder b = options.toBuilder();
 			listeners.forEach(b::addTaskListener);
 			return b.build();
 		}
@@ -164,7 +165,7 @@ public class PhosphoProperties {
 	}
 
 	private PhosphoOptions options(@Nullable TaskExporter exporter) {
-		PhosphoOptions.Builder b = PhosphoOptions.builder()
+		PhosphoOptionsBuilder b = PhosphoOptions.builder()
 				.apiKey(nonBlank(apiKey))
 				.projectId(nonBlank(projectId))
 				.baseUrl(baseUrl)

@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import ai.phospho.reactive.export.PhosphoHttpExporter;
 import ai.phospho.reactive.export.PhosphoHttpExporterBuilder;
 import reactor.core.publisher.Flux;
@@ -20,7 +21,7 @@ final class Clients {
 	 * A client of {@code server}: backoff 10-100 ms, a linger long enough that batches are cut by
 	 * {@code flush()} (so a test knows its batches), a 5 s shutdown timeout.
 	 */
-	static PhosphoClient client(MockPhosphoServer server, UnaryOperator<PhosphoOptions.Builder> more) {
+	static PhosphoClient client(MockPhosphoServer server, UnaryOperator<PhosphoOptionsBuilder> more) {
 		return PhosphoClient.create(more.apply(server.options()
 				.httpExporter(http -> http.initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(100)))
 				.lingerDelay(Duration.ofSeconds(30))
