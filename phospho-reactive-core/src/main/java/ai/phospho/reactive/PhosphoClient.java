@@ -8,15 +8,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import ai.phospho.reactive.export.JsonLinesTaskExporter;
-import ai.phospho.reactive.export.PhosphoHttpExporter;
-import ai.phospho.reactive.export.PhosphoHttpExporterBuilder;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
-import ai.phospho.reactive.internal.PhosphoApi;
-import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
 import ai.phospho.reactive.internal.Sampler;
 import org.jspecify.annotations.Nullable;
@@ -77,8 +72,8 @@ public final class PhosphoClient {
 		}
 	};
 
-	/** For {@link #userFeedback} when tasks go to another exporter; closed at shutdown. */
-	private @Nullable PhosphoApi feedbackApi;
+	/** Sends {@link #userFeedback}; closed at shutdown. */
+	private final Feedback feedback;
 
 	private PhosphoClient(PhosphoOptions options) {
 		// The extractor SPI is looked up (ServiceLoader reads files) now, at set-up, rather than on
@@ -86,7 +81,8 @@ public final class PhosphoClient {
 		Extractors.all();
 		this.options = options;
 		this.sampler = Sampler.of(options.sampleRate());
-		this.exporter = defaultExporter(options);
+		this.exporter = DefaultExporters.of(options);
+		this.feedback = new Feedback(options, exporter);
 		this.pipeline = new ExportPipeline(exporter, options);
 		this.shutdownHook = options.shutdownHook() ? registerShutdownHook() : null;
 	}
@@ -94,36 +90,6 @@ public final class PhosphoClient {
 	/** A client with its own queue, worker and exporter. */
 	public static PhosphoClient create(PhosphoOptions options) {
 		return new PhosphoClient(Objects.requireNonNull(options, "options"));
-	}
-
-	private static TaskExporter defaultExporter(PhosphoOptions options) {
-		TaskExporter custom = options.exporter();
-		if (custom != null) {
-			return custom;
-		}
-		if (options.apiKey() != null) {
-			return httpExporter(options).build();
-		}
-		JsonLinesTaskExporter jsonl = JsonLinesTaskExporter.builder().path(options.jsonLinesPath()).build();
-		Reports.warn(LOG, "phospho: PHOSPHO_API_KEY is not set: tasks are written to {}",
-				options.jsonLinesPath().toAbsolutePath());
-		return jsonl;
-	}
-
-	/**
-	 * The builder of the default HTTP exporter: the key, project and base URL of {@code options}, two
-	 * connections per batch in flight, then the options' customisers.
-	 */
-	private static PhosphoHttpExporterBuilder httpExporter(PhosphoOptions options) {
-		PhosphoHttpExporterBuilder b = PhosphoHttpExporter.builder()
-				.apiKey(Objects.requireNonNull(options.apiKey(), "apiKey"))
-				.baseUrl(options.baseUrl())
-				.maxConnections((int) Math.min(Integer.MAX_VALUE, Math.max(2L, options.maxConcurrentExports() * 2L)));
-		String project = options.projectId();
-		if (project != null) {
-			b.projectId(project);
-		}
-		return options.httpExporter().apply(b);
 	}
 
 	private @Nullable Thread registerShutdownHook() {
@@ -318,38 +284,7 @@ public final class PhosphoClient {
 	public Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {
 		Objects.requireNonNull(taskId, "taskId");
 		Objects.requireNonNull(flag, "flag");
-		PhosphoApi own = PhosphoApi.of(exporter);
-		if (own != null) {
-			return own.userFeedback(taskId, flag, notes);
-		}
-		if (options.apiKey() == null || options.projectId() == null) {
-			return Mono.error(new IllegalStateException(
-					"userFeedback needs apiKey and projectId (PHOSPHO_API_KEY, PHOSPHO_PROJECT_ID)"));
-		}
-		return Mono.defer(() -> {
-			PhosphoApi api = feedbackApi();
-			if (api != null) {
-				return api.userFeedback(taskId, flag, notes);
-			}
-			// Shut down: the client's own API client is closed, so one serves this call only.
-			return Mono.usingWhen(Mono.fromSupplier(() -> feedbackApi(options)),
-					once -> once.userFeedback(taskId, flag, notes), PhosphoApi::shutdown);
-		});
-	}
-
-	/**
-	 * The API client for feedback when tasks go to another exporter, created at the first call;
-	 * {@code null} once the client is shut down, so that none is created after the one closed.
-	 */
-	private synchronized @Nullable PhosphoApi feedbackApi() {
-		if (feedbackApi == null && !isShutdown()) {
-			feedbackApi = feedbackApi(options);
-		}
-		return feedbackApi;
-	}
-
-	private static PhosphoApi feedbackApi(PhosphoOptions options) {
-		return Objects.requireNonNull(PhosphoApi.of(httpExporter(options).build()), "the HTTP exporter's API client");
+		return feedback.send(taskId, flag, notes, this::isShutdown);
 	}
 
 	/** Completes when every task logged before the call has been exported or has failed for good. */
@@ -362,17 +297,7 @@ public final class PhosphoClient {
 	 * the exporter. Tasks logged afterwards are dropped and counted. Idempotent.
 	 */
 	public Mono<Void> shutdown() {
-		return pipeline.shutdown().then(Mono.defer(this::closeFeedbackApi)).doFinally(s -> removeShutdownHook());
-	}
-
-	private Mono<Void> closeFeedbackApi() {
-		PhosphoApi api;
-		synchronized (this) {
-			api = feedbackApi;
-			feedbackApi = null;
-		}
-		// Like the exporter's, its pool is closed on a best-effort basis: shutdown itself never fails for it.
-		return api == null ? Mono.empty() : api.shutdown().onErrorResume(e -> Mono.empty());
+		return pipeline.shutdown().then(Mono.defer(feedback::close)).doFinally(s -> removeShutdownHook());
 	}
 
 	/** Whether {@link #shutdown()} was called. */
