@@ -119,11 +119,6 @@ public final class PhosphoClient {
 		return options;
 	}
 
-	/** The exporter tasks go to. */
-	public TaskExporter exporter() {
-		return exporter;
-	}
-
 	/**
 	 * Logs one task, as the Python {@code phospho.log(input=..., output=...)}: the text, system
 	 * prompt, model and usage are extracted from strings, OpenAI and Ollama shapes, message lists,
@@ -323,6 +318,6 @@ public final class PhosphoClient {
 
 	@Override
 	public String toString() {
-		return "PhosphoClient{" + options + '}';
+		return "PhosphoClient{" + options + ", exporter=" + exporter + '}';
 	}
 }

@@ -107,7 +107,7 @@ class PhosphoHttpExporterTest {
 	@Test
 	void aBatchIsPostedToTheProjectWithTheKeyAndEveryEvent() {
 		client = PhosphoClient.create(options().build());
-		assertThat(client.exporter()).isInstanceOf(PhosphoHttpExporter.class);
+		assertThat(client.toString()).contains("exporter=PhosphoHttpExporter{");
 		LoggedTask a = client.log("q1", "a1");
 		LoggedTask b = client.log(TaskLog.of(List.of(TestSupport.message("user", "q2")))
 				.output(TestSupport.chatCompletion("a2")).flag(Flag.SUCCESS));

@@ -77,7 +77,7 @@ class PhosphoActuatorIntegrationTest {
 
 	@Test
 	void aRequestLogsThroughTheStaticApiToTheContextClientAndTheMetricsCountIt() {
-		assertThat(client.exporter()).isSameAs(exporter);
+		assertThat(client.options().exporter()).isSameAs(exporter);
 		assertThat(Phospho.client()).isSameAs(client);
 		long before = client.stats().exported();
 
