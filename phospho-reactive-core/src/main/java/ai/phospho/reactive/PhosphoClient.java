@@ -69,7 +69,14 @@ public final class PhosphoClient {
 		Extractors.all();
 		this.options = options;
 		this.exporter = defaultExporter(options);
-		this.pipeline = new ExportPipeline(exporter, options);
+		try {
+			this.pipeline = new ExportPipeline(exporter, options);
+		}
+		catch (RuntimeException e) {
+			// A spool that cannot be used: the exporter made for it is released.
+			exporter.shutdown().subscribe(null, x -> { });
+			throw e;
+		}
 		this.shutdownHook = options.shutdownHook() ? registerShutdownHook() : null;
 	}
 

@@ -48,6 +48,10 @@ public final class PhosphoOptions {
 	public static final long DEFAULT_EXPORT_TIMEOUT_MINUTES = 15;
 	/** The JSON Lines file of the embedded default exporter, in the working directory. */
 	public static final String DEFAULT_JSON_LINES_FILE = "phospho-tasks.jsonl";
+	/** Bytes the disk spool may hold at most, by default (256 MiB). */
+	public static final long DEFAULT_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
+	/** Bytes the disk spool may be given at least (1 MiB). */
+	public static final long LIMIT_SPOOL_MIN_BYTES = 1L << 20;
 	/** The event's {@code environment}, as in the Python SDK. */
 	public static final String DEFAULT_ENVIRONMENT = "default environment";
 	/** Seconds to open a connection to the phospho API at most. */
@@ -113,6 +117,8 @@ public final class PhosphoOptions {
 	private final Duration maxBackoff;
 	private final Duration maxRetryDuration;
 	private final OverflowPolicy overflowPolicy;
+	private final @Nullable Path spool;
+	private final long spoolMaxBytes;
 
 	private PhosphoOptions(Builder b) {
 		this.apiKey = b.apiKey;
@@ -138,6 +144,8 @@ public final class PhosphoOptions {
 		this.maxBackoff = b.maxBackoff;
 		this.maxRetryDuration = b.maxRetryDuration;
 		this.overflowPolicy = b.overflowPolicy;
+		this.spool = b.spool;
+		this.spoolMaxBytes = b.spoolMaxBytes;
 	}
 
 	/** A builder with every default and nothing read from the environment. */
@@ -196,6 +204,8 @@ public final class PhosphoOptions {
 		b.maxBackoff = maxBackoff;
 		b.maxRetryDuration = maxRetryDuration;
 		b.overflowPolicy = overflowPolicy;
+		b.spool = spool;
+		b.spoolMaxBytes = spoolMaxBytes;
 		return b;
 	}
 
@@ -294,6 +304,15 @@ public final class PhosphoOptions {
 		return overflowPolicy;
 	}
 
+	/** The directory of the disk spool, or {@code null} when tasks are held in memory only (the default). */
+	public @Nullable Path spool() {
+		return spool;
+	}
+
+	public long spoolMaxBytes() {
+		return spoolMaxBytes;
+	}
+
 	@Override
 	public String toString() {
 		return "PhosphoOptions{apiKey=" + (apiKey == null ? "none" : "<redacted>")
@@ -319,6 +338,8 @@ public final class PhosphoOptions {
 				+ ", maxBackoff=" + maxBackoff
 				+ ", maxRetryDuration=" + maxRetryDuration
 				+ ", overflowPolicy=" + overflowPolicy
+				+ ", spool=" + spool
+				+ ", spoolMaxBytes=" + spoolMaxBytes
 				+ '}';
 	}
 
@@ -345,6 +366,8 @@ public final class PhosphoOptions {
 		private Duration exportTimeout = Duration.ofMinutes(DEFAULT_EXPORT_TIMEOUT_MINUTES);
 		private boolean shutdownHook = true;
 		private Path jsonLinesPath = Path.of(DEFAULT_JSON_LINES_FILE);
+		private @Nullable Path spool;
+		private long spoolMaxBytes = DEFAULT_SPOOL_MAX_BYTES;
 		private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
 		private Duration responseTimeout = Duration.ofSeconds(DEFAULT_RESPONSE_TIMEOUT_SECONDS);
 		private boolean gzip;
@@ -509,6 +532,27 @@ public final class PhosphoOptions {
 			return this;
 		}
 
+		/**
+		 * Keeps every task in a spool in {@code dir} from the moment the export worker takes it until
+		 * the exporter has acknowledged it, so that a crash, a restart or a long outage loses nothing
+		 * that reached it; the next client started on {@code dir} sends what is left. The directory is
+		 * created if need be and must be this process's alone: {@code create} fails, naming it, when it
+		 * cannot be written or another client holds it. Default: none, tasks are held in memory only.
+		 */
+		public Builder spool(Path dir) {
+			this.spool = Objects.requireNonNull(dir, "spool");
+			return this;
+		}
+
+		/**
+		 * Bytes the spool may hold, at least {@value #LIMIT_SPOOL_MIN_BYTES}; past it the oldest tasks
+		 * are dropped and counted. Default {@value #DEFAULT_SPOOL_MAX_BYTES} (256 MiB).
+		 */
+		public Builder spoolMaxBytes(long spoolMaxBytes) {
+			this.spoolMaxBytes = spoolMaxBytes;
+			return this;
+		}
+
 		/** What happens to a task logged when the queue is full. Default {@link OverflowPolicy#DROP_NEWEST}. */
 		public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
 			this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
@@ -560,6 +604,10 @@ public final class PhosphoOptions {
 			OptionChecks.atMost("maxBackoff", maxBackoff, Duration.ofSeconds(LIMIT_BACKOFF_SECONDS));
 			OptionChecks.nonNegative("maxRetryDuration", maxRetryDuration);
 			OptionChecks.atMost("maxRetryDuration", maxRetryDuration, Duration.ofHours(LIMIT_RETRY_HOURS));
+			if (spoolMaxBytes < LIMIT_SPOOL_MIN_BYTES) {
+				throw new IllegalArgumentException("spoolMaxBytes must be at least " + LIMIT_SPOOL_MIN_BYTES + ", was "
+						+ spoolMaxBytes);
+			}
 			return new PhosphoOptions(this);
 		}
 	}

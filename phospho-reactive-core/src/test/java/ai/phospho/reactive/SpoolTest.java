@@ -1,0 +1,178 @@
+package ai.phospho.reactive;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import ai.phospho.reactive.export.ExportResult;
+import ai.phospho.reactive.export.TaskExporter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpoolTest {
+
+	@TempDir
+	Path dir;
+
+	/** Fails every export while {@code down} is set, then delegates. */
+	static final class Switchable implements TaskExporter {
+		final AtomicBoolean down = new AtomicBoolean(true);
+		final RecordingExporter delegate = RecordingExporter.immediate();
+
+		@Override
+		public Mono<ExportResult> export(List<LoggedTask> batch) {
+			return down.get() ? Mono.error(new IOException("the destination is down")) : delegate.export(batch);
+		}
+	}
+
+	private PhosphoOptions.Builder options(TaskExporter exporter) {
+		return TestSupport.options(exporter).spool(dir).lingerDelay(Duration.ofMillis(20))
+				.initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50))
+				.shutdownTimeout(Duration.ofMillis(300));
+	}
+
+	@Test
+	void spooledTasksAreExportedAsTheSameEventsAndTheSpoolEmpties() throws IOException {
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient client = PhosphoClient.create(options(exporter).build());
+		List<LoggedTask> logged = IntStream.range(0, 100).mapToObj(i -> client.log(TaskLog.of("in " + i).output("out " + i)
+				.metadata(java.util.Map.of("n", i)).put("extra_key", "x"))).toList();
+		client.flush().block(Duration.ofSeconds(10));
+		// Read back from the spool, each task writes the very event it was logged as.
+		assertThat(exporter.tasks()).extracting(SpoolTest::json)
+				.containsExactlyElementsOf(logged.stream().map(SpoolTest::json).toList());
+		assertThat(client.stats().exported()).isEqualTo(100);
+		assertThat(client.stats().queued()).isZero();
+		client.shutdown().block(Duration.ofSeconds(10));
+		assertThat(spoolBytes()).isLessThan(64 * 1024);
+	}
+
+	@Test
+	void flushWaitsForTheExportNotJustTheSpool() {
+		RecordingExporter exporter = RecordingExporter.stalled();
+		PhosphoClient client = PhosphoClient.create(options(exporter).build());
+		client.log("in", "out");
+		assertThat(client.flush().then(Mono.just("flushed")).timeout(Duration.ofMillis(500), Mono.just("waiting"))
+				.block()).isEqualTo("waiting");
+		assertThat(client.stats().exported()).isZero();
+		exporter.release();
+		client.flush().block(Duration.ofSeconds(10));
+		assertThat(client.stats().exported()).isEqualTo(1);
+		client.shutdown().block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void whatAShutdownLeavesInTheSpoolIsSentByTheNextClientOldestFirst() {
+		PhosphoClient first = PhosphoClient.create(options(new Switchable()).build());
+		List<String> ids = IntStream.range(0, 50).mapToObj(i -> first.log("in " + i, "out").taskId()).toList();
+		first.shutdown().block(Duration.ofSeconds(10));
+		assertThat(first.stats().queued()).isEqualTo(50);
+		assertThat(first.stats().exported() + first.stats().dropped() + first.stats().failed()).isZero();
+
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient second = PhosphoClient.create(options(exporter).build());
+		assertThat(second.stats().queued()).isEqualTo(50);
+		second.flush().block(Duration.ofSeconds(10));
+		assertThat(exporter.tasks()).extracting(LoggedTask::taskId).containsExactlyElementsOf(ids);
+		second.shutdown().block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aTornTailIsSkippedAndCountedAndTheGoodRecordsAreDelivered() throws IOException {
+		PhosphoClient first = PhosphoClient.create(options(new Switchable()).maxBatchSize(10).build());
+		List<String> ids = IntStream.range(0, 50).mapToObj(i -> first.log("in " + i, "out").taskId()).toList();
+		first.shutdown().block(Duration.ofSeconds(10));
+		Path last;
+		try (Stream<Path> s = Files.list(dir)) {
+			last = s.filter(p -> p.getFileName().toString().startsWith("segment-")).filter(p -> p.toFile().length() > 0)
+					.sorted().reduce((a, b) -> b).orElseThrow();
+		}
+		try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+			// Mid-record: the last task is cut as a crash in the middle of its write would leave it.
+			ch.truncate(ch.size() - 7);
+		}
+
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient second = PhosphoClient.create(options(exporter).build());
+		second.flush().block(Duration.ofSeconds(10));
+		assertThat(exporter.tasks()).extracting(LoggedTask::taskId).containsExactlyElementsOf(ids.subList(0, 49));
+		assertThat(second.stats().dropped()).isEqualTo(1);
+		second.shutdown().block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aSpoolSmallerThanTheBacklogDropsTheOldestAndCountsExactly() throws InterruptedException {
+		Switchable exporter = new Switchable();
+		PhosphoClient client = PhosphoClient.create(options(exporter).spoolMaxBytes(PhosphoOptions.LIMIT_SPOOL_MIN_BYTES)
+				.maxBatchSize(20).shutdownTimeout(Duration.ofSeconds(10)).build());
+		String big = "x".repeat(10_000);
+		List<String> ids = IntStream.range(0, 400).mapToObj(i -> client.log("in " + i, big).taskId()).toList();
+		// The backlog (4 MB) is four times the spool: the oldest are dropped as the newest are spooled.
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (client.stats().queued() + client.stats().dropped() > 400 || client.stats().dropped() == 0) {
+			assertThat(System.nanoTime()).isLessThan(deadline);
+			Thread.sleep(10);
+		}
+		exporter.down.set(false);
+		client.flush().block(Duration.ofSeconds(20));
+		PhosphoStats s = client.stats();
+		assertThat(s.exported() + s.dropped()).isEqualTo(400);
+		assertThat(s.queued() + s.failed()).isZero();
+		assertThat(s.dropped()).isGreaterThanOrEqualTo(100);
+		List<String> sent = exporter.delegate.tasks().stream().map(LoggedTask::taskId).toList();
+		// The newest are kept; at most the batch that was being retried survives from the oldest.
+		assertThat(sent).endsWith(ids.get(399));
+		assertThat(sent.stream().filter(id -> ids.indexOf(id) >= 300)).hasSize(100);
+		client.shutdown().block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aSecondClientOnAHeldDirectoryIsRefusedNamingThePath() {
+		PhosphoClient first = PhosphoClient.create(options(RecordingExporter.immediate()).build());
+		assertThatThrownBy(() -> PhosphoClient.create(options(RecordingExporter.immediate()).build()))
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining(dir.toAbsolutePath().toString())
+				.hasMessageContaining("is held by another client");
+		first.shutdown().block(Duration.ofSeconds(10));
+		// Released at shutdown: the next client takes it.
+		PhosphoClient.create(options(RecordingExporter.immediate()).build()).shutdown().block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aDirectoryThatCannotBeCreatedIsRefusedNamingThePathAndTheCause() throws IOException {
+		Path file = Files.createFile(dir.resolve("a-file"));
+		assertThatThrownBy(() -> PhosphoClient.create(options(RecordingExporter.immediate()).spool(file.resolve("spool"))
+				.build()))
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining(file.resolve("spool").toAbsolutePath().toString())
+				.hasMessageContaining("cannot be used");
+	}
+
+	@Test
+	void spoolMaxBytesBelowOneMebibyteIsRefused() {
+		assertThatThrownBy(() -> PhosphoOptions.builder().spool(dir).spoolMaxBytes(1000).build())
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessage("spoolMaxBytes must be at least 1048576, was 1000");
+	}
+
+	private static String json(LoggedTask t) {
+		return new String(ai.phospho.reactive.internal.EventWriter.toJson(t), java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private long spoolBytes() throws IOException {
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.mapToLong(p -> p.toFile().length()).sum();
+		}
+	}
+}
