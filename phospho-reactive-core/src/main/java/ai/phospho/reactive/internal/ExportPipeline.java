@@ -95,6 +95,14 @@ public final class ExportPipeline {
 		return d == null ? worker.flush() : worker.flush().then(d.flush());
 	}
 
+	/**
+	 * Completes when every task accepted before this call is in the spool, forced to disk (without
+	 * a spool: exported); for tests that must know what a crash cannot lose.
+	 */
+	public Mono<Void> spooled() {
+		return worker.flush();
+	}
+
 	/** Stops accepting, flushes for up to the shutdown timeout, then releases the exporter. Idempotent. */
 	public Mono<Void> shutdown() {
 		return shutdown;
