@@ -71,7 +71,7 @@ final class SpoolLog implements AutoCloseable {
 			SpoolSegment seg = SpoolSegment.scan(f);
 			bad += seg.corrupt;
 			acked = Math.max(acked, seg.ackedSeq);
-			maxSeq = Math.max(maxSeq, seg.lastSeq);
+			maxSeq = Math.max(maxSeq, seg.highestSeq());
 			segments.add(seg);
 			totalBytes += seg.validEnd;
 		}
@@ -247,6 +247,10 @@ final class SpoolLog implements AutoCloseable {
 		active.append(SpoolSegment.ACK, acked, new byte[0]);
 		active.force();
 		totalBytes += active.validEnd - before;
+		if (pending == 0 && active.validEnd > 64 * 1024) {
+			// Drained: a fresh segment, so that the spool shrinks back to nothing, not to one segment.
+			roll();
+		}
 		removeDelivered();
 	}
 

@@ -38,6 +38,13 @@ final class SpoolSegment {
 	/** The first and last task sequence numbers in the file; 0 when it holds none. */
 	long firstSeq;
 	long lastSeq;
+	/** The highest sequence number the file names or holds: the next process starts above it. */
+	long highestSeq() {
+		String name = path.getFileName().toString();
+		long named = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+		return Math.max(named, Math.max(lastSeq, ackedSeq));
+	}
+
 	/** The highest acknowledgement in the file. */
 	long ackedSeq;
 	/** The length of the good records, from the start. */
@@ -51,13 +58,16 @@ final class SpoolSegment {
 	}
 
 	static boolean isSegment(String name) {
-		return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+		return name.length() == PREFIX.length() + 20 + SUFFIX.length() && name.startsWith(PREFIX)
+				&& name.endsWith(SUFFIX) && name.substring(PREFIX.length(), PREFIX.length() + 20).chars()
+						.allMatch(Character::isDigit);
 	}
 
 	static SpoolSegment create(Path dir, long startSeq) throws IOException {
 		Path p = dir.resolve(String.format("%s%020d%s", PREFIX, startSeq, SUFFIX));
-		FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
-				StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+		// Never over an existing file: sequence numbers only grow, across processes too.
+		FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+				StandardOpenOption.WRITE);
 		return new SpoolSegment(p, ch);
 	}
 
