@@ -23,12 +23,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Confined to one thread (the spool's), but for {@link #pending()}. The directory is held with
  * an OS file lock on {@code lock} for as long as the spool is open: a second client, in this
- * process or another, is refused at {@link #open}.
+ * process or another, is refused at {@link #open}. Internal: not public API (public for the
+ * benchmarks' comparison with embedded stores).
  */
-final class SpoolLog implements AutoCloseable {
+public final class SpoolLog implements AutoCloseable {
 
 	/** Records read by the delivery: their sequence numbers and event JSON. */
-	record Read(long firstSeq, long lastSeq, List<byte[]> events, long bytes) {
+	public record Read(long firstSeq, long lastSeq, List<byte[]> events, long bytes) {
 	}
 
 	private final Path dir;
@@ -97,7 +98,7 @@ final class SpoolLog implements AutoCloseable {
 	 *
 	 * @throws IllegalStateException naming the directory and the cause when it cannot be used
 	 */
-	static SpoolLog open(Path dir, long maxBytes) {
+	public static SpoolLog open(Path dir, long maxBytes) {
 		Path lockFile = dir.resolve("lock");
 		FileChannel ch = null;
 		try {
@@ -136,7 +137,7 @@ final class SpoolLog implements AutoCloseable {
 	}
 
 	/** Tasks spooled and neither delivered nor dropped; from any thread. */
-	long pending() {
+	public long pending() {
 		return pending;
 	}
 
@@ -149,7 +150,7 @@ final class SpoolLog implements AutoCloseable {
 		return Math.max(acked, droppedThrough);
 	}
 
-	long bytes() {
+	public long bytes() {
 		return totalBytes;
 	}
 
@@ -159,7 +160,7 @@ final class SpoolLog implements AutoCloseable {
 	 *
 	 * @return how many spooled tasks were dropped to make room
 	 */
-	int append(List<byte[]> events) throws IOException {
+	public int append(List<byte[]> events) throws IOException {
 		SpoolSegment active = segments.getLast();
 		if (active.validEnd >= segmentBytes) {
 			roll();
@@ -189,7 +190,7 @@ final class SpoolLog implements AutoCloseable {
 	 * The next records to deliver, oldest first, up to {@code maxCount} and about {@code maxBytes};
 	 * {@code null} when there are none.
 	 */
-	@Nullable Read read(int maxCount, long maxBytesRead) throws IOException {
+	public @Nullable Read read(int maxCount, long maxBytesRead) throws IOException {
 		List<byte[]> events = new ArrayList<>();
 		long first = -1;
 		long last = -1;
@@ -237,7 +238,7 @@ final class SpoolLog implements AutoCloseable {
 	}
 
 	/** The records read last were delivered: recorded, forced to disk, and their segments deleted if done. */
-	void ack(Read r, int tasks) throws IOException {
+	public void ack(Read r, int tasks) throws IOException {
 		acked = Math.max(acked, r.lastSeq());
 		inFlightSegment = null;
 		inFlightLast = 0;

@@ -40,7 +40,7 @@ public class PhosphoProperties {
 	/** Field names of PhosphoOptions.Builder, as its messages spell them. */
 	private static final Pattern FIELD = Pattern.compile("\\b(apiKey|projectId|baseUrl|versionId|environment"
 			+ "|maxQueueSize|maxBatchSize|maxBatchBytes|lingerDelay|maxFieldChars|maxConcurrentExports"
-			+ "|shutdownTimeout|jsonLinesPath)\\b");
+			+ "|shutdownTimeout|jsonLinesPath|spoolMaxBytes)\\b");
 
 	/** Whether to create the phospho client and log tasks. */
 	private boolean enabled = true;
@@ -93,6 +93,9 @@ public class PhosphoProperties {
 	/** The file of the embedded JSON Lines exporter, used when no API key is set. */
 	private Path jsonLinesPath = Path.of(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
 
+	/** The disk spool: {@code phospho.spool.dir}, {@code phospho.spool.max-bytes}. */
+	private final Spool spool = new Spool();
+
 	/**
 	 * The options for these properties, with {@code shutdownHook(false)}: the application context
 	 * flushes at shutdown, not a JVM hook.
@@ -119,6 +122,11 @@ public class PhosphoProperties {
 		if (versionId != null) {
 			b.versionId(versionId);
 		}
+		Path spoolDir = spool.getDir();
+		if (spoolDir != null) {
+			b.spool(spoolDir);
+		}
+		b.spoolMaxBytes(spool.getMaxBytes().toBytes());
 		try {
 			return b.build();
 		}
@@ -142,6 +150,9 @@ public class PhosphoProperties {
 	}
 
 	static String propertyName(String field) {
+		if (field.equals("spoolMaxBytes")) {
+			return "phospho.spool.max-bytes";
+		}
 		return "phospho." + field.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
 	}
 
@@ -166,6 +177,7 @@ public class PhosphoProperties {
 		v.put("maxConcurrentExports", maxConcurrentExports);
 		v.put("shutdownTimeout", shutdownTimeout);
 		v.put("jsonLinesPath", jsonLinesPath);
+		v.put("spoolMaxBytes", spool.getMaxBytes());
 		return v;
 	}
 
@@ -275,6 +287,40 @@ public class PhosphoProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Spool getSpool() {
+		return spool;
+	}
+
+	/** The disk spool's properties. */
+	public static class Spool {
+
+		/**
+		 * The directory of the disk spool, which keeps every task until the exporter has it, so that
+		 * a crash, a restart or an outage loses nothing; one application instance per directory.
+		 * Default: none, tasks are held in memory only.
+		 */
+		private @Nullable Path dir;
+
+		/** Bytes the spool may hold, at least 1MB; past it the oldest tasks are dropped and counted. A plain number is bytes. */
+		private DataSize maxBytes = DataSize.ofBytes(PhosphoOptions.DEFAULT_SPOOL_MAX_BYTES);
+
+		public @Nullable Path getDir() {
+			return dir;
+		}
+
+		public void setDir(@Nullable Path dir) {
+			this.dir = dir;
+		}
+
+		public DataSize getMaxBytes() {
+			return maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
+		}
 	}
 
 	public Path getJsonLinesPath() {

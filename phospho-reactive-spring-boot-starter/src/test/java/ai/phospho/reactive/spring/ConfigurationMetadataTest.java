@@ -31,7 +31,7 @@ class ConfigurationMetadataTest {
 				"phospho.base-url", "phospho.version-id", "phospho.environment", "phospho.max-queue-size",
 				"phospho.max-batch-size", "phospho.max-batch-bytes", "phospho.linger-delay",
 				"phospho.max-field-chars", "phospho.max-concurrent-exports", "phospho.shutdown-timeout",
-				"phospho.json-lines-path", "phospho.spring-ai.enabled");
+				"phospho.json-lines-path", "phospho.spool.dir", "phospho.spool.max-bytes", "phospho.spring-ai.enabled");
 		// The defaults are written by hand in additional-spring-configuration-metadata.json: keep them true.
 		assertThat(byName.get("phospho.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(byName.get("phospho.spring-ai.enabled").get("defaultValue").asBoolean()).isTrue();
@@ -51,6 +51,8 @@ class ConfigurationMetadataTest {
 		assertThat(text(byName, "phospho.shutdown-timeout"))
 				.isEqualTo(PhosphoOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS + "s");
 		assertThat(text(byName, "phospho.json-lines-path")).isEqualTo(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+		assertThat(text(byName, "phospho.spool.max-bytes"))
+				.isEqualTo(PhosphoOptions.DEFAULT_SPOOL_MAX_BYTES / (1024 * 1024) + "MB");
 	}
 
 	private static String text(Map<String, JsonNode> byName, String name) {
