@@ -75,7 +75,10 @@ class SpoolTest {
 	@Test
 	void whatAShutdownLeavesInTheSpoolIsSentByTheNextClientOldestFirst() {
 		PhosphoClient first = PhosphoClient.create(options(new Switchable()).build());
-		List<String> ids = IntStream.range(0, 50).mapToObj(i -> first.log("in " + i, "out").taskId()).toList();
+		List<LoggedTask> logged = IntStream.range(0, 50).mapToObj(i -> first.log(TaskLog.of("in " + i).output("out")
+				.metadata(java.util.Map.of("n", i, "nested", java.util.Map.of("list", List.of(1.5, "x"))))
+				.put("extra_key", "x").flag(i % 2 == 0 ? Flag.SUCCESS : Flag.FAILURE).userId("u-" + i))).toList();
+		List<String> ids = logged.stream().map(LoggedTask::taskId).toList();
 		first.shutdown().block(Duration.ofSeconds(10));
 		assertThat(first.stats().queued()).isEqualTo(50);
 		assertThat(first.stats().exported() + first.stats().dropped() + first.stats().failed()).isZero();
@@ -85,6 +88,9 @@ class SpoolTest {
 		assertThat(second.stats().queued()).isEqualTo(50);
 		second.flush().block(Duration.ofSeconds(10));
 		assertThat(exporter.tasks()).extracting(LoggedTask::taskId).containsExactlyElementsOf(ids);
+		// Rebuilt from the spooled JSON, each task writes the very event it was logged as.
+		assertThat(exporter.tasks()).extracting(SpoolTest::json)
+				.containsExactlyElementsOf(logged.stream().map(SpoolTest::json).toList());
 		second.shutdown().block(Duration.ofSeconds(10));
 	}
 

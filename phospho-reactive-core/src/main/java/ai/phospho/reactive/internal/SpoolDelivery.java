@@ -54,6 +54,12 @@ final class SpoolDelivery {
 	private final RateLimitedWarning dropWarning = new RateLimitedWarning();
 
 	private volatile int inFlightTasks;
+	/**
+	 * The tasks spooled last, by sequence number modulo its size ({@code maxQueueSize}): a task still
+	 * here when its turn comes is sent as it is rather than read back from its JSON. Spool thread only.
+	 */
+	private final @Nullable LoggedTask[] recent;
+	private final long[] recentSeqs;
 
 	// Spool thread only.
 	private final List<Waiter> waiters = new ArrayList<>();
@@ -72,6 +78,8 @@ final class SpoolDelivery {
 		this.maxBatchBytes = options.maxBatchBytes();
 		this.initialBackoffNanos = options.initialBackoff().toNanos();
 		this.maxBackoffNanos = options.maxBackoff().toNanos();
+		this.recent = new LoggedTask[options.maxQueueSize()];
+		this.recentSeqs = new long[options.maxQueueSize()];
 		if (log.recovered() > 0 || log.corrupt() > 0) {
 			stats.dropped(log.corrupt());
 			Reports.warn(ExportStats.LOG, "phospho: the spool {} holds {} tasks left by an earlier process; they are "
@@ -163,6 +171,12 @@ final class SpoolDelivery {
 			events.add(EventWriter.toJson(t));
 		}
 		int dropped = log.append(events);
+		long seq = log.lastSeq() - batch.size();
+		for (LoggedTask t : batch) {
+			int i = (int) (++seq % recent.length);
+			recent[i] = t;
+			recentSeqs[i] = seq;
+		}
 		if (dropped > 0) {
 			stats.dropped(dropped);
 			if (dropWarning.due()) {
@@ -197,9 +211,11 @@ final class SpoolDelivery {
 			return;
 		}
 		List<LoggedTask> tasks = new ArrayList<>(r.events().size());
-		for (byte[] json : r.events()) {
+		for (int k = 0; k < r.seqs().length; k++) {
+			int i = (int) (r.seqs()[k] % recent.length);
+			LoggedTask hot = recentSeqs[i] == r.seqs()[k] ? recent[i] : null;
 			try {
-				tasks.add(EventWriter.fromJson(json));
+				tasks.add(hot != null ? hot : EventWriter.fromJson(r.events().get(k)));
 			}
 			catch (RuntimeException bad) {
 				// Its checksum held, so it is what was written: not a task this version can read.
@@ -240,6 +256,13 @@ final class SpoolDelivery {
 		}
 		failures = 0;
 		stats.record(b);
+		for (long seq : r.seqs()) {
+			// Delivered: not held in memory any longer.
+			int i = (int) (seq % recent.length);
+			if (recentSeqs[i] == seq) {
+				recent[i] = null;
+			}
+		}
 		try {
 			log.ack(r, r.events().size());
 		}

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 public final class SpoolLog implements AutoCloseable {
 
 	/** Records read by the delivery: their sequence numbers and event JSON. */
-	public record Read(long firstSeq, long lastSeq, List<byte[]> events, long bytes) {
+	public record Read(long firstSeq, long lastSeq, List<byte[]> events, long[] seqs, long bytes) {
 	}
 
 	private final Path dir;
@@ -192,6 +192,7 @@ public final class SpoolLog implements AutoCloseable {
 	 */
 	public @Nullable Read read(int maxCount, long maxBytesRead) throws IOException {
 		List<byte[]> events = new ArrayList<>();
+		long[] seqs = new long[Math.min(maxCount, 1024)];
 		long first = -1;
 		long last = -1;
 		long size = 2;
@@ -222,6 +223,10 @@ public final class SpoolLog implements AutoCloseable {
 				startSeg = seg;
 				startOffset = readOffset;
 			}
+			if (events.size() == seqs.length) {
+				seqs = java.util.Arrays.copyOf(seqs, seqs.length * 2);
+			}
+			seqs[events.size()] = r.seq();
 			events.add(r.payload());
 			last = r.seq();
 			size += r.payload().length + 1;
@@ -234,7 +239,7 @@ public final class SpoolLog implements AutoCloseable {
 		inFlightLast = last;
 		inFlightSegment = startSeg;
 		inFlightOffset = startOffset;
-		return new Read(first, last, events, size);
+		return new Read(first, last, events, java.util.Arrays.copyOf(seqs, events.size()), size);
 	}
 
 	/** The records read last were delivered: recorded, forced to disk, and their segments deleted if done. */
