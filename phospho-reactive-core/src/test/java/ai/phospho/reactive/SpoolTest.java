@@ -118,6 +118,41 @@ class SpoolTest {
 	}
 
 	@Test
+	void aRecordThatGoesBadWhileRunningCostsTheRestOfItsFileCountedNeverAHang() throws Exception {
+		Switchable exporter = new Switchable();
+		PhosphoClient client = PhosphoClient.create(options(exporter).maxBatchSize(10).build());
+		IntStream.range(0, 50).forEach(i -> client.log("in " + i, "out"));
+		awaitSettled(client, 50);
+		Path segment;
+		try (Stream<Path> s = Files.list(dir)) {
+			segment = s.filter(p -> p.getFileName().toString().startsWith("segment-")).filter(p -> p.toFile().length() > 0)
+					.findFirst().orElseThrow();
+		}
+		try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+			// A flipped byte past the middle of the file, as a bad sector would leave it.
+			ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#', '#', '#'}), ch.size() * 3 / 5);
+		}
+		exporter.down.set(false);
+		client.flush().block(Duration.ofSeconds(10));
+		PhosphoStats s = client.stats();
+		assertThat(s.exported() + s.dropped()).isEqualTo(50);
+		assertThat(s.dropped()).isBetween(1L, 40L);
+		assertThat(s.queued() + s.failed()).isZero();
+		client.shutdown().block(Duration.ofSeconds(10));
+	}
+
+	private static void awaitSettled(PhosphoClient client, int logged) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		long before = -1;
+		// Until the worker has spooled everything: the counts settle, what is queued is in the spool.
+		while (client.stats().queued() + client.stats().dropped() != logged || client.stats().queued() != before) {
+			assertThat(System.nanoTime()).isLessThan(deadline);
+			before = client.stats().queued();
+			Thread.sleep(300);
+		}
+	}
+
+	@Test
 	void aSpoolSmallerThanTheBacklogDropsTheOldestAndCountsExactly() throws InterruptedException {
 		Switchable exporter = new Switchable();
 		PhosphoClient client = PhosphoClient.create(options(exporter).spoolMaxBytes(PhosphoOptions.LIMIT_SPOOL_MIN_BYTES)
@@ -125,14 +160,7 @@ class SpoolTest {
 		String big = "x".repeat(10_000);
 		List<String> ids = IntStream.range(0, 400).mapToObj(i -> client.log("in " + i, big).taskId()).toList();
 		// The backlog (4 MB) is four times the spool: the oldest are dropped as the newest are spooled.
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		long before = -1;
-		// Until the worker has spooled everything: the counts settle, what is queued is in the spool.
-		while (client.stats().queued() + client.stats().dropped() != 400 || client.stats().queued() != before) {
-			assertThat(System.nanoTime()).isLessThan(deadline);
-			before = client.stats().queued();
-			Thread.sleep(300);
-		}
+		awaitSettled(client, 400);
 		exporter.down.set(false);
 		client.flush().block(Duration.ofSeconds(20));
 		PhosphoStats s = client.stats();

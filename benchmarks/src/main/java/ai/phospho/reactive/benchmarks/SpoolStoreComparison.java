@@ -135,7 +135,7 @@ public final class SpoolStoreComparison {
 		final SpoolLog log;
 
 		Segments(Path dir) {
-			log = SpoolLog.open(dir, 1L << 30);
+			log = ai.phospho.reactive.internal.SpoolDirectory.open(dir, 1L << 30);
 		}
 
 		@Override

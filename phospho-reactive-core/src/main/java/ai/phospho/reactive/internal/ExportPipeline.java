@@ -48,7 +48,7 @@ public final class ExportPipeline {
 		ExportStats workerStats = stats;
 		if (dir != null) {
 			// With a spool the worker's exporter appends to it; the delivery sends what it holds.
-			this.delivery = new SpoolDelivery(SpoolLog.open(dir, options.spoolMaxBytes()), dir, exporter, stats,
+			this.delivery = new SpoolDelivery(SpoolDirectory.open(dir, options.spoolMaxBytes()), dir, exporter, stats,
 					options);
 			this.spoolStats = new ExportStats(options.apiKey());
 			first = delivery.writer();

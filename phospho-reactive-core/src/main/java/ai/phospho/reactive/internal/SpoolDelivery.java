@@ -51,6 +51,7 @@ final class SpoolDelivery {
 	private final long maxBatchBytes;
 	private final long initialBackoffNanos;
 	private final long maxBackoffNanos;
+	private final long maxBytes;
 	private final RateLimitedWarning dropWarning = new RateLimitedWarning();
 
 	private volatile int inFlightTasks;
@@ -80,11 +81,12 @@ final class SpoolDelivery {
 		this.maxBackoffNanos = options.maxBackoff().toNanos();
 		this.recent = new LoggedTask[options.maxQueueSize()];
 		this.recentSeqs = new long[options.maxQueueSize()];
+		this.maxBytes = options.spoolMaxBytes();
 		if (log.recovered() > 0 || log.corrupt() > 0) {
 			stats.dropped(log.corrupt());
 			Reports.warn(ExportStats.LOG, "phospho: the spool {} holds {} tasks left by an earlier process; they are "
-					+ "sent first, alongside new tasks ({} corrupt records skipped and counted as dropped)",
-					dir.toAbsolutePath(), log.recovered(), log.corrupt());
+					+ "sent first, alongside new tasks{}", dir.toAbsolutePath(), log.recovered(), log.corrupt() == 0 ? ""
+							: " (" + log.corrupt() + " corrupt records skipped and counted as dropped)");
 		}
 		thread.schedule(this::drain);
 	}
@@ -181,7 +183,7 @@ final class SpoolDelivery {
 			stats.dropped(dropped);
 			if (dropWarning.due()) {
 				Reports.warn(ExportStats.LOG, "phospho: the spool {} is full (spoolMaxBytes={}): its {} oldest tasks "
-						+ "were dropped; {} dropped so far", dir.toAbsolutePath(), log.bytes(), dropped, stats.dropped());
+						+ "were dropped; {} dropped so far", dir.toAbsolutePath(), maxBytes, dropped, stats.dropped());
 			}
 		}
 		drain();
@@ -207,6 +209,12 @@ final class SpoolDelivery {
 			return;
 		}
 		SpoolLog.Read r = log.read(maxBatchSize, maxBatchBytes);
+		int lost = log.takeLostToCorruption();
+		if (lost > 0) {
+			stats.dropped(lost);
+			Reports.warn(ExportStats.LOG, "phospho: a record of the spool {} is corrupt: the {} tasks after it in its "
+					+ "file were dropped", dir.toAbsolutePath(), lost);
+		}
 		if (r == null) {
 			return;
 		}

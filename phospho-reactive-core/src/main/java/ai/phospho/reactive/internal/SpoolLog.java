@@ -3,10 +3,8 @@ package ai.phospho.reactive.internal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Confined to one thread (the spool's), but for {@link #pending()}. The directory is held with
  * an OS file lock on {@code lock} for as long as the spool is open: a second client, in this
- * process or another, is refused at {@link #open}. Internal: not public API (public for the
+ * process or another, is refused at {@link SpoolDirectory#open}. Internal: not public API (public for the
  * benchmarks' comparison with embedded stores).
  */
 public final class SpoolLog implements AutoCloseable {
@@ -50,13 +48,17 @@ public final class SpoolLog implements AutoCloseable {
 	// The read cursor: the segment and offset of the next record to deliver.
 	private @Nullable SpoolSegment readSegment;
 	private long readOffset;
+	/** The last task record the cursor passed. */
+	private long cursorSeq;
+	/** Tasks lost to a record found bad after the scan (a bad sector), not yet counted. */
+	private int lostToCorruption;
 	/** The sequence numbers being delivered, which a drop leaves to the delivery's outcome. */
 	private long inFlightFirst = 1;
 	private long inFlightLast;
 	private @Nullable SpoolSegment inFlightSegment;
 	private long inFlightOffset;
 
-	private SpoolLog(Path dir, long maxBytes, FileChannel lockChannel, FileLock lock) throws IOException {
+	SpoolLog(Path dir, long maxBytes, FileChannel lockChannel, FileLock lock) throws IOException {
 		this.dir = dir;
 		this.maxBytes = maxBytes;
 		this.segmentBytes = Math.max(64 * 1024, Math.min(16L << 20, maxBytes / 16));
@@ -92,40 +94,11 @@ public final class SpoolLog implements AutoCloseable {
 		this.readOffset = 0;
 	}
 
-	/**
-	 * Opens (creating it if need be) and locks the spool in {@code dir}, and scans what an earlier
-	 * process left there.
-	 *
-	 * @throws IllegalStateException naming the directory and the cause when it cannot be used
-	 */
-	public static SpoolLog open(Path dir, long maxBytes) {
-		Path lockFile = dir.resolve("lock");
-		FileChannel ch = null;
-		try {
-			Files.createDirectories(dir);
-			ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-			FileLock l;
-			try {
-				l = ch.tryLock();
-			}
-			catch (OverlappingFileLockException e) {
-				l = null;
-			}
-			if (l == null) {
-				throw new IllegalStateException("phospho: the spool directory " + dir.toAbsolutePath()
-						+ " is held by another client (a lock on " + lockFile.getFileName() + "); each client needs "
-						+ "a spool directory of its own");
-			}
-			return new SpoolLog(dir, maxBytes, ch, l);
-		}
-		catch (IOException | RuntimeException e) {
-			closeQuietly(ch);
-			if (e instanceof IllegalStateException ise) {
-				throw ise;
-			}
-			throw new IllegalStateException("phospho: the spool directory " + dir.toAbsolutePath()
-					+ " cannot be used: " + Failures.describe(e), e);
-		}
+	/** Tasks lost to records found bad while reading, since the last call: to be counted as dropped. */
+	int takeLostToCorruption() {
+		int n = lostToCorruption;
+		lostToCorruption = 0;
+		return n;
 	}
 
 	int recovered() {
@@ -201,6 +174,15 @@ public final class SpoolLog implements AutoCloseable {
 		while (readSegment != null && events.size() < maxCount) {
 			SpoolSegment seg = readSegment;
 			SpoolSegment.Rec r = readOffset < seg.validEnd ? seg.readAt(readOffset) : null;
+			if (r == null && readOffset < seg.validEnd) {
+				// A record that was good at the scan or when written is bad now: the rest of the file
+				// is lost, counted, and never read again.
+				long lost = Math.max(0, seg.lastSeq - Math.max(cursorSeq, settledThrough()));
+				lostToCorruption += (int) lost;
+				pending -= lost;
+				seg.validEnd = readOffset;
+				droppedThrough = Math.max(droppedThrough, seg.lastSeq);
+			}
 			if (r == null) {
 				SpoolSegment n = next(seg);
 				if (n == null) {
@@ -210,6 +192,9 @@ public final class SpoolLog implements AutoCloseable {
 				readSegment = n;
 				readOffset = 0;
 				continue;
+			}
+			if (r.type() == SpoolSegment.TASK) {
+				cursorSeq = r.seq();
 			}
 			if (r.type() != SpoolSegment.TASK || r.seq() <= settledThrough()) {
 				readOffset += r.size();
@@ -279,6 +264,7 @@ public final class SpoolLog implements AutoCloseable {
 		}
 		inFlightSegment = null;
 		inFlightLast = 0;
+		cursorSeq = r.firstSeq() - 1;
 		pending -= lost;
 		return lost;
 	}
@@ -351,17 +337,6 @@ public final class SpoolLog implements AutoCloseable {
 		catch (IOException ignored) {
 			// Closing the channel releases it too.
 		}
-		closeQuietly(lockChannel);
-	}
-
-	private static void closeQuietly(@Nullable FileChannel ch) {
-		if (ch != null) {
-			try {
-				ch.close();
-			}
-			catch (IOException ignored) {
-				// Nothing more to release.
-			}
-		}
+		SpoolDirectory.closeQuietly(lockChannel);
 	}
 }
