@@ -216,6 +216,8 @@ final class SpoolDelivery {
 					+ "file were dropped", dir.toAbsolutePath(), lost);
 		}
 		if (r == null) {
+			// What the read skipped (corrupt, dropped) may be all a flush waited for.
+			completeWaiters(false);
 			return;
 		}
 		List<LoggedTask> tasks = new ArrayList<>(r.events().size());
