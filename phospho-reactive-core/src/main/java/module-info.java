@@ -16,9 +16,13 @@ module ai.phospho.reactive {
 	requires tools.jackson.core;
 	requires tools.jackson.databind;
 	requires static transitive org.jspecify;
+	// Optional: PhosphoContext values follow the Reactor Context onto threads when it is present.
+	requires static context.propagation;
 
 	exports ai.phospho.reactive;
 	exports ai.phospho.reactive.export;
 
 	uses ai.phospho.reactive.PhosphoExtractor;
+
+	provides io.micrometer.context.ThreadLocalAccessor with ai.phospho.reactive.internal.PhosphoThreadLocalAccessor;
 }

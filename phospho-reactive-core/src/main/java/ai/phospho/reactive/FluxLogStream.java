@@ -27,8 +27,13 @@ final class FluxLogStream<T> extends FluxOperator<T, T> {
 	@Override
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super T> actual) {
-		StreamCapture<T> capture = new StreamCapture<>(sink, (StreamLog<T>) spec,
-				PhosphoContext.read(actual.currentContext()));
+		ContextValues context = PhosphoContext.read(actual.currentContext());
+		if (sink.sampledOutAtSubscribe(spec, context)) {
+			// Sampled out: not captured at all, the subscriber sees the source directly.
+			source.subscribe(actual);
+			return;
+		}
+		StreamCapture<T> capture = new StreamCapture<>(sink, (StreamLog<T>) spec, actual.currentContext(), context);
 		source.subscribe(new LogStreamSubscriber<T>(actual, capture));
 	}
 

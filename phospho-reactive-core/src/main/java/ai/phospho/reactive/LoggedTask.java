@@ -3,9 +3,11 @@ package ai.phospho.reactive;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import ai.phospho.reactive.internal.DeferredChunks;
 import ai.phospho.reactive.internal.EventWriter;
+import ai.phospho.reactive.internal.Plain;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +29,7 @@ public final class LoggedTask {
 	private final String taskId;
 	private final String versionId;
 	private final @Nullable String userId;
+	private final @Nullable String testId;
 	private final @Nullable Flag flag;
 	private final @Nullable Object rawInput;
 	private final @Nullable String rawInputTypeName;
@@ -58,6 +61,7 @@ public final class LoggedTask {
 		this.taskId = d.taskId;
 		this.versionId = d.versionId;
 		this.userId = d.userId;
+		this.testId = d.testId;
 		this.flag = d.flag;
 		this.rawInput = d.rawInput;
 		this.rawInputTypeName = d.rawInputTypeName;
@@ -114,6 +118,11 @@ public final class LoggedTask {
 
 	public @Nullable String userId() {
 		return userId;
+	}
+
+	/** The {@code test_id}: from {@link PhosphoContext#test}, else {@link PhosphoOptions#testId()}. */
+	public @Nullable String testId() {
+		return testId;
 	}
 
 	public @Nullable Flag flag() {
@@ -221,6 +230,15 @@ public final class LoggedTask {
 		return Collections.unmodifiableMap(m);
 	}
 
+	/**
+	 * A builder holding this task, for a {@link TaskRedactor} to return a changed copy: the content
+	 * (input, output, system prompt, raw values, metadata, extra keys) and the user can be changed;
+	 * ids, timings, model and usage cannot.
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
 	long estimatedSize() {
 		long n = estimatedSize;
 		if (n == 0) {
@@ -233,6 +251,95 @@ public final class LoggedTask {
 	/** The event as JSON bytes; exporters that stream write it with {@link EventWriter} instead. */
 	byte[] json() {
 		return EventWriter.toJson(this);
+	}
+
+	/**
+	 * A copy of a task with changed content, built on the thread that calls it. Values given are
+	 * copied to their plain JSON form, as {@code log} copies them.
+	 */
+	public static final class Builder {
+
+		private final TaskDraft d = new TaskDraft();
+
+		private Builder(LoggedTask t) {
+			d.projectId = t.projectId;
+			d.input = t.input;
+			d.output = t.output;
+			d.clientCreatedAt = t.clientCreatedAt;
+			d.lastUpdate = t.lastUpdate;
+			d.metadata = t.metadata.isEmpty() ? null : new LinkedHashMap<>(t.metadata);
+			d.sessionId = t.sessionId;
+			d.taskId = t.taskId;
+			d.versionId = t.versionId;
+			d.userId = t.userId;
+			d.testId = t.testId;
+			d.flag = t.flag;
+			d.rawInput = t.rawInput;
+			d.rawInputTypeName = t.rawInputTypeName;
+			d.rawOutput = t.rawOutput;
+			d.rawOutputTypeName = t.rawOutputTypeName;
+			d.environment = t.environment;
+			d.systemPrompt = t.systemPrompt;
+			d.model = t.model;
+			d.usage = t.usage.isEmpty() ? null : new LinkedHashMap<>(t.usage);
+			d.truncated = t.truncated;
+			d.extras = t.extras.isEmpty() ? null : new LinkedHashMap<>(t.extras);
+		}
+
+		/** The input text; the backend requires a string, so {@code ""} rather than nothing. */
+		public Builder input(String input) {
+			d.input = Objects.requireNonNull(input, "input");
+			return this;
+		}
+
+		public Builder output(@Nullable String output) {
+			d.output = output;
+			return this;
+		}
+
+		public Builder systemPrompt(@Nullable String systemPrompt) {
+			d.systemPrompt = systemPrompt;
+			return this;
+		}
+
+		/** The {@code raw_input}; {@code null} leaves it out. */
+		public Builder rawInput(@Nullable Object rawInput) {
+			d.rawInput = Plain.of(rawInput);
+			return this;
+		}
+
+		/** The {@code raw_output}; {@code null} leaves it out. */
+		public Builder rawOutput(@Nullable Object rawOutput) {
+			d.rawOutput = Plain.of(rawOutput);
+			return this;
+		}
+
+		/** Replaces the whole metadata. */
+		public Builder metadata(Map<String, ?> metadata) {
+			d.metadata = plainMap(Objects.requireNonNull(metadata, "metadata"));
+			return this;
+		}
+
+		/** Replaces the extra top-level keys (those of {@link TaskLog#put}). */
+		public Builder extras(Map<String, ?> extras) {
+			d.extras = plainMap(Objects.requireNonNull(extras, "extras"));
+			return this;
+		}
+
+		public Builder userId(@Nullable String userId) {
+			d.userId = userId;
+			return this;
+		}
+
+		public LoggedTask build() {
+			return d.build();
+		}
+
+		private static Map<String, Object> plainMap(Map<String, ?> map) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			map.forEach((k, v) -> m.put(Objects.requireNonNull(k, "a key of the map"), Plain.of(v)));
+			return m;
+		}
 	}
 
 	@Override

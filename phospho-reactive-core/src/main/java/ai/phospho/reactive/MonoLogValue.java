@@ -28,8 +28,13 @@ final class MonoLogValue<T> extends MonoOperator<T, T> {
 	@Override
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super T> actual) {
-		ValueCapture<T> capture = new ValueCapture<>(sink, (StreamLog<T>) spec,
-				PhosphoContext.read(actual.currentContext()));
+		ContextValues context = PhosphoContext.read(actual.currentContext());
+		if (sink.sampledOutAtSubscribe(spec, context)) {
+			// Sampled out: not captured at all, the subscriber sees the source directly.
+			source.subscribe(actual);
+			return;
+		}
+		ValueCapture<T> capture = new ValueCapture<>(sink, (StreamLog<T>) spec, actual.currentContext(), context);
 		source.subscribe(new LogStreamSubscriber<T>(actual, capture));
 	}
 

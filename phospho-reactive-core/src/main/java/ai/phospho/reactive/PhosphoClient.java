@@ -8,14 +8,12 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import ai.phospho.reactive.export.JsonLinesTaskExporter;
-import ai.phospho.reactive.export.PhosphoHttpExporter;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
-import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.Reports;
+import ai.phospho.reactive.internal.Sampler;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -45,6 +43,7 @@ public final class PhosphoClient {
 	private final TaskExporter exporter;
 	private final ExportPipeline pipeline;
 	private final @Nullable Thread shutdownHook;
+	private final Sampler sampler;
 	/** All that the operators and wrappers hold of this client. */
 	private final TaskSink sink = new TaskSink() {
 		@Override
@@ -61,14 +60,29 @@ public final class PhosphoClient {
 		public void captureFailed() {
 			pipeline.captureFailed();
 		}
+
+		@Override
+		public Sampler sampler() {
+			return sampler;
+		}
+
+		@Override
+		public void sampledOut() {
+			pipeline.sampledOut();
+		}
 	};
+
+	/** Sends {@link #userFeedback}; closed at shutdown. */
+	private final Feedback feedback;
 
 	private PhosphoClient(PhosphoOptions options) {
 		// The extractor SPI is looked up (ServiceLoader reads files) now, at set-up, rather than on
 		// the first log call, which may run on an event loop.
 		Extractors.all();
 		this.options = options;
-		this.exporter = defaultExporter(options);
+		this.sampler = Sampler.of(options.sampleRate());
+		this.exporter = DefaultExporters.of(options);
+		this.feedback = new Feedback(options, exporter);
 		try {
 			this.pipeline = new ExportPipeline(exporter, options);
 		}
@@ -83,20 +97,6 @@ public final class PhosphoClient {
 	/** A client with its own queue, worker and exporter. */
 	public static PhosphoClient create(PhosphoOptions options) {
 		return new PhosphoClient(Objects.requireNonNull(options, "options"));
-	}
-
-	private static TaskExporter defaultExporter(PhosphoOptions options) {
-		TaskExporter custom = options.exporter();
-		if (custom != null) {
-			return custom;
-		}
-		if (options.apiKey() != null) {
-			return PhosphoHttpExporter.create(options);
-		}
-		JsonLinesTaskExporter jsonl = JsonLinesTaskExporter.create(options.jsonLinesPath());
-		Reports.warn(LOG, "phospho: PHOSPHO_API_KEY is not set: tasks are written to {}",
-				options.jsonLinesPath().toAbsolutePath());
-		return jsonl;
 	}
 
 	private @Nullable Thread registerShutdownHook() {
@@ -138,7 +138,8 @@ public final class PhosphoClient {
 	 *
 	 * @param input  what went in; not null ({@code ""} for a task without input)
 	 * @param output what came out, or {@code null}
-	 * @return the snapshot that is exported
+	 * @return the snapshot that is exported (before the {@link PhosphoOptions#redactor()}); for a session
+	 *         sampled out ({@link PhosphoOptions#sampleRate()}), a task holding its ids only, not exported
 	 * @throws NullPointerException when {@code input} is null
 	 */
 	public LoggedTask log(Object input, @Nullable Object output) {
@@ -274,28 +275,23 @@ public final class PhosphoClient {
 	/**
 	 * Sends a user's evaluation of a logged task, as the Python {@code phospho.user_feedback}:
 	 * {@code POST {baseUrl}/v2/tasks/{taskId}/human-eval} with {@code "source": "user"}. Transient
-	 * failures are retried as exports are; a refusal (4xx) is logged once with what to check.
+	 * failures are retried as exports are; a refusal (4xx) is logged once with what to check. It goes
+	 * through the HTTP exporter's connections, or, when tasks go to another exporter, through one
+	 * API client of the client's own, with the {@link PhosphoOptionsBuilder#httpExporter} settings,
+	 * created at the first call and closed by {@link #shutdown()}.
 	 *
 	 * @param taskId the {@link LoggedTask#taskId()} of the task
 	 * @param flag   {@link Flag#SUCCESS} or {@link Flag#FAILURE}
 	 * @param notes  free text, or {@code null}
 	 * @return completes when the API accepted the feedback; errors with a
-	 *         {@link ai.phospho.reactive.export.PhosphoExportException} when it could not be delivered, or with an
-	 *         {@link IllegalStateException} when no API key and project id are configured
+	 *         {@link ai.phospho.reactive.export.PhosphoExportException} when it could not be
+	 *         delivered, with an {@link IllegalStateException} when no API key and project id are
+	 *         configured, or with a {@link PhosphoOptionsException} when the HTTP settings are invalid
 	 */
 	public Mono<Void> userFeedback(String taskId, Flag flag, @Nullable String notes) {
 		Objects.requireNonNull(taskId, "taskId");
 		Objects.requireNonNull(flag, "flag");
-		if (exporter instanceof PhosphoHttpExporter http) {
-			return http.userFeedback(taskId, flag, notes);
-		}
-		if (options.apiKey() == null || options.projectId() == null) {
-			return Mono.error(new IllegalStateException(
-					"userFeedback needs apiKey and projectId (PHOSPHO_API_KEY, PHOSPHO_PROJECT_ID)"));
-		}
-		// Tasks go to another exporter: a short-lived HTTP exporter sends the feedback.
-		return Mono.usingWhen(Mono.fromSupplier(() -> PhosphoHttpExporter.create(options)),
-				http -> http.userFeedback(taskId, flag, notes), PhosphoHttpExporter::shutdown);
+		return feedback.send(taskId, flag, notes, this::isShutdown);
 	}
 
 	/** Completes when every task logged before the call has been exported or has failed for good. */
@@ -308,7 +304,7 @@ public final class PhosphoClient {
 	 * the exporter. Tasks logged afterwards are dropped and counted. Idempotent.
 	 */
 	public Mono<Void> shutdown() {
-		return pipeline.shutdown().doFinally(s -> removeShutdownHook());
+		return pipeline.shutdown().then(Mono.defer(feedback::close)).doFinally(s -> removeShutdownHook());
 	}
 
 	/** Whether {@link #shutdown()} was called. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import ai.phospho.reactive.internal.ContextHolder;
 import ai.phospho.reactive.internal.Plain;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
@@ -22,6 +23,21 @@ import reactor.util.context.ContextView;
  * }</pre>
  *
  * <p>Several {@code contextWrite}s merge; as with any Context key, the one nearest the source wins.
+ *
+ * <p>The values also follow the request onto other threads and into imperative code. With
+ * Micrometer's {@code context-propagation} on the class path (an optional dependency) and
+ * {@code Hooks.enableAutomaticContextPropagation()} (Spring Boot:
+ * {@code spring.reactor.context-propagation=auto}), a {@code Phospho.log(..)} inside {@code map}, or
+ * in a blocking call on {@code boundedElastic}, sees the values of the Context it runs in. The other
+ * way, values made current on a thread ({@link Values#makeCurrent()}) are read by a capture operator
+ * subscribed on that thread when its Context has none, and are copied into the Context by
+ * {@code contextCapture()} (or, with automatic propagation, by {@code block()}).
+ *
+ * <pre>{@code
+ * try (PhosphoContext.Scope scope = PhosphoContext.session("s-1").user("u-7").makeCurrent()) {
+ *     Phospho.log(question, answer);    // session s-1, user u-7
+ * }
+ * }</pre>
  */
 public final class PhosphoContext {
 
@@ -61,10 +77,30 @@ public final class PhosphoContext {
 		return Values.EMPTY.input(input);
 	}
 
-	/** The values in {@code context}; {@link ContextValues#EMPTY} when there are none. */
+	/** The test ({@code test_id}); wins over {@link PhosphoOptions#testId()}. */
+	public static Values test(String testId) {
+		return Values.EMPTY.test(testId);
+	}
+
+	/** The values made current on this thread, or propagated to it; {@code null} when there are none. */
+	static @Nullable ContextValues current() {
+		return ContextHolder.get() instanceof Values values ? values.snapshot : null;
+	}
+
+	/** The values in {@code context}, else those current on this thread; {@link ContextValues#EMPTY} when there are none. */
 	static ContextValues read(ContextView context) {
 		Object v = context.getOrDefault(KEY, null);
-		return v instanceof Values values ? values.snapshot : ContextValues.EMPTY;
+		if (v instanceof Values values) {
+			return values.snapshot;
+		}
+		ContextValues current = current();
+		return current != null ? current : ContextValues.EMPTY;
+	}
+
+	/** Values made current on a thread until {@link #close()}, which restores what was current before. */
+	public interface Scope extends AutoCloseable {
+		@Override
+		void close();
 	}
 
 	/**
@@ -84,25 +120,25 @@ public final class PhosphoContext {
 		public Values session(String sessionId) {
 			ContextValues c = snapshot;
 			return new Values(new ContextValues(Objects.requireNonNull(sessionId, "sessionId"), c.taskId(),
-					c.userId(), c.versionId(), c.input(), c.metadata()));
+					c.userId(), c.versionId(), c.input(), c.metadata(), c.testId()));
 		}
 
 		public Values user(String userId) {
 			ContextValues c = snapshot;
 			return new Values(new ContextValues(c.sessionId(), c.taskId(), Objects.requireNonNull(userId, "userId"),
-					c.versionId(), c.input(), c.metadata()));
+					c.versionId(), c.input(), c.metadata(), c.testId()));
 		}
 
 		public Values version(String versionId) {
 			ContextValues c = snapshot;
 			return new Values(new ContextValues(c.sessionId(), c.taskId(), c.userId(),
-					Objects.requireNonNull(versionId, "versionId"), c.input(), c.metadata()));
+					Objects.requireNonNull(versionId, "versionId"), c.input(), c.metadata(), c.testId()));
 		}
 
 		public Values task(String taskId) {
 			ContextValues c = snapshot;
 			return new Values(new ContextValues(c.sessionId(), Objects.requireNonNull(taskId, "taskId"), c.userId(),
-					c.versionId(), c.input(), c.metadata()));
+					c.versionId(), c.input(), c.metadata(), c.testId()));
 		}
 
 		public Values metadata(String key, @Nullable Object value) {
@@ -111,13 +147,30 @@ public final class PhosphoContext {
 			Map<String, Object> m = c.metadata() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.metadata());
 			m.put(key, Plain.of(value));
 			return new Values(new ContextValues(c.sessionId(), c.taskId(), c.userId(), c.versionId(), c.input(),
-					Collections.unmodifiableMap(m)));
+					Collections.unmodifiableMap(m), c.testId()));
 		}
 
 		public Values input(Object input) {
 			ContextValues c = snapshot;
 			return new Values(new ContextValues(c.sessionId(), c.taskId(), c.userId(), c.versionId(),
-					Objects.requireNonNull(input, "input"), c.metadata()));
+					Objects.requireNonNull(input, "input"), c.metadata(), c.testId()));
+		}
+
+		public Values test(String testId) {
+			ContextValues c = snapshot;
+			return new Values(new ContextValues(c.sessionId(), c.taskId(), c.userId(), c.versionId(), c.input(),
+					c.metadata(), Objects.requireNonNull(testId, "testId")));
+		}
+
+		/**
+		 * Makes these values current on this thread, over those current already (metadata maps merge),
+		 * until the scope is closed: for {@code Phospho.log(..)} in imperative code, and for capture
+		 * operators subscribed on this thread.
+		 */
+		public Scope makeCurrent() {
+			Object previous = ContextHolder.get();
+			ContextHolder.set(previous instanceof Values old ? old.overriddenBy(this) : this);
+			return () -> ContextHolder.set(previous);
 		}
 
 		/** Writes these values over those already in {@code context} (metadata maps merge). */
@@ -144,7 +197,7 @@ public final class PhosphoContext {
 			}
 			return new Values(new ContextValues(or(b.sessionId(), a.sessionId()), or(b.taskId(), a.taskId()),
 					or(b.userId(), a.userId()), or(b.versionId(), a.versionId()),
-					b.input() != null ? b.input() : a.input(), metadata));
+					b.input() != null ? b.input() : a.input(), metadata, or(b.testId(), a.testId())));
 		}
 
 		private static @Nullable String or(@Nullable String a, @Nullable String b) {

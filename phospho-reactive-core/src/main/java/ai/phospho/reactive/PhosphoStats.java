@@ -22,8 +22,12 @@ import org.jspecify.annotations.Nullable;
  *                  never holds the API key
  * @param captureErrors tasks logged with only what could be read: a value, chunk or callback threw
  *                  while the task was captured (the task's metadata says what, in {@code capture_error})
+ * @param sampledOut tasks not logged because their session was sampled out ({@code sampleRate}); never
+ *                  offered to the pipeline, so not in the other counts
+ * @param redacted  tasks the {@link TaskRedactor} dropped on purpose (it returned {@code null})
+ * @param redactionFailures tasks dropped because the {@link TaskRedactor} threw on them
  */
 public record PhosphoStats(long queued, long exported, long dropped, long failed, long rejected,
 		long retried, long batches, long bytes, int inFlight, @Nullable String lastError,
-		long captureErrors) {
+		long captureErrors, long sampledOut, long redacted, long redactionFailures) {
 }

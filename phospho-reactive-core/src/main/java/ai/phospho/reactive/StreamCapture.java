@@ -18,6 +18,7 @@ import ai.phospho.reactive.internal.RawShapes;
 import ai.phospho.reactive.internal.StreamFacts;
 import ai.phospho.reactive.internal.Usages;
 import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
 
 /**
  * The capture of a stream: its chunks come from the signal thread ({@link #signal}); the task is
@@ -55,8 +56,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	/** Whether the task was built: a collector is no longer fed. Guarded by {@code this}. */
 	private boolean built;
 
-	StreamCapture(TaskSink sink, StreamLog<T> spec, ContextValues context) {
-		super(sink, spec, context);
+	StreamCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext, ContextValues context) {
+		super(sink, spec, subscriberContext, context);
 		this.chunks = new Chunks(maxChars);
 		this.facts = new StreamFacts(maxChars);
 		this.collector = collectorOf(spec);

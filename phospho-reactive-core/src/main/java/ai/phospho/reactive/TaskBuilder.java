@@ -33,10 +33,13 @@ final class TaskBuilder {
 	private final ConversionBudget budget;
 	private final TaskDraft d = new TaskDraft();
 	private @Nullable Object plainIn;
+	/** The raw input when it was given apart from the input (a request whose messages are the input). */
+	private @Nullable Object plainRawIn;
 	private @Nullable Object plainOut;
 	/** Whether the raw output is still to be bounded here: not for a stream's chunks, bounded as they came. */
 	private boolean boundRawOutput = true;
 	private @Nullable Map<String, Object> facts;
+	private @Nullable Map<String, Object> listened;
 
 	TaskBuilder(PhosphoOptions options, @Nullable ContextValues context, long createdAtMillis) {
 		this.options = options;
@@ -48,15 +51,26 @@ final class TaskBuilder {
 
 	/** The task of {@code log(TaskLog)}; never throws but for a JVM error. */
 	static <I, O> LoggedTask of(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context) {
+		return of(log, options, context, null, Listening.NONE);
+	}
+
+	/**
+	 * As {@link #of(TaskLog, PhosphoOptions, ContextValues)}, in {@code session} when it is not null
+	 * (the one sampling decided on), with the metadata of the task's listeners.
+	 */
+	static <I, O> LoggedTask of(TaskLog<I, O> log, PhosphoOptions options, @Nullable ContextValues context,
+			@Nullable String session, Listening listening) {
 		long now = System.currentTimeMillis();
+		String sessionId = session != null ? session : log.sessionId;
 		try {
 			return new TaskBuilder(options, context, now)
 					.input(log.input, log.inputToString, log.rawInputSet, log.rawInput)
 					.output(log.output, log.outputToString, log.rawOutputSet, log.rawOutput)
 					.metadata(log.metadata)
 					.extras(log.extras)
-					.identity(log.sessionId, log.taskId, log.userId, log.versionId)
+					.identity(sessionId, log.taskId, log.userId, log.versionId)
 					.flag(log.flag)
+					.listened(listening)
 					.build();
 		}
 		catch (Throwable e) {
@@ -65,8 +79,16 @@ final class TaskBuilder {
 			Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
 					+ "; the task is logged without its content", e);
 			return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason)
-					.identity(log.sessionId, log.taskId, log.userId, log.versionId).flag(log.flag).build();
+					.identity(sessionId, log.taskId, log.userId, log.versionId).flag(log.flag)
+					.listened(listening).build();
 		}
+	}
+
+	/** What {@code log} returns for a task of a session sampled out: its ids, nothing extracted, not exported. */
+	static LoggedTask idsOnly(TaskLog<?, ?> log, PhosphoOptions options, @Nullable ContextValues context,
+			String session) {
+		return new TaskBuilder(options, context, System.currentTimeMillis())
+				.identity(session, log.taskId, log.userId, log.versionId).flag(log.flag).build();
 	}
 
 	/** The input: its text (the custom extractor first), system prompt, raw form and type. */
@@ -77,7 +99,9 @@ final class TaskBuilder {
 		String text = toText != null && input != null ? Callbacks.applyText("inputToString", toText, input) : null;
 		d.input = text != null ? text : Extraction.inputText(plain);
 		d.systemPrompt = Extraction.systemPrompt(plain);
-		d.rawInput = RawShapes.fit(rawSet ? Plain.of(raw, budget) : plain, false);
+		Object plainRaw = rawSet ? Plain.of(raw, budget) : plain;
+		plainRawIn = rawSet ? plainRaw : null;
+		d.rawInput = RawShapes.fit(plainRaw, false);
 		d.rawInputTypeName = typeName(rawSet ? raw : input);
 		return this;
 	}
@@ -147,11 +171,21 @@ final class TaskBuilder {
 		d.userId = firstNonNull(userId, context == null ? null : context.userId());
 		String version = firstNonNull(versionId, context == null ? null : context.versionId());
 		d.versionId = version != null ? version : options.versionId();
+		String test = context == null ? null : context.testId();
+		d.testId = test != null ? test : options.testId();
 		return this;
 	}
 
 	TaskBuilder flag(@Nullable Flag flag) {
 		d.flag = flag;
+		return this;
+	}
+
+	/** The entries the task's listeners add to its metadata (trace ids): the task's own keys win. */
+	TaskBuilder listened(Listening listening) {
+		if (listening != Listening.NONE) {
+			listened = listening.metadata();
+		}
 		return this;
 	}
 
@@ -165,15 +199,47 @@ final class TaskBuilder {
 		if (d.model == null) {
 			d.model = Extraction.model(plainIn, plainOut);
 		}
+		if (d.model == null && plainRawIn != null) {
+			d.model = Extraction.modelOf(plainRawIn);
+		}
 		Map<String, Object> f = facts;
 		if (f != null) {
 			Map<String, Object> m = d.metadata == null ? new LinkedHashMap<>() : d.metadata;
 			m.putAll(f);
 			d.metadata = m;
 		}
+		Map<String, Object> l = listened;
+		if (l != null) {
+			Map<String, Object> m = d.metadata == null ? new LinkedHashMap<>() : d.metadata;
+			l.forEach((k, v) -> m.putIfAbsent(k, v instanceof String s && s.length() > maxChars ? cut(s, maxChars) : v));
+			d.metadata = m;
+		}
 		d.truncated |= budget.truncated();
 		limit();
+		content(options.contentMode());
 		return d.build();
+	}
+
+	/** Leaves out what {@link PhosphoOptions.ContentMode} says is not sent; after the bounds, so the lengths are those kept. */
+	private void content(PhosphoOptions.ContentMode mode) {
+		if (mode == PhosphoOptions.ContentMode.FULL) {
+			return;
+		}
+		d.rawInput = null;
+		d.rawOutput = null;
+		if (mode == PhosphoOptions.ContentMode.METADATA_ONLY) {
+			Map<String, Object> m = d.metadata == null ? new LinkedHashMap<>() : d.metadata;
+			m.put("input_chars", (long) d.input.length());
+			String output = d.output;
+			if (output != null) {
+				m.put("output_chars", (long) output.length());
+			}
+			d.metadata = m;
+			d.input = "";
+			d.output = null;
+			d.systemPrompt = null;
+			d.extras = null;
+		}
 	}
 
 	/**

@@ -16,6 +16,7 @@ final class TaskDraft {
 	String taskId = "";
 	String versionId = "";
 	@Nullable String userId;
+	@Nullable String testId;
 	@Nullable Flag flag;
 	@Nullable Object rawInput;
 	@Nullable String rawInputTypeName;

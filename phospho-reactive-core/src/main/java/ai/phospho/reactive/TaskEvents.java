@@ -29,6 +29,7 @@ final class TaskEvents {
 		d.lastUpdate = e.remove("last_update") instanceof Number n ? n.longValue() : null;
 		d.versionId = require(e.remove("version_id"), "version_id");
 		d.userId = string(e.remove("user_id"));
+		d.testId = string(e.remove("test_id"));
 		Object flag = e.remove("flag");
 		d.flag = flag == null ? null : Flag.valueOf(flag.toString().toUpperCase(java.util.Locale.ROOT));
 		d.metadata = e.remove("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;

@@ -1,6 +1,7 @@
 package ai.phospho.reactive;
 
 import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
 
 /**
  * The capture of a {@code Mono}: its one value is the output, extracted as {@code log} extracts
@@ -10,8 +11,8 @@ final class ValueCapture<T> extends AbstractCapture<T> {
 
 	private volatile @Nullable T value;
 
-	ValueCapture(TaskSink sink, StreamLog<T> spec, ContextValues context) {
-		super(sink, spec, context);
+	ValueCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext, ContextValues context) {
+		super(sink, spec, subscriberContext, context);
 	}
 
 	@Override

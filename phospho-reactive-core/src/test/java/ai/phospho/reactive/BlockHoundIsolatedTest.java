@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -59,7 +60,7 @@ class BlockHoundIsolatedTest {
 				.isNotEmpty();
 	}
 
-	private static void everythingOnParallelThreads(Path dir, PhosphoOptions.Builder options) throws Exception {
+	private static void everythingOnParallelThreads(Path dir, PhosphoOptionsBuilder options) throws Exception {
 		Path file = dir.resolve("out/tasks.jsonl");
 		// Set-up, as at an application's start: on the test thread.
 		Phospho.init(options
@@ -128,5 +129,56 @@ class BlockHoundIsolatedTest {
 		assertThat(client.stats().dropped()).isPositive();
 		assertThat(client.stats().failed()).isPositive();
 		assertThat(client.stats().captureErrors()).isEqualTo(1);
+	}
+
+	@Test
+	void theProductionControlsNeverBlockAParallelThreadNorTheWorker() {
+		// The redactor and a throwing one run on the export worker (a non-blocking thread); sampling,
+		// the content mode and the thread's context on the caller's; automatic propagation restores
+		// the context around each operator.
+		RecordingExporter exporter = RecordingExporter.immediate();
+		TaskRedactor throwing = t -> {
+			if (t.flag() != null) {
+				throw new IllegalStateException("redactor");
+			}
+			return t;
+		};
+		PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder().exporter(exporter).shutdownHook(false)
+				.lingerDelay(Duration.ofMillis(10)).sampleRate(0.5).sampleKeepFlagged(true)
+				.contentMode(PhosphoOptions.ContentMode.METADATA_ONLY)
+				.redactor(TaskMasker.builder().emails().cardNumbers().apiKeys().keys("password").build().andThen(throwing))
+				.build());
+		Hooks.enableAutomaticContextPropagation();
+		try {
+			Mono<Void> everything = Mono.fromRunnable(() -> {
+				for (int i = 0; i < 50; i++) {
+					client.log(TaskLog.of("mail a@b.io " + i).output("4111 1111 1111 1111").sessionId("s-" + i));
+				}
+				client.log(TaskLog.of("boom").output("o").flag(Flag.SUCCESS));
+			})
+					.publishOn(Schedulers.parallel())
+					.then(Mono.fromCallable(() -> client.log("in map", "o")))
+					.publishOn(Schedulers.parallel())
+					.thenMany(Flux.just("a", "b").transform(client.logStream("stream")))
+					.then(Mono.fromRunnable(() -> {
+						try (PhosphoContext.Scope scope = PhosphoContext.session("s-scope").makeCurrent()) {
+							client.log("scoped", "o");
+						}
+					}))
+					.contextWrite(PhosphoContext.session("s-ctx").user("u"))
+					.publishOn(Schedulers.parallel())
+					.then(Mono.defer(client::flush))
+					.then(Mono.defer(client::shutdown))
+					.subscribeOn(Schedulers.parallel());
+			everything.block(Duration.ofSeconds(20));
+		}
+		finally {
+			Hooks.disableAutomaticContextPropagation();
+		}
+
+		assertThat(BLOCKING).isEmpty();
+		assertThat(client.stats().redactionFailures()).isEqualTo(1);
+		assertThat(client.stats().sampledOut()).isPositive();
+		assertThat(exporter.tasks()).isNotEmpty().allSatisfy(t -> assertThat(t.input()).isEmpty());
 	}
 }

@@ -21,7 +21,7 @@ class ExportLifecycleTest {
 
 	final List<PhosphoClient> clients = new ArrayList<>();
 
-	PhosphoClient client(PhosphoOptions.Builder options) {
+	PhosphoClient client(PhosphoOptionsBuilder options) {
 		PhosphoClient c = PhosphoClient.create(options.build());
 		clients.add(c);
 		return c;
@@ -150,7 +150,8 @@ class ExportLifecycleTest {
 
 	@Test
 	void anExporterThatReturnsAnErrorCountsFailedAndTheCallerNeverSeesIt() {
-		TaskExporter failing = batch -> Mono.error(new PhosphoExportException(503, "maintenance"));
+		TaskExporter failing = batch -> Mono.error(new PhosphoExportException(503, "maintenance") {
+		});
 		PhosphoClient client = client(TestSupport.options(failing));
 		client.log("q1", "a");
 

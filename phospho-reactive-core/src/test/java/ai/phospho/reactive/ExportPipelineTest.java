@@ -29,7 +29,7 @@ class ExportPipelineTest {
 
 	final List<PhosphoClient> clients = new ArrayList<>();
 
-	PhosphoClient client(PhosphoOptions.Builder options) {
+	PhosphoClient client(PhosphoOptionsBuilder options) {
 		PhosphoClient c = PhosphoClient.create(options.build());
 		clients.add(c);
 		return c;

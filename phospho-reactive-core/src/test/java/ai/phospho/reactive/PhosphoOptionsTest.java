@@ -10,6 +10,7 @@ import ai.phospho.reactive.export.PhosphoHttpExporter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
@@ -57,9 +58,13 @@ class PhosphoOptionsTest {
 		assertThat(o.toBuilder().build().apiKey()).isEqualTo(KEY);
 	}
 
-	static void assertRefused(UnaryOperator<PhosphoOptions.Builder> setup, String message) {
-		assertThatIllegalArgumentException().isThrownBy(() -> setup.apply(PhosphoOptions.builder()).build())
-				.withMessage(message);
+	/** Refused with this message, and the option's name (the message's first word) as data. */
+	static void assertRefused(UnaryOperator<PhosphoOptionsBuilder> setup, String message) {
+		assertThatExceptionOfType(PhosphoOptionsException.class)
+				.isThrownBy(() -> setup.apply(PhosphoOptions.builder()).build())
+				.withMessage(message)
+				.satisfies(e -> assertThat(e.option()).isEqualTo(message.substring(0, message.indexOf(' '))))
+				.satisfies(e -> assertThat(e.option() + " " + e.reason()).isEqualTo(message));
 	}
 
 	@Test
@@ -106,11 +111,6 @@ class PhosphoOptionsTest {
 		String f = "PT2562047788015215H30M7.999999999S";
 		assertRefused(b -> b.lingerDelay(forever), "lingerDelay must be at most PT24H, was " + f);
 		assertRefused(b -> b.shutdownTimeout(forever), "shutdownTimeout must be at most PT24H, was " + f);
-		assertRefused(b -> b.connectTimeout(forever), "connectTimeout must be at most PT5M, was " + f);
-		assertRefused(b -> b.responseTimeout(Duration.ofDays(3650)), "responseTimeout must be at most PT10M, was PT87600H");
-		assertRefused(b -> b.maxBackoff(forever), "maxBackoff must be at most PT1H, was " + f);
-		assertRefused(b -> b.initialBackoff(forever).maxBackoff(forever), "maxBackoff must be at most PT1H, was " + f);
-		assertRefused(b -> b.maxRetryDuration(forever), "maxRetryDuration must be at most PT168H, was " + f);
 		assertRefused(b -> b.maxBatchBytes(Long.MAX_VALUE),
 				"maxBatchBytes must be at most 1073741824, was 9223372036854775807");
 	}
@@ -120,15 +120,10 @@ class PhosphoOptionsTest {
 		PhosphoOptions o = PhosphoOptions.builder()
 				.lingerDelay(Duration.ofHours(PhosphoOptions.LIMIT_WAIT_HOURS))
 				.shutdownTimeout(Duration.ofHours(PhosphoOptions.LIMIT_WAIT_HOURS))
-				.connectTimeout(Duration.ofSeconds(PhosphoOptions.LIMIT_CONNECT_TIMEOUT_SECONDS))
-				.responseTimeout(Duration.ofSeconds(PhosphoOptions.LIMIT_RESPONSE_TIMEOUT_SECONDS))
-				.initialBackoff(Duration.ofSeconds(PhosphoOptions.LIMIT_BACKOFF_SECONDS))
-				.maxBackoff(Duration.ofSeconds(PhosphoOptions.LIMIT_BACKOFF_SECONDS))
-				.maxRetryDuration(Duration.ofHours(PhosphoOptions.LIMIT_RETRY_HOURS))
 				.maxBatchBytes(PhosphoOptions.LIMIT_BATCH_BYTES)
 				.build();
 
-		assertThat(o.maxRetryDuration()).isEqualTo(Duration.ofDays(7));
+		assertThat(o.lingerDelay()).isEqualTo(Duration.ofDays(1));
 		assertThat(o.maxBatchBytes()).isEqualTo(1024L * 1024 * 1024);
 	}
 
@@ -141,6 +136,60 @@ class PhosphoOptionsTest {
 		}
 		assertRefused(b -> b.apiKey(KEY).projectId("p").baseUrl("https://x/?key=" + KEY),
 				"baseUrl must not have a query or fragment: https://x/?key=<redacted>");
+	}
+
+	@Test
+	void aReasonThatNamesAnotherOptionCarriesItsNameAsData() {
+		assertThatExceptionOfType(PhosphoOptionsException.class)
+				.isThrownBy(() -> PhosphoOptions.builder().apiKey(KEY).build())
+				.satisfies(e -> {
+					assertThat(e.option()).isEqualTo("projectId");
+					assertThat(e.reason()).isEqualTo("must be set when apiKey is set (PHOSPHO_PROJECT_ID), was null");
+					assertThat(e.related()).containsExactly("apiKey");
+				});
+		assertThatExceptionOfType(PhosphoOptionsException.class)
+				.isThrownBy(() -> PhosphoOptions.builder().maxQueueSize(0).build())
+				.satisfies(e -> assertThat(e.related()).isEmpty());
+	}
+
+	@Test
+	void theHttpExporterCustomisersComposeInOrderOnTheDefaultExporter() {
+		PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder().apiKey(KEY).projectId("p")
+				.baseUrl("http://127.0.0.1:9").shutdownHook(false).maxConcurrentExports(3)
+				.httpExporter(http -> http.gzip(true).responseTimeout(Duration.ofSeconds(7)))
+				.httpExporter(http -> http.responseTimeout(Duration.ofSeconds(8)))
+				.build());
+		try {
+			assertThat(client.exporter()).isInstanceOf(PhosphoHttpExporter.class);
+			assertThat(client.exporter().toString())
+					.isEqualTo("PhosphoHttpExporter{uri=http://127.0.0.1:9/v2/log/p, connectTimeout=PT10S, "
+							+ "responseTimeout=PT8S, gzip=true, initialBackoff=PT0.5S, maxBackoff=PT1M, "
+							+ "maxRetryDuration=PT10M, maxConnections=6}");
+			assertThat(client.options().toString()).contains(", httpExporter=customised,");
+			assertThat(client.options().toBuilder().build().httpExporter()).isSameAs(client.options().httpExporter());
+		}
+		finally {
+			client.shutdown().block(Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
+	void anInvalidHttpSettingFailsTheClientNamingTheSetting() {
+		PhosphoOptions options = PhosphoOptions.builder().apiKey(KEY).projectId("p").shutdownHook(false)
+				.httpExporter(http -> http.connectTimeout(Duration.ZERO)).build();
+
+		assertThatExceptionOfType(PhosphoOptionsException.class).isThrownBy(() -> PhosphoClient.create(options))
+				.withMessage("connectTimeout must be strictly positive, was PT0S")
+				.satisfies(e -> assertThat(e.option()).isEqualTo("connectTimeout"));
+	}
+
+	@Test
+	void aCustomiserThatReturnsNullIsNamed() {
+		PhosphoOptions options = PhosphoOptions.builder().apiKey(KEY).projectId("p").shutdownHook(false)
+				.httpExporter(http -> null).build();
+
+		assertThatNullPointerException().isThrownBy(() -> PhosphoClient.create(options))
+				.withMessage("the httpExporter customiser returned null");
 	}
 
 	@Test

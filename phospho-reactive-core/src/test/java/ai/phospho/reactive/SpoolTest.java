@@ -36,9 +36,9 @@ class SpoolTest {
 		}
 	}
 
-	private PhosphoOptions.Builder options(TaskExporter exporter) {
+	private PhosphoOptionsBuilder options(TaskExporter exporter) {
+		// The linger delay is also the delivery's first backoff after a failed export.
 		return TestSupport.options(exporter).spool(dir).lingerDelay(Duration.ofMillis(20))
-				.initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50))
 				.shutdownTimeout(Duration.ofMillis(300));
 	}
 

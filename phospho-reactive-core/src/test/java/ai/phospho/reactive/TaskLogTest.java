@@ -1,5 +1,6 @@
 package ai.phospho.reactive;
 
+import java.util.List;
 import java.util.Map;
 
 import ai.phospho.reactive.internal.Callbacks;
@@ -73,5 +74,19 @@ class TaskLogTest {
 		assertThat(t.output()).isNotNull();
 		assertThat(Callbacks.wasReported("toPlain:" + SpiTestExtractor.class.getName())).isTrue();
 		WireEventTest.assertAcceptedByBackend(t);
+	}
+
+	@Test
+	void aRequestGivenAsRawInputBesideItsMessagesGivesTheModelAndTheMessagesGiveTheText() {
+		List<Map<String, Object>> messages = List.of(TestSupport.message("system", "Be brief."),
+				TestSupport.message("user", "Hi"), TestSupport.message("user", "there"));
+		Map<String, Object> request = Map.of("model", "gpt-4o-mini", "messages", messages, "temperature", 0.2);
+
+		LoggedTask t = TestSupport.task(TaskLog.of(messages).rawInput(request));
+
+		assertThat(t.input()).isEqualTo("Hi\nthere");
+		assertThat(t.systemPrompt()).isEqualTo("Be brief.");
+		assertThat(t.model()).isEqualTo("gpt-4o-mini");
+		assertThat(t.rawInput()).isEqualTo(request);
 	}
 }

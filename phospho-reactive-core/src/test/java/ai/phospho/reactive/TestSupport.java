@@ -17,7 +17,7 @@ public final class TestSupport {
 	}
 
 	/** Options for a test client: this exporter, no shutdown hook. */
-	public static PhosphoOptions.Builder options(TaskExporter exporter) {
+	public static PhosphoOptionsBuilder options(TaskExporter exporter) {
 		return PhosphoOptions.builder().exporter(exporter).shutdownHook(false);
 	}
 

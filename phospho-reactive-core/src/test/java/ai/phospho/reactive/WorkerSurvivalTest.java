@@ -27,7 +27,7 @@ class WorkerSurvivalTest {
 
 	final List<PhosphoClient> clients = new ArrayList<>();
 
-	PhosphoClient client(PhosphoOptions.Builder options) {
+	PhosphoClient client(PhosphoOptionsBuilder options) {
 		PhosphoClient c = PhosphoClient.create(options.lingerDelay(Duration.ofMillis(10)).build());
 		clients.add(c);
 		return c;

@@ -9,6 +9,7 @@ import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import ai.phospho.reactive.PhosphoStats;
 import ai.phospho.reactive.export.JsonLinesTaskExporter;
 import ai.phospho.reactive.export.PhosphoHttpExporter;
@@ -51,8 +52,8 @@ final class Examples {
 	 * {@code PHOSPHO_API_KEY}, {@code PHOSPHO_PROJECT_ID} and {@code PHOSPHO_BASE_URL}, and the JSON
 	 * Lines file of {@link #JSON_LINES_PROPERTY} when that is set.
 	 */
-	static PhosphoOptions.Builder optionsFromEnvironment() {
-		PhosphoOptions.Builder options = PhosphoOptions.fromEnvironment();
+	static PhosphoOptionsBuilder optionsFromEnvironment() {
+		PhosphoOptionsBuilder options = PhosphoOptions.fromEnvironment();
 		String file = System.getProperty(JSON_LINES_PROPERTY);
 		if (file != null && !file.isBlank()) {
 			options.jsonLinesPath(Path.of(file));
@@ -64,10 +65,12 @@ final class Examples {
 	 * Initialises the static API: the phospho API when {@code options} has a key, otherwise the JSON
 	 * Lines file (or the exporter {@code options} names), captured so that the runner can print it.
 	 */
-	static Session initPhospho(PhosphoOptions.Builder builder) {
+	static Session initPhospho(PhosphoOptionsBuilder builder) {
 		PhosphoOptions options = builder.shutdownHook(false).build();
 		TaskExporter target = options.exporter() != null ? options.exporter()
-				: options.apiKey() != null ? PhosphoHttpExporter.create(options)
+				: options.apiKey() != null ? options.httpExporter().apply(PhosphoHttpExporter.builder()
+						.apiKey(options.apiKey()).projectId(java.util.Objects.requireNonNull(options.projectId()))
+						.baseUrl(options.baseUrl())).build()
 				: JsonLinesTaskExporter.create(options.jsonLinesPath());
 		CapturingExporter captured = new CapturingExporter(target);
 		PhosphoClient client = Phospho.init(options.toBuilder().exporter(captured).build());

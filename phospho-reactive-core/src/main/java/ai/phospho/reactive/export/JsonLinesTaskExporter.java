@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -53,7 +52,7 @@ public final class JsonLinesTaskExporter implements TaskExporter {
 		FileChannel open(Path path) throws IOException;
 	}
 
-	private static final Opener APPEND = p -> FileChannel.open(p, StandardOpenOption.CREATE,
+	static final Opener APPEND = p -> FileChannel.open(p, StandardOpenOption.CREATE,
 			StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 
 	private final Path path;
@@ -67,7 +66,7 @@ public final class JsonLinesTaskExporter implements TaskExporter {
 	/** Whether the file may end with an unfinished line: the next batch then starts with a line break. */
 	private boolean lineOpen;
 
-	private JsonLinesTaskExporter(Path path, Opener opener) {
+	JsonLinesTaskExporter(Path path, Opener opener) {
 		this.path = path;
 		this.opener = opener;
 		this.executor = Executors.newSingleThreadExecutor(r -> {
@@ -78,13 +77,14 @@ public final class JsonLinesTaskExporter implements TaskExporter {
 		this.scheduler = Schedulers.fromExecutorService(executor, "phospho-jsonl");
 	}
 
-	/** An exporter appending to {@code path}. Nothing is opened until the first batch. */
-	public static JsonLinesTaskExporter create(Path path) {
-		return create(path, APPEND);
+	/** A builder with every default. */
+	public static JsonLinesTaskExporterBuilder builder() {
+		return new JsonLinesTaskExporterBuilder();
 	}
 
-	static JsonLinesTaskExporter create(Path path, Opener opener) {
-		return new JsonLinesTaskExporter(Objects.requireNonNull(path, "path"), opener);
+	/** An exporter appending to {@code path}: {@code builder().path(path).build()}. Nothing is opened until the first batch. */
+	public static JsonLinesTaskExporter create(Path path) {
+		return builder().path(path).build();
 	}
 
 	/** The file the tasks go to. */

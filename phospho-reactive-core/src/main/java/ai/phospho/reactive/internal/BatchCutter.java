@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.TaskRedactor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every task it has taken from the queue stays reachable until it is placed in a batch, so that
  * a failure of the worker while cutting (an {@code OutOfMemoryError}) cannot lose it uncounted: the
  * worker then {@linkplain #abort aborts} the cut and counts those tasks as failed.
+ *
+ * <p>The {@link TaskRedactor} runs here, on each task as it leaves the queue and before it is
+ * measured: once per task (a task carried to the next batch is redacted already), before anything
+ * that writes or exports it.
  */
 final class BatchCutter {
 
@@ -21,6 +26,7 @@ final class BatchCutter {
 	private final ExportStats stats;
 	private final int maxBatchSize;
 	private final long maxBatchBytes;
+	private final @Nullable TaskRedactor redactor;
 
 	/** A task polled from the queue that did not fit in the last batch; it opens the next one. */
 	private @Nullable LoggedTask carry;
@@ -28,8 +34,12 @@ final class BatchCutter {
 	private @Nullable List<LoggedTask> cutting;
 	/** Tasks taken whose conversion threw, so that no exporter can write them; not yet counted. */
 	private int unconvertible;
+	/** Tasks taken that the redactor dropped (or threw on), counted already; not yet released. */
+	private int removed;
 
-	BatchCutter(Admission admission, ExportStats stats, int maxBatchSize, long maxBatchBytes) {
+	BatchCutter(Admission admission, ExportStats stats, int maxBatchSize, long maxBatchBytes,
+			@Nullable TaskRedactor redactor) {
+		this.redactor = redactor;
 		this.admission = admission;
 		this.stats = stats;
 		this.maxBatchSize = maxBatchSize;
@@ -41,6 +51,16 @@ final class BatchCutter {
 		long size = 2;
 		LoggedTask next;
 		while ((next = carry != null ? carry : admission.poll()) != null) {
+			if (carry == null && redactor != null) {
+				// Reachable while the redactor runs: a worker failure in it is counted, not lost.
+				carry = next;
+				next = redacted(next, redactor);
+				if (next == null) {
+					carry = null;
+					removed++;
+					continue;
+				}
+			}
 			carry = next;
 			long taskBytes = sizeOf(next);
 			if (taskBytes < 0) {
@@ -70,6 +90,40 @@ final class BatchCutter {
 		int n = unconvertible;
 		unconvertible = 0;
 		return n;
+	}
+
+	/** The tasks taken that the redactor removed since the last call: to be released, not counted again. */
+	int takeRemoved() {
+		int n = removed;
+		removed = 0;
+		return n;
+	}
+
+	/**
+	 * The task as the redactor returns it, or {@code null} when it is dropped: the redactor returned
+	 * null, or threw. The report names the task and the exception's class, never its message, which
+	 * may quote the content the redactor was there to remove.
+	 */
+	private @Nullable LoggedTask redacted(LoggedTask task, TaskRedactor redactor) {
+		LoggedTask out;
+		try {
+			out = redactor.redact(task);
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			stats.redactionFailed();
+			String reason = "the redactor " + redactor.getClass().getName() + " threw " + e.getClass().getName()
+					+ " on task " + task.taskId();
+			stats.lastError(reason);
+			Callbacks.reportOnce("redactor:" + e.getClass().getName(), "phospho: " + reason
+					+ "; that task is dropped, and so is every task it throws on (counted in stats().redactionFailures())",
+					null);
+			return null;
+		}
+		if (out == null) {
+			stats.redacted();
+		}
+		return out;
 	}
 
 	/** The task waiting to open the next batch, taken back (to be settled at shutdown). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
+import ai.phospho.reactive.Flag;
 import ai.phospho.reactive.LoggedTask;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
@@ -25,6 +26,11 @@ public final class EventWriter {
 	}
 
 	private EventWriter() {
+	}
+
+	/** The word the phospho API expects for a flag: {@code "success"} or {@code "failure"}. */
+	public static String flagValue(Flag flag) {
+		return flag == Flag.SUCCESS ? "success" : "failure";
 	}
 
 	private static volatile @Nullable Function<byte[], LoggedTask> rebuild;
@@ -68,8 +74,11 @@ public final class EventWriter {
 		if (t.userId() != null) {
 			v.field("user_id", t.userId());
 		}
+		if (t.testId() != null) {
+			v.field("test_id", t.testId());
+		}
 		if (t.flag() != null) {
-			v.field("flag", t.flag().wireValue());
+			v.field("flag", flagValue(t.flag()));
 		}
 		if (!t.metadata().isEmpty()) {
 			v.field("metadata", t.metadata());

@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
  * {@link PipelineShutdown} stops it.
  *
  * <p>Nothing is lost uncounted: after {@code shutdown()} completes and every {@code offer} has
- * returned, {@code queued + exported + dropped + failed + rejected} adds up to what was offered
+ * returned, {@code queued + exported + dropped + failed + rejected + redacted + redactionFailures}
+ * adds up to what was offered
  * (less what was {@linkplain #handOverTo handed over}). A task queued after the shutdown had taken
  * its count is settled by the worker, or by the producer itself once the worker is gone: exported,
  * handed over, or counted as dropped.
@@ -112,6 +113,10 @@ public final class ExportPipeline {
 		stats.captureFailed();
 	}
 
+	public void sampledOut() {
+		stats.sampledOut();
+	}
+
 	public boolean isClosed() {
 		return admission.isClosed();
 	}
@@ -122,12 +127,14 @@ public final class ExportPipeline {
 		if (d == null || w == null) {
 			return stats.snapshot(admission.held(), worker.inFlight());
 		}
-		// Spooled tasks are queued; what the worker dropped or could not spool is counted with the rest.
+		// Spooled tasks are queued; what the worker dropped, redacted or could not spool (its cutter
+		// redacts before the spool) is counted with the rest.
 		PhosphoStats s = stats.snapshot(0, d.inFlight());
 		PhosphoStats ws = w.snapshot(0, 0);
 		String lastError = s.lastError() != null ? s.lastError() : ws.lastError();
 		return new PhosphoStats(admission.held() + d.pending(), s.exported(), s.dropped() + ws.dropped(),
 				s.failed() + ws.failed(), s.rejected(), s.retried(), s.batches(), s.bytes(), s.inFlight(), lastError,
-				s.captureErrors());
+				s.captureErrors(), s.sampledOut() + ws.sampledOut(), s.redacted() + ws.redacted(),
+				s.redactionFailures() + ws.redactionFailures());
 	}
 }

@@ -25,6 +25,7 @@ final class ExportStats {
 	private final LongAdder dropped = new LongAdder();
 	private final LongAdder retried = new LongAdder();
 	private final LongAdder captureErrors = new LongAdder();
+	private final LongAdder sampledOut = new LongAdder();
 	private final @Nullable KeyRedactor redactor;
 	private final RateLimitedWarning failureWarning = new RateLimitedWarning();
 	private final ExportListener listener = new ExportListener() {
@@ -46,6 +47,8 @@ final class ExportStats {
 	private volatile long rejected;
 	private volatile long batches;
 	private volatile long bytes;
+	private volatile long redacted;
+	private volatile long redactionFailures;
 	private volatile @Nullable String lastError;
 
 	ExportStats(@Nullable String apiKey) {
@@ -67,6 +70,20 @@ final class ExportStats {
 
 	void captureFailed() {
 		captureErrors.increment();
+	}
+
+	void sampledOut() {
+		sampledOut.increment();
+	}
+
+	/** Worker only: the redactor dropped a task (it returned null). */
+	void redacted() {
+		redacted++;
+	}
+
+	/** Worker only: the redactor threw on a task, which is dropped. */
+	void redactionFailed() {
+		redactionFailures++;
 	}
 
 	/** Worker only: tasks taken from the queue that will never reach the exporter. */
@@ -113,11 +130,11 @@ final class ExportStats {
 
 	String redacted(String text) {
 		KeyRedactor r = redactor;
-		return r == null ? text : r.redactAndShorten(text, PhosphoHttpExporter.MAX_REPLY_CHARS);
+		return r == null ? text : r.redactAndShorten(text, PhosphoApi.MAX_REPLY_CHARS);
 	}
 
 	PhosphoStats snapshot(int queued, int inFlight) {
 		return new PhosphoStats(queued, exported, dropped.sum(), failed, rejected, retried.sum(), batches, bytes,
-				inFlight, lastError, captureErrors.sum());
+				inFlight, lastError, captureErrors.sum(), sampledOut.sum(), redacted, redactionFailures);
 	}
 }

@@ -72,7 +72,7 @@ final class ExportWorker {
 		this.calls = calls;
 		this.maxBatchSize = options.maxBatchSize();
 		this.maxConcurrent = options.maxConcurrentExports();
-		this.cutter = new BatchCutter(admission, stats, maxBatchSize, options.maxBatchBytes());
+		this.cutter = new BatchCutter(admission, stats, maxBatchSize, options.maxBatchBytes(), options.redactor());
 		Duration linger = options.lingerDelay();
 		this.ticker = scheduler.schedulePeriodically(this::onTick, linger.toNanos(), linger.toNanos(),
 				TimeUnit.NANOSECONDS);
@@ -254,6 +254,7 @@ final class ExportWorker {
 			}
 			Batch b = cutter.next();
 			failUnsent(cutter.takeUnconvertible());
+			removeUnsent(cutter.takeRemoved());
 			if (b == null) {
 				// A producer has counted its task in held but not queued it yet. Look again
 				// shortly: its offer may not signal, and a flush waiting for that task would
@@ -274,6 +275,7 @@ final class ExportWorker {
 	 */
 	private void recover(Throwable e) {
 		failUnsent(cutter.takeUnconvertible());
+		removeUnsent(cutter.takeRemoved());
 		int lost = cutter.abort();
 		failUnsent(lost);
 		String reason = "the export worker failed: " + stats.redacted(Failures.describe(e));
@@ -288,6 +290,18 @@ final class ExportWorker {
 		}
 		polled += n;
 		stats.failed(n);
+		admission.release(n);
+		if (started.isEmpty()) {
+			completedPrefix = polled;
+		}
+	}
+
+	/** Tasks taken from the queue that the redactor removed (counted there): done for any flush. */
+	private void removeUnsent(int n) {
+		if (n == 0) {
+			return;
+		}
+		polled += n;
 		admission.release(n);
 		if (started.isEmpty()) {
 			completedPrefix = polled;

@@ -2,6 +2,7 @@ package ai.phospho.reactive.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -27,8 +28,8 @@ import reactor.core.scheduler.Schedulers;
  * the destination is down. The delivery then reads the spool oldest first, one batch at a time,
  * rebuilds its tasks from their event JSON, hands them to the real exporter through
  * {@link ExportCalls}, and acknowledges them in the spool once it has their outcome. A batch whose
- * export fails stays in the spool and is tried again after a backoff ({@code initialBackoff}
- * doubling up to {@code maxBackoff}), counted as retried.
+ * export fails stays in the spool and is tried again after a backoff (the linger delay, doubling
+ * up to a minute), counted as retried.
  *
  * <p>Everything that touches the disk runs on one thread of its own, {@code phospho-spool}, which
  * is not a Reactor non-blocking thread: never on a caller, an event loop or the worker.
@@ -77,8 +78,10 @@ final class SpoolDelivery {
 		this.calls = new ExportCalls(exporter, stats.listener(), options.exportTimeout());
 		this.maxBatchSize = options.maxBatchSize();
 		this.maxBatchBytes = options.maxBatchBytes();
-		this.initialBackoffNanos = options.initialBackoff().toNanos();
-		this.maxBackoffNanos = options.maxBackoff().toNanos();
+		// A failed batch is tried again after the linger delay, doubling up to a minute: the HTTP
+		// exporter has retried it already within its own backoff.
+		this.initialBackoffNanos = options.lingerDelay().toNanos();
+		this.maxBackoffNanos = Math.max(initialBackoffNanos, Duration.ofSeconds(60).toNanos());
 		this.recent = new LoggedTask[options.maxQueueSize()];
 		this.recentSeqs = new long[options.maxQueueSize()];
 		this.maxBytes = options.spoolMaxBytes();

@@ -59,12 +59,12 @@ class JsonLinesFaultsTest {
 
 	/** An exporter whose channel is a real file that can be made to run out of space. */
 	private JsonLinesTaskExporter failing(Path file, AtomicReference<FailingFileChannel> opened) {
-		return JsonLinesTaskExporter.create(file, p -> {
+		return JsonLinesTaskExporter.builder().path(file).opener(p -> {
 			FailingFileChannel ch = new FailingFileChannel(FileChannel.open(p, StandardOpenOption.CREATE,
 					StandardOpenOption.WRITE, StandardOpenOption.APPEND));
 			opened.set(ch);
 			return ch;
-		});
+		}).build();
 	}
 
 	@Test

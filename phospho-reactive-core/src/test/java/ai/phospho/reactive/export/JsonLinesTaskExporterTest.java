@@ -96,4 +96,13 @@ class JsonLinesTaskExporterTest {
 		}
 		assertThat(client.stats().exported()).isEqualTo(2);
 	}
+
+	@Test
+	void theBuilderDefaultsToTheDocumentedFileAndRefusesANullPath() {
+		JsonLinesTaskExporter exporter = JsonLinesTaskExporter.builder().build();
+		assertThat(exporter.path()).isEqualTo(Path.of(ai.phospho.reactive.PhosphoOptions.DEFAULT_JSON_LINES_FILE));
+		exporter.shutdown().block(java.time.Duration.ofSeconds(5));
+		org.assertj.core.api.Assertions.assertThatNullPointerException()
+				.isThrownBy(() -> JsonLinesTaskExporter.builder().path(null)).withMessage("path");
+	}
 }

@@ -12,6 +12,7 @@ import ai.phospho.reactive.Flag;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import ai.phospho.reactive.PhosphoStats;
 import ai.phospho.reactive.TaskLog;
 import ai.phospho.reactive.TestSupport;
@@ -84,14 +85,23 @@ class PhosphoHttpExporterTest {
 		server.disposeNow(TIMEOUT);
 	}
 
-	PhosphoOptions.Builder options() {
+	PhosphoOptionsBuilder options() {
 		return PhosphoOptions.builder().apiKey(KEY).projectId("proj-42")
 				.baseUrl("http://127.0.0.1:" + server.port() + "/").shutdownHook(false);
 	}
 
 	/** A 500 is retried until maxRetryDuration: here it is spent before the first retry. */
-	PhosphoOptions.Builder noRetries() {
-		return options().initialBackoff(Duration.ofMillis(50)).maxRetryDuration(Duration.ofMillis(1));
+	PhosphoOptionsBuilder noRetries() {
+		return options().httpExporter(http -> noRetries(http));
+	}
+
+	static PhosphoHttpExporterBuilder noRetries(PhosphoHttpExporterBuilder http) {
+		return http.initialBackoff(Duration.ofMillis(50)).maxRetryDuration(Duration.ofMillis(1));
+	}
+
+	PhosphoHttpExporterBuilder exporter() {
+		return PhosphoHttpExporter.builder().apiKey(KEY).projectId("proj-42")
+				.baseUrl("http://127.0.0.1:" + server.port() + "/");
 	}
 
 	@Test
@@ -121,6 +131,28 @@ class PhosphoHttpExporterTest {
 		assertThat(stats.exported()).isEqualTo(2);
 		assertThat(stats.rejected()).isZero();
 		assertThat(stats.batches()).isEqualTo(1);
+	}
+
+	@Test
+	void theHttpClientCustomiserRunsAfterTheExportersOwnConfiguration() {
+		PhosphoHttpExporter exporter = exporter()
+				.httpClient(http -> http.headers(h -> h.set("x-proxy-auth", "one")))
+				.httpClient(http -> http.headers(h -> h.add("x-trace", "two").set("accept", "application/x-ndjson")))
+				.build();
+		try {
+			StepVerifier.create(exporter.export(List.of(TestSupport.task("q", "a"))))
+					.expectNext(ExportResult.accepted(1))
+					.expectComplete()
+					.verify(TIMEOUT);
+		}
+		finally {
+			exporter.shutdown().block(TIMEOUT);
+		}
+
+		assertThat(received).singleElement().satisfies(r -> assertThat(r.headers())
+				.containsEntry("x-proxy-auth", "one").containsEntry("x-trace", "two")
+				.containsEntry("accept", "application/x-ndjson")
+				.containsEntry("authorization", "Bearer " + KEY));
 	}
 
 	@Test
@@ -166,7 +198,7 @@ class PhosphoHttpExporterTest {
 	@Test
 	void aServerErrorFailsTheBatchWithAMessageWithoutTheKey() {
 		status = 500;
-		PhosphoHttpExporter exporter = PhosphoHttpExporter.create(noRetries().build());
+		PhosphoHttpExporter exporter = noRetries(exporter()).build();
 		try {
 			StepVerifier.create(exporter.export(List.of(TestSupport.task("q", "a"))))
 					.expectErrorSatisfies(e -> {
@@ -200,8 +232,8 @@ class PhosphoHttpExporterTest {
 	@Test
 	void theBodyIsTheBatchedLogEventsObject() {
 		LoggedTask t = TestSupport.task("q", "a");
-		PhosphoHttpExporter exporter = PhosphoHttpExporter.create(PhosphoOptions.builder()
-				.apiKey(KEY).projectId("p").baseUrl("http://127.0.0.1:1").build());
+		PhosphoHttpExporter exporter = PhosphoHttpExporter.builder()
+				.apiKey(KEY).projectId("p").baseUrl("http://127.0.0.1:1").build();
 		io.netty.buffer.ByteBuf buf = exporter.body(io.netty.buffer.ByteBufAllocator.DEFAULT, List.of(t, t));
 		try {
 			JsonNode body = TestSupport.tree(buf.toString(StandardCharsets.UTF_8));

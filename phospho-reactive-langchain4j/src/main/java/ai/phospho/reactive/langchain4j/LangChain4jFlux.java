@@ -1,5 +1,6 @@
 package ai.phospho.reactive.langchain4j;
 
+import java.util.Map;
 import java.util.Objects;
 
 import ai.phospho.reactive.PhosphoClient;
@@ -76,7 +77,8 @@ public final class LangChain4jFlux {
 			.messages(request.messages())
 			.parameters(model.defaultRequestParameters().overrideWith(request.parameters()))
 			.build();
-		return StreamLog.<ChatStreamEvent>of(LangChain4jShapes.request(sent)).inputToString(LangChain4jShapes::lastUserRun);
+		Map<String, Object> raw = LangChain4jShapes.request(sent);
+		return StreamLog.<ChatStreamEvent>of(LangChain4jShapes.messages(raw)).rawInput(raw);
 	}
 
 	/** The handler that feeds the sink; it cancels the model's stream once the Flux is cancelled. */

@@ -113,35 +113,13 @@ final class LangChain4jShapes {
 		return sb.toString();
 	}
 
-	/** The text of the last run of consecutive {@code user} messages (the SDK's rule for message lists). */
-	static String lastUserRun(Object request) {
-		if (!(request instanceof Map<?, ?> map) || !(map.get("messages") instanceof List<?> messages)) {
-			return "";
-		}
-		int end = messages.size() - 1;
-		while (end >= 0 && !isUser(messages.get(end))) {
-			end--;
-		}
-		if (end < 0) {
-			return "";
-		}
-		int start = end;
-		while (start > 0 && isUser(messages.get(start - 1))) {
-			start--;
-		}
-		StringBuilder sb = new StringBuilder();
-		for (int i = start; i <= end; i++) {
-			if (i > start) {
-				sb.append('\n');
-			}
-			Object content = ((Map<?, ?>) messages.get(i)).get("content");
-			sb.append(content == null ? "" : content);
-		}
-		return sb.toString();
-	}
-
-	private static boolean isUser(Object message) {
-		return message instanceof Map<?, ?> m && "user".equals(m.get("role"));
+	/**
+	 * The request's messages: logged as the task's input, so that the core applies the Python
+	 * SDK's rules for a message list (the last run of {@code user} messages; the system prompt).
+	 */
+	static Object messages(Map<String, Object> request) {
+		Object messages = request.get("messages");
+		return messages != null ? messages : "";
 	}
 
 	/** A whole answer, as a {@code chat.completion}. */

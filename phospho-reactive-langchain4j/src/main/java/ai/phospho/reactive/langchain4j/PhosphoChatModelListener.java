@@ -104,8 +104,8 @@ public final class PhosphoChatModelListener implements ChatModelListener, AiServ
 			return;
 		}
 		try {
-			TaskLog<Map<String, Object>, Object> task = TaskLog.of(LangChain4jShapes.request(request))
-				.inputToString(LangChain4jShapes::lastUserRun)
+			Map<String, Object> raw = LangChain4jShapes.request(request);
+			TaskLog<Object, Object> task = TaskLog.of(LangChain4jShapes.messages(raw)).rawInput(raw)
 				.output(response == null ? null : LangChain4jShapes.completion(response));
 			Map<String, Object> metadata = new LinkedHashMap<>(Attributes.metadata(attributes));
 			metadata.put("stream_status", error == null ? "completed" : "error");

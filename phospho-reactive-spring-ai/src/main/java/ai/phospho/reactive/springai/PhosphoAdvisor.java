@@ -121,8 +121,7 @@ public final class PhosphoAdvisor implements CallAdvisor, StreamAdvisor {
 			long start) {
 		try {
 			Map<String, Object> input = SpringAiShapes.request(request.prompt());
-			TaskLog<Map<String, Object>, Object> task = TaskLog.of(input)
-				.inputToString(SpringAiShapes::lastUserRun)
+			TaskLog<Object, Object> task = TaskLog.of(SpringAiShapes.messages(input)).rawInput(input)
 				.output(response == null ? null : SpringAiShapes.completion(response.chatResponse()));
 			Map<String, Object> metadata = new LinkedHashMap<>(userMetadata(request));
 			metadata.put("stream_status", error == null ? "completed" : "error");
@@ -144,8 +143,8 @@ public final class PhosphoAdvisor implements CallAdvisor, StreamAdvisor {
 		Flux<ChatClientResponse> stream = chain.nextStream(request);
 		try {
 			Map<String, Object> input = SpringAiShapes.request(request.prompt());
-			StreamLog<ChatClientResponse> spec = StreamLog.<ChatClientResponse>of(input)
-				.inputToString(SpringAiShapes::lastUserRun)
+			StreamLog<ChatClientResponse> spec = StreamLog.<ChatClientResponse>of(SpringAiShapes.messages(input))
+				.rawInput(input)
 				.sessionId(sessionId(request))
 				.userId(string(request.context().get(USER_ID)));
 			Map<String, Object> metadata = userMetadata(request);

@@ -4,12 +4,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
+import ai.phospho.reactive.PhosphoOptionsException;
+import ai.phospho.reactive.export.PhosphoHttpExporter;
+import ai.phospho.reactive.export.PhosphoHttpExporterBuilder;
 import ai.phospho.reactive.export.TaskExporter;
+import ai.phospho.reactive.export.TaskListener;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -26,6 +31,8 @@ import org.springframework.util.unit.DataUnit;
  * phospho.project-id=my-project
  * phospho.max-queue-size=10000
  * phospho.linger-delay=200ms
+ * phospho.http.response-timeout=10s
+ * phospho.json-lines.path=logs/tasks.jsonl
  * </pre>
  *
  * <p>Relaxed binding also reads the environment variables {@code PHOSPHO_API_KEY},
@@ -37,16 +44,31 @@ import org.springframework.util.unit.DataUnit;
 @ConfigurationProperties("phospho")
 public class PhosphoProperties {
 
-	/** Field names of PhosphoOptions.Builder, as its messages spell them. */
-	private static final Pattern FIELD = Pattern.compile("\\b(apiKey|projectId|baseUrl|versionId|environment"
-			+ "|maxQueueSize|maxBatchSize|maxBatchBytes|lingerDelay|maxFieldChars|maxConcurrentExports"
-			+ "|shutdownTimeout|jsonLinesPath|spoolMaxBytes)\\b");
+	/** The property of each option of the builders, by the name a {@link PhosphoOptionsException} gives. */
+	private static final Map<String, String> PROPERTIES = Map.ofEntries(Map.entry("apiKey", "phospho.api-key"),
+			Map.entry("projectId", "phospho.project-id"), Map.entry("baseUrl", "phospho.base-url"),
+			Map.entry("versionId", "phospho.version-id"), Map.entry("environment", "phospho.environment"),
+			Map.entry("maxQueueSize", "phospho.max-queue-size"), Map.entry("maxBatchSize", "phospho.max-batch-size"),
+			Map.entry("maxBatchBytes", "phospho.max-batch-bytes"), Map.entry("lingerDelay", "phospho.linger-delay"),
+			Map.entry("maxFieldChars", "phospho.max-field-chars"),
+			Map.entry("maxConcurrentExports", "phospho.max-concurrent-exports"),
+			Map.entry("shutdownTimeout", "phospho.shutdown-timeout"),
+			Map.entry("exportTimeout", "phospho.export-timeout"),
+			Map.entry("overflowPolicy", "phospho.overflow-policy"),
+			Map.entry("jsonLinesPath", "phospho.json-lines.path"),
+			Map.entry("connectTimeout", "phospho.http.connect-timeout"),
+			Map.entry("responseTimeout", "phospho.http.response-timeout"), Map.entry("gzip", "phospho.http.gzip"),
+			Map.entry("initialBackoff", "phospho.http.initial-backoff"),
+			Map.entry("maxBackoff", "phospho.http.max-backoff"),
+			Map.entry("maxRetryDuration", "phospho.http.max-retry-duration"),
+			Map.entry("maxConnections", "phospho.http.max-connections"),
+			Map.entry("spoolMaxBytes", "phospho.spool.max-bytes"));
 
 	/** Whether to create the phospho client and log tasks. */
 	private boolean enabled = true;
 
 	/**
-	 * The phospho API key. Without one, tasks are written to the JSON Lines file json-lines-path.
+	 * The phospho API key. Without one, tasks are written to the JSON Lines file json-lines.path.
 	 * Hidden in the actuator's env and configprops endpoints.
 	 */
 	private @Nullable String apiKey;
@@ -89,9 +111,17 @@ public class PhosphoProperties {
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration shutdownTimeout = Duration.ofSeconds(PhosphoOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
+	/** How long one export may take before it is cancelled and counted as failed. */
+	private Duration exportTimeout = Duration.ofMinutes(PhosphoOptions.DEFAULT_EXPORT_TIMEOUT_MINUTES);
 
-	/** The file of the embedded JSON Lines exporter, used when no API key is set. */
-	private Path jsonLinesPath = Path.of(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+	/** What happens to a task logged when the queue is full: drop-newest or drop-oldest. */
+	private PhosphoOptions.OverflowPolicy overflowPolicy = PhosphoOptions.OverflowPolicy.DROP_NEWEST;
+
+	/** The exporter to the phospho API, used with an API key. */
+	private final Http http = new Http();
+
+	/** The JSON Lines exporter, used without an API key. */
+	private final JsonLines jsonLines = new JsonLines();
 
 	/** The disk spool: {@code phospho.spool.dir}, {@code phospho.spool.max-bytes}. */
 	private final Spool spool = new Spool();
@@ -104,7 +134,42 @@ public class PhosphoProperties {
 	 * @throws InvalidConfigurationPropertyValueException naming the {@code phospho.*} property
 	 */
 	PhosphoOptions toOptions(@Nullable TaskExporter exporter) {
-		PhosphoOptions.Builder b = PhosphoOptions.builder()
+		return toOptions(exporter, List.of());
+	}
+
+	/** As {@link #toOptions(TaskExporter)}, every listener added. */
+	PhosphoOptions toOptions(@Nullable TaskExporter exporter, List<TaskListener> listeners) {
+		try {
+			PhosphoOptions options = options(exporter);
+			if (listeners.isEmpty()) {
+				return options;
+			}
+			PhosphoOptionsBuilder b = options.toBuilder();
+			listeners.forEach(b::addTaskListener);
+			return b.build();
+		}
+		catch (PhosphoOptionsException e) {
+			throw invalid(e);
+		}
+	}
+
+	/**
+	 * A client with {@link #toOptions}; the HTTP exporter's settings are validated here, when the
+	 * client creates it.
+	 *
+	 * @throws InvalidConfigurationPropertyValueException naming the {@code phospho.*} property
+	 */
+	PhosphoClient createClient(PhosphoOptions options) {
+		try {
+			return PhosphoClient.create(options);
+		}
+		catch (PhosphoOptionsException e) {
+			throw invalid(e);
+		}
+	}
+
+	private PhosphoOptions options(@Nullable TaskExporter exporter) {
+		PhosphoOptionsBuilder b = PhosphoOptions.builder()
 				.apiKey(nonBlank(apiKey))
 				.projectId(nonBlank(projectId))
 				.baseUrl(baseUrl)
@@ -117,7 +182,10 @@ public class PhosphoProperties {
 				.maxFieldChars(maxFieldChars)
 				.maxConcurrentExports(maxConcurrentExports)
 				.shutdownTimeout(shutdownTimeout)
-				.jsonLinesPath(jsonLinesPath)
+				.exportTimeout(exportTimeout)
+				.overflowPolicy(overflowPolicy)
+				.jsonLinesPath(jsonLines.path)
+				.httpExporter(http::customize)
 				.shutdownHook(false);
 		if (versionId != null) {
 			b.versionId(versionId);
@@ -127,37 +195,20 @@ public class PhosphoProperties {
 			b.spool(spoolDir);
 		}
 		b.spoolMaxBytes(spool.getMaxBytes().toBytes());
-		try {
-			return b.build();
-		}
-		catch (IllegalArgumentException e) {
-			throw invalid(e);
-		}
+		return b.build();
 	}
 
-	/** Rewrites the builder's message, which starts with the field name, in terms of properties. */
-	private InvalidConfigurationPropertyValueException invalid(IllegalArgumentException e) {
-		String message = String.valueOf(e.getMessage());
-		Matcher first = FIELD.matcher(message);
-		if (!first.lookingAt()) {
-			return new InvalidConfigurationPropertyValueException("phospho", null, message);
+	/** The builder's refusal in terms of properties: the option's, and those its reason names. */
+	private InvalidConfigurationPropertyValueException invalid(PhosphoOptionsException e) {
+		String property = PROPERTIES.get(e.option());
+		if (property == null) {
+			return new InvalidConfigurationPropertyValueException("phospho", null, e.getMessage());
 		}
-		String field = first.group(1);
-		String reason = message.substring(first.end()).trim();
-		// Name the other properties the reason mentions (e.g. "when apiKey is set") too.
-		reason = FIELD.matcher(reason).replaceAll(m -> propertyName(m.group(1)));
-		return new InvalidConfigurationPropertyValueException(propertyName(field), displayValue(field), reason);
-	}
-
-	static String propertyName(String field) {
-		if (field.equals("spoolMaxBytes")) {
-			return "phospho.spool.max-bytes";
+		String reason = e.reason();
+		for (String related : e.related()) {
+			reason = reason.replace(related, PROPERTIES.getOrDefault(related, related));
 		}
-		return "phospho." + field.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
-	}
-
-	private @Nullable Object displayValue(String field) {
-		return values().get(field);
+		return new InvalidConfigurationPropertyValueException(property, values().get(e.option()), reason);
 	}
 
 	/** Every value by field name, the key masked: what an error message may show. */
@@ -176,7 +227,16 @@ public class PhosphoProperties {
 		v.put("maxFieldChars", maxFieldChars);
 		v.put("maxConcurrentExports", maxConcurrentExports);
 		v.put("shutdownTimeout", shutdownTimeout);
-		v.put("jsonLinesPath", jsonLinesPath);
+		v.put("exportTimeout", exportTimeout);
+		v.put("overflowPolicy", overflowPolicy);
+		v.put("jsonLinesPath", jsonLines.path);
+		v.put("connectTimeout", http.connectTimeout);
+		v.put("responseTimeout", http.responseTimeout);
+		v.put("gzip", http.gzip);
+		v.put("initialBackoff", http.initialBackoff);
+		v.put("maxBackoff", http.maxBackoff);
+		v.put("maxRetryDuration", http.maxRetryDuration);
+		v.put("maxConnections", http.maxConnections);
 		v.put("spoolMaxBytes", spool.getMaxBytes());
 		return v;
 	}
@@ -323,11 +383,134 @@ public class PhosphoProperties {
 		}
 	}
 
-	public Path getJsonLinesPath() {
-		return jsonLinesPath;
+	public Duration getExportTimeout() {
+		return exportTimeout;
 	}
 
-	public void setJsonLinesPath(Path jsonLinesPath) {
-		this.jsonLinesPath = jsonLinesPath;
+	public void setExportTimeout(Duration exportTimeout) {
+		this.exportTimeout = exportTimeout;
+	}
+
+	public PhosphoOptions.OverflowPolicy getOverflowPolicy() {
+		return overflowPolicy;
+	}
+
+	public void setOverflowPolicy(PhosphoOptions.OverflowPolicy overflowPolicy) {
+		this.overflowPolicy = overflowPolicy;
+	}
+
+	public Http getHttp() {
+		return http;
+	}
+
+	public JsonLines getJsonLines() {
+		return jsonLines;
+	}
+
+	/** The {@code phospho.http.*} properties: the settings of the exporter to the phospho API. */
+	public static class Http {
+
+		/** How long opening a connection may take; up to 5m. A plain number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration connectTimeout = Duration.ofSeconds(PhosphoHttpExporter.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+
+		/** How long the API's reply may take before the attempt is retried; up to 10m. A plain number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration responseTimeout = Duration.ofSeconds(PhosphoHttpExporter.DEFAULT_RESPONSE_TIMEOUT_SECONDS);
+
+		/** Whether request bodies are gzip-compressed; only for a server known to accept them. */
+		private boolean gzip;
+
+		/** The backoff ceiling of the first retry; it doubles per attempt (full jitter). A plain number means milliseconds. */
+		@DurationUnit(ChronoUnit.MILLIS)
+		private Duration initialBackoff = Duration.ofMillis(PhosphoHttpExporter.DEFAULT_INITIAL_BACKOFF_MILLIS);
+
+		/** The largest backoff ceiling; at least initial-backoff, up to 1h. A plain number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxBackoff = Duration.ofSeconds(PhosphoHttpExporter.DEFAULT_MAX_BACKOFF_SECONDS);
+
+		/** How long a batch is retried before it is dropped and counted; up to 7d. A plain number means minutes. */
+		@DurationUnit(ChronoUnit.MINUTES)
+		private Duration maxRetryDuration = Duration.ofMinutes(PhosphoHttpExporter.DEFAULT_MAX_RETRY_MINUTES);
+
+		/** Connections to the API at most. Default: twice max-concurrent-exports. */
+		private @Nullable Integer maxConnections;
+
+		PhosphoHttpExporterBuilder customize(PhosphoHttpExporterBuilder b) {
+			b.connectTimeout(connectTimeout).responseTimeout(responseTimeout).gzip(gzip).initialBackoff(initialBackoff)
+					.maxBackoff(maxBackoff).maxRetryDuration(maxRetryDuration);
+			return maxConnections == null ? b : b.maxConnections(maxConnections);
+		}
+
+		public Duration getConnectTimeout() {
+			return connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+		public boolean isGzip() {
+			return gzip;
+		}
+
+		public void setGzip(boolean gzip) {
+			this.gzip = gzip;
+		}
+
+		public Duration getInitialBackoff() {
+			return initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getMaxRetryDuration() {
+			return maxRetryDuration;
+		}
+
+		public void setMaxRetryDuration(Duration maxRetryDuration) {
+			this.maxRetryDuration = maxRetryDuration;
+		}
+
+		public @Nullable Integer getMaxConnections() {
+			return maxConnections;
+		}
+
+		public void setMaxConnections(@Nullable Integer maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+	}
+
+	/** The {@code phospho.json-lines.*} properties: the exporter used without an API key. */
+	public static class JsonLines {
+
+		/** The file the tasks are appended to, one JSON event per line. */
+		private Path path = Path.of(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+
+		public Path getPath() {
+			return path;
+		}
+
+		public void setPath(Path path) {
+			this.path = path;
+		}
 	}
 }

@@ -3,9 +3,11 @@ package ai.phospho.reactive.spring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.export.PhosphoHttpExporter;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,7 +33,16 @@ class ConfigurationMetadataTest {
 				"phospho.base-url", "phospho.version-id", "phospho.environment", "phospho.max-queue-size",
 				"phospho.max-batch-size", "phospho.max-batch-bytes", "phospho.linger-delay",
 				"phospho.max-field-chars", "phospho.max-concurrent-exports", "phospho.shutdown-timeout",
-				"phospho.json-lines-path", "phospho.spool.dir", "phospho.spool.max-bytes", "phospho.spring-ai.enabled");
+				"phospho.overflow-policy", "phospho.json-lines.path", "phospho.http.connect-timeout",
+				"phospho.http.response-timeout", "phospho.http.gzip", "phospho.http.initial-backoff",
+				"phospho.http.max-backoff", "phospho.http.max-retry-duration", "phospho.http.max-connections",
+				"phospho.export-timeout", "phospho.spool.dir", "phospho.spool.max-bytes", "phospho.spring-ai.enabled",
+				// PhosphoControlsProperties
+				"phospho.content-mode", "phospho.test-id", "phospho.redaction.emails", "phospho.redaction.card-numbers",
+				"phospho.redaction.api-keys", "phospho.redaction.patterns", "phospho.redaction.keys",
+				"phospho.redaction.replacement", "phospho.sampling.rate", "phospho.sampling.keep-errors",
+				"phospho.sampling.keep-flagged", "phospho.web.context.enabled", "phospho.web.context.session-header",
+				"phospho.web.context.user-header");
 		// The defaults are written by hand in additional-spring-configuration-metadata.json: keep them true.
 		assertThat(byName.get("phospho.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(byName.get("phospho.spring-ai.enabled").get("defaultValue").asBoolean()).isTrue();
@@ -50,7 +61,26 @@ class ConfigurationMetadataTest {
 				.isEqualTo(PhosphoOptions.DEFAULT_MAX_CONCURRENT_EXPORTS);
 		assertThat(text(byName, "phospho.shutdown-timeout"))
 				.isEqualTo(PhosphoOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS + "s");
-		assertThat(text(byName, "phospho.json-lines-path")).isEqualTo(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+		assertThat(text(byName, "phospho.overflow-policy"))
+				.isEqualTo(PhosphoOptions.OverflowPolicy.DROP_NEWEST.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		assertThat(text(byName, "phospho.json-lines.path")).isEqualTo(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
+		assertThat(text(byName, "phospho.http.connect-timeout"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_CONNECT_TIMEOUT_SECONDS + "s");
+		assertThat(text(byName, "phospho.http.response-timeout"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_RESPONSE_TIMEOUT_SECONDS + "s");
+		assertThat(byName.get("phospho.http.gzip").get("defaultValue").asBoolean()).isFalse();
+		assertThat(text(byName, "phospho.http.initial-backoff"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_INITIAL_BACKOFF_MILLIS + "ms");
+		assertThat(text(byName, "phospho.http.max-backoff")).isEqualTo(PhosphoHttpExporter.DEFAULT_MAX_BACKOFF_SECONDS + "s");
+		assertThat(text(byName, "phospho.http.max-retry-duration"))
+				.isEqualTo(PhosphoHttpExporter.DEFAULT_MAX_RETRY_MINUTES + "m");
+		assertThat(byName.get("phospho.http.max-connections").has("defaultValue"))
+				.as("derived from max-concurrent-exports").isFalse();
+		assertThat(byName.get("phospho.sampling.rate").get("defaultValue").asDouble())
+				.isEqualTo(PhosphoOptions.DEFAULT_SAMPLE_RATE);
+		assertThat(text(byName, "phospho.content-mode")).isEqualTo("full");
+		assertThat(text(byName, "phospho.redaction.replacement")).isEqualTo(ai.phospho.reactive.TaskMasker.DEFAULT_REPLACEMENT);
+		assertThat(text(byName, "phospho.web.context.session-header")).isEqualTo("X-Session-Id");
 		assertThat(text(byName, "phospho.spool.max-bytes"))
 				.isEqualTo(PhosphoOptions.DEFAULT_SPOOL_MAX_BYTES / (1024 * 1024) + "MB");
 	}

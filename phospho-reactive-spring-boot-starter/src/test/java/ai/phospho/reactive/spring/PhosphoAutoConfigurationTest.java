@@ -11,6 +11,7 @@ import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.export.JsonLinesTaskExporter;
+import ai.phospho.reactive.export.PhosphoHttpExporter;
 import ai.phospho.reactive.export.TaskExporter;
 import ai.phospho.reactive.test.InMemoryTaskExporter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,7 @@ class PhosphoAutoConfigurationTest {
 		// Tasks never go to the working directory, whatever a test forgets to set.
 		return new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(PhosphoAutoConfiguration.class))
-				.withPropertyValues("phospho.json-lines-path=" + dir.resolve("default.jsonl"));
+				.withPropertyValues("phospho.json-lines.path=" + dir.resolve("default.jsonl"));
 	}
 
 	@Test
@@ -60,7 +61,7 @@ class PhosphoAutoConfigurationTest {
 				"phospho.max-field-chars=5000",
 				"phospho.max-concurrent-exports=3",
 				"phospho.shutdown-timeout=3",
-				"phospho.json-lines-path=" + file).run(context -> {
+				"phospho.overflow-policy=drop-oldest").run(context -> {
 					assertThat(context).hasNotFailed();
 					PhosphoOptions o = context.getBean(PhosphoClient.class).options();
 					assertThat(o.apiKey()).isEqualTo(KEY);
@@ -75,8 +76,77 @@ class PhosphoAutoConfigurationTest {
 					assertThat(o.maxFieldChars()).isEqualTo(5000);
 					assertThat(o.maxConcurrentExports()).isEqualTo(3);
 					assertThat(o.shutdownTimeout()).as("a plain number is seconds").isEqualTo(Duration.ofSeconds(3));
-					assertThat(o.jsonLinesPath()).isEqualTo(file);
+					assertThat(o.overflowPolicy()).isEqualTo(PhosphoOptions.OverflowPolicy.DROP_OLDEST);
 					assertThat(o.shutdownHook()).as("Spring owns the lifecycle").isFalse();
+				});
+	}
+
+	@Test
+	void theJsonLinesPropertiesSetTheFileOfTheDefaultExporter() {
+		Path file = dir.resolve("out/tasks.jsonl");
+		runner().withPropertyValues("phospho.json-lines.path=" + file).run(context -> {
+			PhosphoClient client = context.getBean(PhosphoClient.class);
+			assertThat(client.options().jsonLinesPath()).isEqualTo(file);
+			assertThat(client.exporter()).isInstanceOf(JsonLinesTaskExporter.class);
+			assertThat(((JsonLinesTaskExporter) client.exporter()).path()).isEqualTo(file);
+		});
+	}
+
+	@Test
+	void theHttpPropertiesSetTheExporterToThePhosphoApi() {
+		runner().withPropertyValues("phospho.api-key=" + KEY, "phospho.project-id=p",
+				"phospho.base-url=http://127.0.0.1:9",
+				"phospho.http.connect-timeout=3",
+				"phospho.http.response-timeout=4s",
+				"phospho.http.gzip=true",
+				"phospho.http.initial-backoff=50",
+				"phospho.http.max-backoff=2",
+				"phospho.http.max-retry-duration=1",
+				"phospho.http.max-connections=7").run(context -> {
+					assertThat(context).hasNotFailed();
+					PhosphoClient client = context.getBean(PhosphoClient.class);
+					assertThat(client.exporter()).isInstanceOf(PhosphoHttpExporter.class);
+					assertThat(client.exporter().toString()).as("plain numbers in each setting's unit")
+							.isEqualTo("PhosphoHttpExporter{uri=http://127.0.0.1:9/v2/log/p, connectTimeout=PT3S, "
+									+ "responseTimeout=PT4S, gzip=true, initialBackoff=PT0.05S, maxBackoff=PT2S, "
+									+ "maxRetryDuration=PT1M, maxConnections=7}");
+				});
+	}
+
+	@Test
+	void theHttpDefaultsAreTheCoreDefaults() {
+		runner().withPropertyValues("phospho.api-key=" + KEY, "phospho.project-id=p",
+				"phospho.base-url=http://127.0.0.1:9", "phospho.max-concurrent-exports=3").run(context -> {
+					PhosphoHttpExporter core = PhosphoHttpExporter.builder().apiKey(KEY).projectId("p")
+							.baseUrl("http://127.0.0.1:9").maxConnections(6).build();
+					try {
+						assertThat(context.getBean(PhosphoClient.class).exporter().toString()).isEqualTo(core.toString());
+					}
+					finally {
+						core.shutdown().block(Duration.ofSeconds(5));
+					}
+				});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			phospho.http.connect-timeout=0      | phospho.http.connect-timeout | PT0S | must be strictly positive, was PT0S
+			phospho.http.response-timeout=1h    | phospho.http.response-timeout | PT1H | must be at most PT10M, was PT1H
+			phospho.http.initial-backoff=0      | phospho.http.initial-backoff | PT0S | must be strictly positive, was PT0S
+			phospho.http.max-backoff=100ms      | phospho.http.max-backoff | PT0.1S | must be at least phospho.http.initial-backoff (PT0.5S), was PT0.1S
+			phospho.http.max-retry-duration=-1  | phospho.http.max-retry-duration | PT-1M | must be non-negative, was PT-1M
+			phospho.http.max-connections=0      | phospho.http.max-connections | 0 | must be strictly positive, was 0
+			""")
+	void anInvalidHttpValueFailsTheStartNamingThePropertyAndValue(String setting, String property, String value,
+			String reason) {
+		runner().withPropertyValues("phospho.api-key=" + KEY, "phospho.project-id=p",
+				"phospho.base-url=http://127.0.0.1:9", setting).run(context -> {
+					assertThat(context).hasFailed();
+					InvalidConfigurationPropertyValueException e = invalid(context);
+					assertThat(e.getName()).isEqualTo(property);
+					assertThat(String.valueOf(e.getValue())).isEqualTo(value);
+					assertThat(e.getReason()).isEqualTo(reason);
+					assertThat(stackTraceOf(context.getStartupFailure())).doesNotContain(KEY);
 				});
 	}
 
@@ -95,6 +165,8 @@ class PhosphoAutoConfigurationTest {
 			assertThat(o.maxFieldChars()).isEqualTo(core.maxFieldChars());
 			assertThat(o.maxConcurrentExports()).isEqualTo(core.maxConcurrentExports());
 			assertThat(o.shutdownTimeout()).isEqualTo(core.shutdownTimeout());
+			assertThat(o.overflowPolicy()).isEqualTo(core.overflowPolicy());
+			assertThat(o.jsonLinesPath()).isEqualTo(dir.resolve("default.jsonl"));
 		});
 	}
 
@@ -162,7 +234,7 @@ class PhosphoAutoConfigurationTest {
 	@Test
 	void withoutAKeyTasksGoToTheJsonLinesFileThroughTheStaticApi() {
 		Path file = dir.resolve("tasks.jsonl");
-		runner().withPropertyValues("phospho.json-lines-path=" + file).run(context -> {
+		runner().withPropertyValues("phospho.json-lines.path=" + file).run(context -> {
 			PhosphoClient client = context.getBean(PhosphoClient.class);
 			assertThat(client.exporter()).isInstanceOf(JsonLinesTaskExporter.class);
 			assertThat(Phospho.client()).as("installed for the static API").isSameAs(client);

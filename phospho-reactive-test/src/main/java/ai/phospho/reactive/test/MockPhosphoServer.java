@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
@@ -100,7 +101,7 @@ public final class MockPhosphoServer extends LoopbackServer {
 	}
 
 	/** Options for a client of this server: its key, project and base URL, and no shutdown hook. */
-	public PhosphoOptions.Builder options() {
+	public PhosphoOptionsBuilder options() {
 		return PhosphoOptions.builder().apiKey(apiKey).projectId(projectId).baseUrl(baseUrl()).shutdownHook(false);
 	}
 

@@ -7,6 +7,7 @@ import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
 import ai.phospho.reactive.PhosphoClient;
 import ai.phospho.reactive.PhosphoOptions;
+import ai.phospho.reactive.PhosphoOptionsBuilder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +35,7 @@ public final class PhosphoTestClient implements AutoCloseable {
 	private boolean installed;
 	private @Nullable PhosphoClient previous;
 
-	private PhosphoTestClient(PhosphoOptions.Builder options) {
+	private PhosphoTestClient(PhosphoOptionsBuilder options) {
 		this.client = PhosphoClient.create(options.exporter(exporter).shutdownHook(false).build());
 	}
 
@@ -44,7 +45,7 @@ public final class PhosphoTestClient implements AutoCloseable {
 	}
 
 	/** A client with these options; its exporter and shutdown hook are set here. */
-	public static PhosphoTestClient create(PhosphoOptions.Builder options) {
+	public static PhosphoTestClient create(PhosphoOptionsBuilder options) {
 		return new PhosphoTestClient(options);
 	}
 

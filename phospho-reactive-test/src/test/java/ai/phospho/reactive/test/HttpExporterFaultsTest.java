@@ -83,7 +83,7 @@ class HttpExporterFaultsTest {
 	void aServerDownForTenSecondsThenUpLosesNothing(MockPhosphoServer server) {
 		long down = System.nanoTime();
 		server.stop();
-		client = client(server, b -> b.maxBatchSize(5).maxRetryDuration(Duration.ofSeconds(30)));
+		client = client(server, b -> b.maxBatchSize(5).httpExporter(http -> http.maxRetryDuration(Duration.ofSeconds(30))));
 
 		List<String> ids = log(20);
 		StepVerifier.Step<Void> flushed = StepVerifier.create(client.flush());
@@ -136,7 +136,7 @@ class HttpExporterFaultsTest {
 	@Test
 	void aResponseTimeoutIsRetried(MockPhosphoServer server) {
 		server.enqueue(MockReply.ok().delay(Duration.ofSeconds(3)));
-		client = client(server, b -> b.responseTimeout(Duration.ofMillis(200)));
+		client = client(server, b -> b.httpExporter(http -> http.responseTimeout(Duration.ofMillis(200))));
 
 		List<String> ids = log(1);
 		flush();
@@ -231,7 +231,7 @@ class HttpExporterFaultsTest {
 	@Test
 	void aBatchStillFailingAfterMaxRetryDurationIsDroppedAndCounted(MockPhosphoServer server) {
 		server.stop();
-		client = client(server, b -> b.maxRetryDuration(Duration.ofMillis(300)));
+		client = client(server, b -> b.httpExporter(http -> http.maxRetryDuration(Duration.ofMillis(300))));
 
 		log(4);
 		flush();

@@ -54,7 +54,7 @@ class HttpExporterRedactionTest {
 	/** The index, in the text a client keeps of an echoing reply with no padding, where the key starts. */
 	private int keyOffsetInReply() {
 		server.enqueue(MockReply.status(400).echoHeaders(0));
-		PhosphoHttpExporter exporter = PhosphoHttpExporter.create(server.options().build());
+		PhosphoHttpExporter exporter = Clients.exporter(server).build();
 		String[] message = new String[1];
 		StepVerifier.create(exporter.export(List.of(task())))
 				.expectErrorSatisfies(e -> message[0] = e.getMessage())
@@ -85,7 +85,7 @@ class HttpExporterRedactionTest {
 			for (int kept = 1; kept < KEY.length(); kept++) {
 				int padding = CUT - kept - offset;
 				server.enqueue(MockReply.status(400).echoHeaders(padding));
-				PhosphoHttpExporter exporter = PhosphoHttpExporter.create(server.options().build());
+				PhosphoHttpExporter exporter = Clients.exporter(server).build();
 				StepVerifier.create(exporter.export(List.of(task())))
 						.expectErrorSatisfies(e -> {
 							assertThat(e).isInstanceOf(PhosphoExportException.class);

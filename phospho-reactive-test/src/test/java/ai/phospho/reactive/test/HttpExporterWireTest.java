@@ -86,7 +86,7 @@ class HttpExporterWireTest {
 
 	@Test
 	void gzipCompressesRequestBodiesWhenAskedTo(MockPhosphoServer server) {
-		client = client(server, b -> b.gzip(true));
+		client = client(server, b -> b.httpExporter(http -> http.gzip(true)));
 		String id = client.log("compressed " + "z".repeat(2_000), "out").taskId();
 		StepVerifier.create(client.flush()).verifyComplete();
 
@@ -127,6 +127,23 @@ class HttpExporterWireTest {
 	}
 
 	@Test
+	void withAnotherExporterUserFeedbackGoesThroughTheClientsOwnApiClientWithTheHttpSettings(
+			MockPhosphoServer server) {
+		InMemoryTaskExporter tasks = new InMemoryTaskExporter();
+		client = client(server, b -> b.exporter(tasks).httpExporter(http -> http.gzip(true)));
+
+		StepVerifier.create(client.userFeedback("task_1", Flag.SUCCESS, "one")).verifyComplete();
+		StepVerifier.create(client.userFeedback("task_2", Flag.FAILURE, "two")).verifyComplete();
+		client.shutdown().block(Duration.ofSeconds(10));
+		// Shut down, its API client is closed: a call still gets through, on one made for it.
+		StepVerifier.create(client.userFeedback("task_3", Flag.SUCCESS, null)).verifyComplete();
+
+		assertThat(server.feedback()).extracting(RecordedFeedback::taskId).containsExactly("task_1", "task_2", "task_3");
+		assertThat(server.requests()).extracting(r -> r.header("content-encoding")).containsOnly("gzip");
+		assertThat(tasks.tasks()).isEmpty();
+	}
+
+	@Test
 	void theStaticFacadeSendsUserFeedbackThroughTheCurrentClient(MockPhosphoServer server) {
 		Phospho.init(server.options().build());
 		try {
@@ -141,11 +158,11 @@ class HttpExporterWireTest {
 	@Test
 	void plainHttpToARemoteHostWarnsOnceThatTheKeyTravelsUnencrypted(MockPhosphoServer server) {
 		try (LogCapture logs = new LogCapture()) {
-			PhosphoHttpExporter loopback = PhosphoHttpExporter.create(server.options().build());
+			PhosphoHttpExporter loopback = Clients.exporter(server).build();
 			assertThat(logs.phospho(Level.WARNING)).isEmpty();
 
-			PhosphoHttpExporter remote = PhosphoHttpExporter.create(server.options()
-					.baseUrl("http://phospho.example.com").build());
+			PhosphoHttpExporter remote = Clients.exporter(server)
+					.baseUrl("http://phospho.example.com").build();
 			assertThat(logs.phospho(Level.WARNING)).singleElement().asString()
 					.contains("http://phospho.example.com", "unencrypted").doesNotContain(server.apiKey());
 			loopback.shutdown().block(Duration.ofSeconds(5));

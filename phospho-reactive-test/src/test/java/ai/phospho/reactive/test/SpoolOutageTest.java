@@ -31,8 +31,9 @@ class SpoolOutageTest {
 		try (MockPhosphoServer server = MockPhosphoServer.start()) {
 			server.recording(false);
 			PhosphoClient client = PhosphoClient.create(server.options().spool(dir).maxQueueSize(2 * CHUNK)
-					.maxRetryDuration(Duration.ofMillis(200)).initialBackoff(Duration.ofMillis(50))
-					.maxBackoff(Duration.ofMillis(200)).lingerDelay(Duration.ofMillis(20)).build());
+					.httpExporter(h -> h.maxRetryDuration(Duration.ofMillis(200)).initialBackoff(Duration.ofMillis(50))
+							.maxBackoff(Duration.ofMillis(200)))
+					.lingerDelay(Duration.ofMillis(20)).build());
 			ExportPipeline pipeline = pipeline(client);
 			server.stop();
 			long heapAtStart = 0;

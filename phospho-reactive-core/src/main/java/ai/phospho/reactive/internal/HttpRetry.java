@@ -1,4 +1,4 @@
-package ai.phospho.reactive.export;
+package ai.phospho.reactive.internal;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -9,10 +9,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
 
+import ai.phospho.reactive.export.PhosphoExportException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The retry rules of {@link PhosphoHttpExporter}: which failures are transient, how long to wait
+ * The retry rules of {@link PhosphoApi}: which failures are transient, how long to wait
  * (exponential backoff with full jitter, or the server's {@code Retry-After}), and the HTTP status
  * errors that carry a {@code Retry-After}.
  */
@@ -88,14 +89,24 @@ final class HttpRetry {
 		}
 	}
 
-	/** A reply with a status the exporter did not accept; its message never holds the key. */
+	/**
+	 * A reply with a status the API client did not accept, or retries spent (status 0); its message
+	 * never holds the key. The only way this library makes a {@link PhosphoExportException}.
+	 */
 	static final class StatusException extends PhosphoExportException {
+
+		private static final long serialVersionUID = 1L;
 
 		private final transient @Nullable Duration retryAfter;
 
 		StatusException(int status, String message, @Nullable Duration retryAfter) {
 			super(status, message);
 			this.retryAfter = retryAfter;
+		}
+
+		StatusException(String message, Throwable cause) {
+			super(message, cause);
+			this.retryAfter = null;
 		}
 
 		@Nullable Duration retryAfter() {

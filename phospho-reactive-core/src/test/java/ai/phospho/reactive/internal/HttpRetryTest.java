@@ -1,4 +1,4 @@
-package ai.phospho.reactive.export;
+package ai.phospho.reactive.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -8,11 +8,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeoutException;
 
-import ai.phospho.reactive.PhosphoOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpRetryTest {
 
@@ -85,32 +83,10 @@ class HttpRetryTest {
 
 	@Test
 	void loopbackHostsAreRecognisedWithoutAnyLookup() {
-		assertThat(PhosphoHttpExporter.isLoopback("localhost")).isTrue();
-		assertThat(PhosphoHttpExporter.isLoopback("127.0.0.1")).isTrue();
-		assertThat(PhosphoHttpExporter.isLoopback("[::1]")).isTrue();
-		assertThat(PhosphoHttpExporter.isLoopback("api.phospho.ai")).isFalse();
-		assertThat(PhosphoHttpExporter.isLoopback("10.0.0.1")).isFalse();
-	}
-
-	@Test
-	void exportOptionsAreValidatedWithTheFieldAndTheBadValue() {
-		assertThatThrownBy(() -> PhosphoOptions.builder().connectTimeout(Duration.ZERO).build())
-				.hasMessage("connectTimeout must be strictly positive, was PT0S");
-		assertThatThrownBy(() -> PhosphoOptions.builder().responseTimeout(Duration.ofSeconds(-1)).build())
-				.hasMessage("responseTimeout must be strictly positive, was PT-1S");
-		assertThatThrownBy(() -> PhosphoOptions.builder().initialBackoff(Duration.ofSeconds(2))
-				.maxBackoff(Duration.ofSeconds(1)).build())
-				.hasMessage("maxBackoff must be at least initialBackoff (PT2S), was PT1S");
-		assertThatThrownBy(() -> PhosphoOptions.builder().maxRetryDuration(Duration.ofMinutes(-1)).build())
-				.hasMessage("maxRetryDuration must be non-negative, was PT-1M");
-		PhosphoOptions defaults = PhosphoOptions.builder().build();
-		assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-		assertThat(defaults.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
-		assertThat(defaults.initialBackoff()).isEqualTo(Duration.ofMillis(500));
-		assertThat(defaults.maxBackoff()).isEqualTo(Duration.ofSeconds(60));
-		assertThat(defaults.maxRetryDuration()).isEqualTo(Duration.ofMinutes(10));
-		assertThat(defaults.gzip()).isFalse();
-		assertThat(defaults.overflowPolicy()).isEqualTo(PhosphoOptions.OverflowPolicy.DROP_NEWEST);
-		assertThat(defaults.toBuilder().gzip(true).build().toBuilder().build().gzip()).isTrue();
+		assertThat(PhosphoApi.isLoopback("localhost")).isTrue();
+		assertThat(PhosphoApi.isLoopback("127.0.0.1")).isTrue();
+		assertThat(PhosphoApi.isLoopback("[::1]")).isTrue();
+		assertThat(PhosphoApi.isLoopback("api.phospho.ai")).isFalse();
+		assertThat(PhosphoApi.isLoopback("10.0.0.1")).isFalse();
 	}
 }
