@@ -44,6 +44,7 @@ public final class LoggedTask {
 
 	static {
 		EventWriter.cacheSizesWith(LoggedTask::estimatedSize);
+		EventWriter.rebuildWith(TaskEvents::fromJson);
 	}
 
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */

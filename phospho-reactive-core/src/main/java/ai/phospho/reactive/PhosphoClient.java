@@ -83,7 +83,14 @@ public final class PhosphoClient {
 		this.sampler = Sampler.of(options.sampleRate());
 		this.exporter = DefaultExporters.of(options);
 		this.feedback = new Feedback(options, exporter);
-		this.pipeline = new ExportPipeline(exporter, options);
+		try {
+			this.pipeline = new ExportPipeline(exporter, options);
+		}
+		catch (RuntimeException e) {
+			// A spool that cannot be used: the exporter made for it is released.
+			exporter.shutdown().subscribe(null, x -> { });
+			throw e;
+		}
 		this.shutdownHook = options.shutdownHook() ? registerShutdownHook() : null;
 	}
 

@@ -56,6 +56,10 @@ public final class PhosphoOptions {
 	public static final long LIMIT_EXPORT_TIMEOUT_HOURS = 168;
 	/** The JSON Lines file of the embedded default exporter, in the working directory. */
 	public static final String DEFAULT_JSON_LINES_FILE = "phospho-tasks.jsonl";
+	/** Bytes the disk spool may hold at most, by default (256 MiB). */
+	public static final long DEFAULT_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
+	/** Bytes the disk spool may be given at least (1 MiB). */
+	public static final long LIMIT_SPOOL_MIN_BYTES = 1L << 20;
 	/** The event's {@code environment}, as in the Python SDK. */
 	public static final String DEFAULT_ENVIRONMENT = "default environment";
 	// Upper limits: build() refuses more. They keep every duration far from where toNanos() overflows
@@ -229,6 +233,15 @@ public final class PhosphoOptions {
 		return v.overflowPolicy;
 	}
 
+	/** The directory of the disk spool, or {@code null} when tasks are held in memory only (the default). */
+	public @Nullable Path spool() {
+		return v.spool;
+	}
+
+	public long spoolMaxBytes() {
+		return v.spoolMaxBytes;
+	}
+
 	/** What changes or drops each task on the export worker before any exporter sees it; {@code null} for none. */
 	public @Nullable TaskRedactor redactor() {
 		return v.redactor;
@@ -277,6 +290,8 @@ public final class PhosphoOptions {
 				+ ", shutdownHook=" + v.shutdownHook
 				+ ", jsonLinesPath=" + v.jsonLinesPath
 				+ ", overflowPolicy=" + v.overflowPolicy
+				+ ", spool=" + v.spool
+				+ ", spoolMaxBytes=" + v.spoolMaxBytes
 				+ ", httpExporter=" + (v.httpExporter == PhosphoOptionsBuilder.IDENTITY ? "default" : "customised")
 				+ ", redactor=" + (v.redactor == null ? "none" : v.redactor.getClass().getName())
 				+ ", contentMode=" + v.contentMode

@@ -43,6 +43,8 @@ public final class PhosphoOptionsBuilder {
 	Path jsonLinesPath = Path.of(PhosphoOptions.DEFAULT_JSON_LINES_FILE);
 	UnaryOperator<PhosphoHttpExporterBuilder> httpExporter = IDENTITY;
 	PhosphoOptions.OverflowPolicy overflowPolicy = PhosphoOptions.OverflowPolicy.DROP_NEWEST;
+	@Nullable Path spool;
+	long spoolMaxBytes = PhosphoOptions.DEFAULT_SPOOL_MAX_BYTES;
 	@Nullable TaskRedactor redactor;
 	PhosphoOptions.ContentMode contentMode = PhosphoOptions.ContentMode.FULL;
 	double sampleRate = PhosphoOptions.DEFAULT_SAMPLE_RATE;
@@ -80,6 +82,8 @@ public final class PhosphoOptionsBuilder {
 		b.jsonLinesPath = jsonLinesPath;
 		b.httpExporter = httpExporter;
 		b.overflowPolicy = overflowPolicy;
+		b.spool = spool;
+		b.spoolMaxBytes = spoolMaxBytes;
 		return b;
 	}
 
@@ -217,6 +221,27 @@ public final class PhosphoOptionsBuilder {
 		return this;
 	}
 
+	/**
+	 * Keeps every task in a spool in {@code dir} from the moment the export worker takes it until
+	 * the exporter has acknowledged it, so that a crash, a restart or a long outage loses nothing
+	 * that reached it; the next client started on {@code dir} sends what is left. The directory is
+	 * created if need be and must be this process's alone: {@code create} fails, naming it, when it
+	 * cannot be written or another client holds it. Default: none, tasks are held in memory only.
+	 */
+	public PhosphoOptionsBuilder spool(Path dir) {
+		this.spool = Objects.requireNonNull(dir, "spool");
+		return this;
+	}
+
+	/**
+	 * Bytes the spool may hold, at least {@value PhosphoOptions#LIMIT_SPOOL_MIN_BYTES}; past it the
+	 * oldest tasks are dropped and counted. Default {@value PhosphoOptions#DEFAULT_SPOOL_MAX_BYTES} (256 MiB).
+	 */
+	public PhosphoOptionsBuilder spoolMaxBytes(long spoolMaxBytes) {
+		this.spoolMaxBytes = spoolMaxBytes;
+		return this;
+	}
+
 	/** What happens to a task logged when the queue is full. Default {@link PhosphoOptions.OverflowPolicy#DROP_NEWEST}. */
 	public PhosphoOptionsBuilder overflowPolicy(PhosphoOptions.OverflowPolicy overflowPolicy) {
 		this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
@@ -299,6 +324,10 @@ public final class PhosphoOptionsBuilder {
 		OptionChecks.atMost("exportTimeout", exportTimeout, Duration.ofHours(PhosphoOptions.LIMIT_EXPORT_TIMEOUT_HOURS));
 		if (!(sampleRate >= 0 && sampleRate <= 1)) {
 			throw new PhosphoOptionsException("sampleRate", "must be between 0 and 1, was " + sampleRate);
+		}
+		if (spoolMaxBytes < PhosphoOptions.LIMIT_SPOOL_MIN_BYTES) {
+			throw new PhosphoOptionsException("spoolMaxBytes", "must be at least " + PhosphoOptions.LIMIT_SPOOL_MIN_BYTES
+					+ ", was " + spoolMaxBytes);
 		}
 		if (testId != null && testId.isBlank()) {
 			throw new PhosphoOptionsException("testId", "must not be blank, was '" + testId + "'");

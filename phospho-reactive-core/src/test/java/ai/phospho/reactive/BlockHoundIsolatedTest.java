@@ -49,9 +49,21 @@ class BlockHoundIsolatedTest {
 
 	@Test
 	void thePublicApiNeverBlocksAParallelThread(@TempDir Path dir) throws Exception {
+		everythingOnParallelThreads(dir, PhosphoOptions.builder());
+	}
+
+	@Test
+	void withASpoolThePublicApiStillNeverBlocksAParallelThread(@TempDir Path dir) throws Exception {
+		// The spool's appends, fsyncs and reads run on its own thread, not a non-blocking one.
+		everythingOnParallelThreads(dir, PhosphoOptions.builder().spool(dir.resolve("spool")));
+		assertThat(Files.list(dir.resolve("spool")).filter(p -> p.getFileName().toString().startsWith("segment-")))
+				.isNotEmpty();
+	}
+
+	private static void everythingOnParallelThreads(Path dir, PhosphoOptionsBuilder options) throws Exception {
 		Path file = dir.resolve("out/tasks.jsonl");
 		// Set-up, as at an application's start: on the test thread.
-		Phospho.init(PhosphoOptions.builder()
+		Phospho.init(options
 				.jsonLinesPath(file).shutdownHook(false).lingerDelay(Duration.ofMillis(10)).build());
 		Mono<Void> everything = Mono.fromCallable(() -> Phospho.log("log in", "log out"))
 				.publishOn(Schedulers.parallel())

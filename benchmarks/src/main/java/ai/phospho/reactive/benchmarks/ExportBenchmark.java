@@ -70,6 +70,9 @@ public class ExportBenchmark {
 
 	MockPhosphoServer server;
 	PhosphoClient client;
+	/** The same client with a disk spool: every batch appended and forced to disk, then read back. */
+	PhosphoClient spooled;
+	java.nio.file.Path spoolDir;
 	ConnectionProvider rawProvider;
 	HttpClient raw;
 	String rawUri;
@@ -84,6 +87,18 @@ public class ExportBenchmark {
 				.maxBatchSize(BATCH)
 				.maxConcurrentExports(IN_FLIGHT)
 				.build());
+		try {
+			spoolDir = java.nio.file.Files.createTempDirectory("phospho-spool-bench");
+		}
+		catch (java.io.IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+		spooled = PhosphoClient.create(server.options()
+				.maxQueueSize(tasks)
+				.maxBatchSize(BATCH)
+				.maxConcurrentExports(IN_FLIGHT)
+				.spool(spoolDir)
+				.build());
 		rawProvider = ConnectionProvider.builder("raw").maxConnections(IN_FLIGHT * 2).build();
 		raw = HttpClient.create(rawProvider)
 				.headers(h -> h.set("Authorization", "Bearer " + server.apiKey())
@@ -97,6 +112,8 @@ public class ExportBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		client.shutdown().block(Duration.ofSeconds(30));
+		spooled.shutdown().block(Duration.ofSeconds(30));
+		LogBenchmark.deleteTree(spoolDir);
 		rawProvider.disposeLater().block(Duration.ofSeconds(10));
 		server.close();
 	}
@@ -110,6 +127,20 @@ public class ExportBenchmark {
 		}
 		client.flush().block(Duration.ofMinutes(5));
 		PhosphoStats after = client.stats();
+		check(after.exported() - before.exported(), after.dropped() - before.dropped(), events);
+		return after.exported();
+	}
+
+	/** {@link #phosphoHttpExporter} with a disk spool: the cost of durability, same run. */
+	@Benchmark
+	public long phosphoHttpExporterSpooled() {
+		PhosphoStats before = spooled.stats();
+		long events = server.eventCount();
+		for (int i = 0; i < tasks; i++) {
+			spooled.log(INPUT, OUTPUT);
+		}
+		spooled.flush().block(Duration.ofMinutes(5));
+		PhosphoStats after = spooled.stats();
 		check(after.exported() - before.exported(), after.dropped() - before.dropped(), events);
 		return after.exported();
 	}

@@ -42,6 +42,9 @@ public abstract class LogBenchmark {
 	static final String OUTPUT = "Qubits harness quantum physics for faster, more powerful computation.";
 
 	PhosphoClient client;
+	/** With a disk spool: {@code log} is still one offer; the spool is the worker's business. */
+	PhosphoClient spooled;
+	java.nio.file.Path spoolDir;
 	SdkLoggerProvider otelProvider;
 	Logger otelLogger;
 
@@ -53,6 +56,20 @@ public abstract class LogBenchmark {
 				.maxBatchSize(512)
 				.lingerDelay(Duration.ofMillis(500))
 				.shutdownHook(false)
+				.build());
+		try {
+			spoolDir = java.nio.file.Files.createTempDirectory("phospho-spool-bench");
+		}
+		catch (java.io.IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+		spooled = PhosphoClient.create(PhosphoOptions.builder()
+				.exporter(new DiscardingExporter())
+				.maxQueueSize(2048)
+				.maxBatchSize(512)
+				.lingerDelay(Duration.ofMillis(500))
+				.shutdownHook(false)
+				.spool(spoolDir)
 				.build());
 		otelProvider = SdkLoggerProvider.builder()
 				.addLogRecordProcessor(BatchLogRecordProcessor.builder(new NoopLogRecordExporter())
@@ -67,12 +84,28 @@ public abstract class LogBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		client.shutdown().block(Duration.ofSeconds(10));
+		spooled.shutdown().block(Duration.ofSeconds(10));
+		deleteTree(spoolDir);
 		otelProvider.shutdown().join(10, TimeUnit.SECONDS);
 	}
 
 	@Benchmark
 	public LoggedTask phosphoLog() {
 		return client.log(INPUT, OUTPUT);
+	}
+
+	@Benchmark
+	public LoggedTask phosphoLogSpooled() {
+		return spooled.log(INPUT, OUTPUT);
+	}
+
+	static void deleteTree(java.nio.file.Path dir) {
+		try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+			s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+		}
+		catch (java.io.IOException ignored) {
+			// A temporary directory: left for the system to clean.
+		}
 	}
 
 	@Benchmark

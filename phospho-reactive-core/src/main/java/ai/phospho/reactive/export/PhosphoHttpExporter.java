@@ -27,8 +27,8 @@ import tools.jackson.databind.JsonNode;
  * {@code {"batched_log_events": [...]}} and {@code Authorization: Bearer <key>}, over Reactor Netty
  * with pooled, kept-alive connections, connect and response timeouts, and optional gzip of request
  * bodies. The client creates one when an API key is set; its settings are customised with
- * {@link PhosphoOptionsBuilder#httpExporter}, or an exporter built here is given to
- * {@link PhosphoOptionsBuilder#exporter}:
+ * {@link ai.phospho.reactive.PhosphoOptionsBuilder#httpExporter}, or an exporter built here is given to
+ * {@link ai.phospho.reactive.PhosphoOptionsBuilder#exporter}:
  *
  * <pre>{@code
  * PhosphoOptions options = PhosphoOptions.fromEnvironment()

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 import ai.phospho.reactive.Flag;
@@ -30,6 +31,29 @@ public final class EventWriter {
 	/** The word the phospho API expects for a flag: {@code "success"} or {@code "failure"}. */
 	public static String flagValue(Flag flag) {
 		return flag == Flag.SUCCESS ? "success" : "failure";
+	}
+
+	private static volatile @Nullable Function<byte[], LoggedTask> rebuild;
+
+	/** Registered by {@link LoggedTask} as its class is initialised: a spooled event back to a task. */
+	public static void rebuildWith(Function<byte[], LoggedTask> fromJson) {
+		rebuild = fromJson;
+	}
+
+	/** The task whose event {@link #toJson} wrote; for the disk spool. */
+	static LoggedTask fromJson(byte[] json) {
+		Function<byte[], LoggedTask> f = rebuild;
+		if (f == null) {
+			try {
+				// Its initialiser registers the function.
+				Class.forName(LoggedTask.class.getName(), true, LoggedTask.class.getClassLoader());
+			}
+			catch (ClassNotFoundException e) {
+				throw new IllegalStateException(e);
+			}
+			f = java.util.Objects.requireNonNull(rebuild, "rebuild");
+		}
+		return f.apply(json);
 	}
 
 	public static void visit(LoggedTask t, Visitor v) {

@@ -1,9 +1,12 @@
 package ai.phospho.reactive.internal;
 
+import java.nio.file.Path;
+
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoOptions;
 import ai.phospho.reactive.PhosphoStats;
 import ai.phospho.reactive.export.TaskExporter;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,13 +33,36 @@ public final class ExportPipeline {
 	private final Admission admission;
 	private final ExportWorker worker;
 	private final Mono<Void> shutdown;
+	/** With a spool: the worker's counts, whose exports are appends to the spool. */
+	private final @Nullable ExportStats spoolStats;
+	private final @Nullable SpoolDelivery delivery;
 
+	/**
+	 * @throws IllegalStateException naming the directory and the cause when the options' spool
+	 *         cannot be used (not writable, or held by another client)
+	 */
 	public ExportPipeline(TaskExporter exporter, PhosphoOptions options) {
 		this.stats = new ExportStats(options.apiKey());
 		this.admission = new Admission(options, stats);
-		ExportCalls calls = new ExportCalls(exporter, stats.listener(), options.exportTimeout());
-		this.worker = new ExportWorker(admission, calls, stats, options);
-		PipelineShutdown s = new PipelineShutdown(admission, worker, calls, stats, options.shutdownTimeout());
+		Path dir = options.spool();
+		TaskExporter first = exporter;
+		ExportStats workerStats = stats;
+		if (dir != null) {
+			// With a spool the worker's exporter appends to it; the delivery sends what it holds.
+			this.delivery = new SpoolDelivery(SpoolDirectory.open(dir, options.spoolMaxBytes()), dir, exporter, stats,
+					options);
+			this.spoolStats = new ExportStats(options.apiKey());
+			first = delivery.writer();
+			workerStats = spoolStats;
+		}
+		else {
+			this.delivery = null;
+			this.spoolStats = null;
+		}
+		ExportCalls calls = new ExportCalls(first, workerStats.listener(), options.exportTimeout());
+		this.worker = new ExportWorker(admission, calls, workerStats, options);
+		PipelineShutdown s = new PipelineShutdown(admission, worker, calls, workerStats, delivery,
+				options.shutdownTimeout());
 		this.shutdown = Mono.defer(s::run).cache();
 	}
 
@@ -65,6 +91,16 @@ public final class ExportPipeline {
 
 	/** Completes when every task accepted before this call has been exported, or has failed for good. */
 	public Mono<Void> flush() {
+		SpoolDelivery d = delivery;
+		// With a spool, spooled is not enough: the flush waits for the delivery too.
+		return d == null ? worker.flush() : worker.flush().then(d.flush());
+	}
+
+	/**
+	 * Completes when every task accepted before this call is in the spool, forced to disk (without
+	 * a spool: exported); for tests that must know what a crash cannot lose.
+	 */
+	public Mono<Void> spooled() {
 		return worker.flush();
 	}
 
@@ -86,6 +122,19 @@ public final class ExportPipeline {
 	}
 
 	public PhosphoStats stats() {
-		return stats.snapshot(admission.held(), worker.inFlight());
+		SpoolDelivery d = delivery;
+		ExportStats w = spoolStats;
+		if (d == null || w == null) {
+			return stats.snapshot(admission.held(), worker.inFlight());
+		}
+		// Spooled tasks are queued; what the worker dropped, redacted or could not spool (its cutter
+		// redacts before the spool) is counted with the rest.
+		PhosphoStats s = stats.snapshot(0, d.inFlight());
+		PhosphoStats ws = w.snapshot(0, 0);
+		String lastError = s.lastError() != null ? s.lastError() : ws.lastError();
+		return new PhosphoStats(admission.held() + d.pending(), s.exported(), s.dropped() + ws.dropped(),
+				s.failed() + ws.failed(), s.rejected(), s.retried(), s.batches(), s.bytes(), s.inFlight(), lastError,
+				s.captureErrors(), s.sampledOut() + ws.sampledOut(), s.redacted() + ws.redacted(),
+				s.redactionFailures() + ws.redactionFailures());
 	}
 }

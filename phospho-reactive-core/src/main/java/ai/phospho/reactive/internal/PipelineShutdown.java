@@ -2,6 +2,7 @@ package ai.phospho.reactive.internal;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,9 +18,11 @@ final class PipelineShutdown {
 	private final ExportCalls calls;
 	private final ExportStats stats;
 	private final Duration timeout;
+	private final @Nullable SpoolDelivery delivery;
 
 	PipelineShutdown(Admission admission, ExportWorker worker, ExportCalls calls, ExportStats stats,
-			Duration timeout) {
+			@Nullable SpoolDelivery delivery, Duration timeout) {
+		this.delivery = delivery;
 		this.admission = admission;
 		this.worker = worker;
 		this.calls = calls;
@@ -37,8 +40,12 @@ final class PipelineShutdown {
 		// machine): a worker stuck in a task's conversion (a getter that never returns) must not hold
 		// the shutdown; what it holds stays queued.
 		Duration workerPhase = Duration.ofNanos(timeout.toNanos() + Math.max(timeout.toNanos() / 10, WORKER_GRACE_NANOS));
-		return worker.flush()
-				.timeout(timeout, worker.abandon()
+		SpoolDelivery d = delivery;
+		// With a spool, the flush waits for the delivery; on timeout what it holds stays in the spool.
+		Mono<Void> flush = d == null ? worker.flush() : worker.flush().then(d.flush());
+		Mono<Integer> abandon = d == null ? worker.abandon() : worker.abandon().flatMap(n -> d.abandon().thenReturn(n));
+		return flush
+				.timeout(timeout, abandon
 						.doOnNext(n -> Reports.warn(ExportStats.LOG, "phospho: shutdown timed out after {}: {} tasks "
 								+ "were not delivered (counted as dropped); last error: {}", timeout, n,
 								stats.lastError()))
@@ -52,6 +59,9 @@ final class PipelineShutdown {
 				.doFinally(s -> {
 					worker.dispose();
 					calls.dispose();
+					if (d != null) {
+						d.dispose();
+					}
 				});
 	}
 
@@ -61,7 +71,8 @@ final class PipelineShutdown {
 	 * never completes is left behind with a warning.
 	 */
 	private Mono<Void> closeExporter(long deadline, long closeGraceNanos) {
-		Mono<Void> closing = calls.shutdownExporter().cache();
+		SpoolDelivery d = delivery;
+		Mono<Void> closing = (d == null ? calls.shutdownExporter() : calls.shutdownExporter().then(d.close())).cache();
 		return Mono.defer(() -> {
 			closing.subscribe(null, e -> { });
 			long left = Math.max(deadline - System.nanoTime(), closeGraceNanos);

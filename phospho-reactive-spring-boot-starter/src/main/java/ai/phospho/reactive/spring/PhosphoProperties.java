@@ -61,7 +61,8 @@ public class PhosphoProperties {
 			Map.entry("initialBackoff", "phospho.http.initial-backoff"),
 			Map.entry("maxBackoff", "phospho.http.max-backoff"),
 			Map.entry("maxRetryDuration", "phospho.http.max-retry-duration"),
-			Map.entry("maxConnections", "phospho.http.max-connections"));
+			Map.entry("maxConnections", "phospho.http.max-connections"),
+			Map.entry("spoolMaxBytes", "phospho.spool.max-bytes"));
 
 	/** Whether to create the phospho client and log tasks. */
 	private boolean enabled = true;
@@ -121,6 +122,9 @@ public class PhosphoProperties {
 
 	/** The JSON Lines exporter, used without an API key. */
 	private final JsonLines jsonLines = new JsonLines();
+
+	/** The disk spool: {@code phospho.spool.dir}, {@code phospho.spool.max-bytes}. */
+	private final Spool spool = new Spool();
 
 	/**
 	 * The options for these properties, with {@code shutdownHook(false)}: the application context
@@ -186,6 +190,11 @@ public class PhosphoProperties {
 		if (versionId != null) {
 			b.versionId(versionId);
 		}
+		Path spoolDir = spool.getDir();
+		if (spoolDir != null) {
+			b.spool(spoolDir);
+		}
+		b.spoolMaxBytes(spool.getMaxBytes().toBytes());
 		return b.build();
 	}
 
@@ -228,6 +237,7 @@ public class PhosphoProperties {
 		v.put("maxBackoff", http.maxBackoff);
 		v.put("maxRetryDuration", http.maxRetryDuration);
 		v.put("maxConnections", http.maxConnections);
+		v.put("spoolMaxBytes", spool.getMaxBytes());
 		return v;
 	}
 
@@ -337,6 +347,40 @@ public class PhosphoProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Spool getSpool() {
+		return spool;
+	}
+
+	/** The disk spool's properties. */
+	public static class Spool {
+
+		/**
+		 * The directory of the disk spool, which keeps every task until the exporter has it, so that
+		 * a crash, a restart or an outage loses nothing; one application instance per directory.
+		 * Default: none, tasks are held in memory only.
+		 */
+		private @Nullable Path dir;
+
+		/** Bytes the spool may hold, at least 1MB; past it the oldest tasks are dropped and counted. A plain number is bytes. */
+		private DataSize maxBytes = DataSize.ofBytes(PhosphoOptions.DEFAULT_SPOOL_MAX_BYTES);
+
+		public @Nullable Path getDir() {
+			return dir;
+		}
+
+		public void setDir(@Nullable Path dir) {
+			this.dir = dir;
+		}
+
+		public DataSize getMaxBytes() {
+			return maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
+		}
 	}
 
 	public Duration getExportTimeout() {

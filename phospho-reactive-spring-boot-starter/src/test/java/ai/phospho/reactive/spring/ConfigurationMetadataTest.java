@@ -36,7 +36,7 @@ class ConfigurationMetadataTest {
 				"phospho.overflow-policy", "phospho.json-lines.path", "phospho.http.connect-timeout",
 				"phospho.http.response-timeout", "phospho.http.gzip", "phospho.http.initial-backoff",
 				"phospho.http.max-backoff", "phospho.http.max-retry-duration", "phospho.http.max-connections",
-				"phospho.export-timeout", "phospho.spring-ai.enabled",
+				"phospho.export-timeout", "phospho.spool.dir", "phospho.spool.max-bytes", "phospho.spring-ai.enabled",
 				// PhosphoControlsProperties
 				"phospho.content-mode", "phospho.test-id", "phospho.redaction.emails", "phospho.redaction.card-numbers",
 				"phospho.redaction.api-keys", "phospho.redaction.patterns", "phospho.redaction.keys",
@@ -81,6 +81,8 @@ class ConfigurationMetadataTest {
 		assertThat(text(byName, "phospho.content-mode")).isEqualTo("full");
 		assertThat(text(byName, "phospho.redaction.replacement")).isEqualTo(ai.phospho.reactive.TaskMasker.DEFAULT_REPLACEMENT);
 		assertThat(text(byName, "phospho.web.context.session-header")).isEqualTo("X-Session-Id");
+		assertThat(text(byName, "phospho.spool.max-bytes"))
+				.isEqualTo(PhosphoOptions.DEFAULT_SPOOL_MAX_BYTES / (1024 * 1024) + "MB");
 	}
 
 	private static String text(Map<String, JsonNode> byName, String name) {

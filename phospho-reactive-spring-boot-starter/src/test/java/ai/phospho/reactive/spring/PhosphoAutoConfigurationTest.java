@@ -168,6 +168,18 @@ class PhosphoAutoConfigurationTest {
 		});
 	}
 
+	@Test
+	void theSpoolPropertiesConfigureTheDiskSpool() {
+		Path spool = dir.resolve("spool");
+		runner().withPropertyValues("phospho.spool.dir=" + spool, "phospho.spool.max-bytes=64MB").run(context -> {
+			assertThat(context).hasNotFailed();
+			PhosphoOptions o = context.getBean(PhosphoClient.class).options();
+			assertThat(o.spool()).isEqualTo(spool);
+			assertThat(o.spoolMaxBytes()).isEqualTo(64L << 20);
+		});
+		runner().run(context -> assertThat(context.getBean(PhosphoClient.class).options().spool()).isNull());
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
 			phospho.max-queue-size=0           | phospho.max-queue-size | 0     | must be strictly positive, was 0
@@ -184,6 +196,7 @@ class PhosphoAutoConfigurationTest {
 			phospho.linger-delay=200000d       | phospho.linger-delay | PT4800000H | must be at most PT24H, was PT4800000H
 			phospho.shutdown-timeout=106751991167d | phospho.shutdown-timeout | PT2562047788008H | must be at most PT24H, was PT2562047788008H
 			phospho.max-batch-bytes=2GB        | phospho.max-batch-bytes | 2147483648B | must be at most 1073741824, was 2147483648
+			phospho.spool.max-bytes=1000B      | phospho.spool.max-bytes | 1000B | must be at least 1048576, was 1000
 			""")
 	void anInvalidValueFailsTheStartNamingThePropertyAndValue(String setting, String property, String value,
 			String reason) {
