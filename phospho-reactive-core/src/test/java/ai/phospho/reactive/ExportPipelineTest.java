@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 import reactor.test.util.RaceTestUtils;
 
@@ -27,19 +27,11 @@ class ExportPipelineTest {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	final List<PhosphoClient> clients = new ArrayList<>();
+	@RegisterExtension
+	final TestClients clients = new TestClients();
 
 	PhosphoClient client(PhosphoOptionsBuilder options) {
-		PhosphoClient c = PhosphoClient.create(options.build());
-		clients.add(c);
-		return c;
-	}
-
-	@AfterEach
-	void shutdownClients() {
-		for (PhosphoClient c : clients) {
-			c.shutdown().block(TIMEOUT);
-		}
+		return clients.create(options);
 	}
 
 	static Set<String> ids(List<LoggedTask> tasks) {

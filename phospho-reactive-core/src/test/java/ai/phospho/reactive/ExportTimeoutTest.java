@@ -1,15 +1,13 @@
 package ai.phospho.reactive;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.phospho.reactive.export.ExportResult;
 import ai.phospho.reactive.export.TaskExporter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -21,19 +19,11 @@ class ExportTimeoutTest {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	final List<PhosphoClient> clients = new ArrayList<>();
+	@RegisterExtension
+	final TestClients clients = new TestClients();
 
 	PhosphoClient client(PhosphoOptionsBuilder options) {
-		PhosphoClient c = PhosphoClient.create(options.build());
-		clients.add(c);
-		return c;
-	}
-
-	@AfterEach
-	void shutdownClients() {
-		for (PhosphoClient c : clients) {
-			c.shutdown().block(TIMEOUT);
-		}
+		return clients.create(options);
 	}
 
 	@Test

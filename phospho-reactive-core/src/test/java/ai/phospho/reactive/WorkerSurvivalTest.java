@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.phospho.reactive.export.ExportResult;
 import ai.phospho.reactive.export.TaskExporter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -25,19 +25,11 @@ class WorkerSurvivalTest {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	final List<PhosphoClient> clients = new ArrayList<>();
+	@RegisterExtension
+	final TestClients clients = new TestClients();
 
 	PhosphoClient client(PhosphoOptionsBuilder options) {
-		PhosphoClient c = PhosphoClient.create(options.lingerDelay(Duration.ofMillis(10)).build());
-		clients.add(c);
-		return c;
-	}
-
-	@AfterEach
-	void shutdownClients() {
-		for (PhosphoClient c : clients) {
-			c.shutdown().block(TIMEOUT);
-		}
+		return clients.create(options.lingerDelay(Duration.ofMillis(10)));
 	}
 
 	/** An exception whose every description throws. */
