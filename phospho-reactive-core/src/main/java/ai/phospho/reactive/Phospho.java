@@ -1,5 +1,6 @@
 package ai.phospho.reactive;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -43,10 +44,21 @@ public final class Phospho {
 	/**
 	 * Initialises with these options. A previous client is shut down (flushed) in the background,
 	 * and nothing logged to it is lost: a thread that still holds it (a {@code log} racing this call,
-	 * a stream subscribed before) has its tasks handed over to the new client.
+	 * a stream subscribed before) has its tasks handed over to the new client. When both use the
+	 * same {@link PhosphoOptionsBuilder#spool spool} directory, this call first waits for the
+	 * previous client's shutdown (the directory is one client's at a time; what it could not send
+	 * stays spooled for the new one), so it must not be made on a non-blocking thread then.
 	 */
 	public static PhosphoClient init(PhosphoOptions options) {
 		Objects.requireNonNull(options, "options");
+		PhosphoClient current = client;
+		Path spool = options.spool();
+		if (current != null && spool != null && spool.equals(current.options().spool())) {
+			// A spool directory is one client's at a time: the previous client flushes and lets go of
+			// it first (within its shutdownTimeout); what it could not send stays in the spool, and
+			// the new client sends it.
+			current.shutdown().block();
+		}
 		PhosphoClient created = PhosphoClient.create(options);
 		PhosphoClient previous;
 		synchronized (Phospho.class) {

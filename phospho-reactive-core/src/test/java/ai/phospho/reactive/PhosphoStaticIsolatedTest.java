@@ -20,6 +20,15 @@ class PhosphoStaticIsolatedTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+	/** Each test starts as before any init: the static client is global. */
+	@org.junit.jupiter.api.AfterEach
+	void forgetTheClient() {
+		PhosphoClient c = Phospho.reset();
+		if (c != null) {
+			c.shutdown().block(TIMEOUT);
+		}
+	}
+
 	@Test
 	void capturingBeforeInitThrowsAtTheCallAndFunctionsMadeEarlierWorkAfterInit() {
 		Function<Flux<String>, Flux<String>> logStream = Phospho.logStream("q");
@@ -91,5 +100,26 @@ class PhosphoStaticIsolatedTest {
 		long dropped = clients.stream().mapToLong(c -> c.stats().dropped()).sum();
 		assertThat(dropped).isZero();
 		assertThat(exported).isEqualTo(logged.get());
+	}
+
+	@Test
+	void reInitialisingWithTheSameSpoolDirectoryHandsItOverAndLosesNoTask(@org.junit.jupiter.api.io.TempDir
+			java.nio.file.Path dir) {
+		RecordingExporter exporter = RecordingExporter.counting();
+		PhosphoOptions options = PhosphoOptions.builder().exporter(exporter).shutdownHook(false)
+				.spool(dir.resolve("spool")).build();
+		Phospho.init(options);
+		for (int i = 0; i < 10; i++) {
+			Phospho.log("before " + i, "a");
+		}
+
+		PhosphoClient second = Phospho.init(options);
+		for (int i = 0; i < 10; i++) {
+			Phospho.log("after " + i, "a");
+		}
+		Phospho.shutdown().block(TIMEOUT);
+
+		assertThat(Phospho.client()).isSameAs(second);
+		assertThat(exporter.count()).isEqualTo(20);
 	}
 }
