@@ -330,6 +330,15 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		// ended the stream (reading the clock per chunk would cost more than the chunk itself).
 		b.streamed(facts.output(got.text()), raw, rawType, bounded, usage, facts.model(),
 				startMillis + (endNanos - startNanos) / 1_000_000);
+		// What a tracing span or a dashboard wants of a stream without reading all its chunks back.
+		String id = facts.responseId();
+		if (id != null) {
+			b.fact("response_id", id);
+		}
+		String reason = facts.finishReason();
+		if (reason != null) {
+			b.fact("finish_reason", reason);
+		}
 	}
 
 	@Override

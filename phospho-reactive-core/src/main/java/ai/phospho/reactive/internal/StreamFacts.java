@@ -22,6 +22,8 @@ public final class StreamFacts {
 	private @Nullable String model;
 	private @Nullable Map<String, Object> usage;
 	private @Nullable ToolCalls toolCalls;
+	private @Nullable String responseId;
+	private @Nullable String finishReason;
 
 	public StreamFacts(int maxChars) {
 		this.maxChars = maxChars;
@@ -33,6 +35,13 @@ public final class StreamFacts {
 			model = Extraction.modelOf(plain);
 		}
 		if (plain instanceof Map<?, ?> map) {
+			if (responseId == null && map.get("id") instanceof String id && !id.isEmpty()) {
+				responseId = id;
+			}
+			String reason = finishReason(map);
+			if (reason != null) {
+				finishReason = reason;
+			}
 			Object u = map.get("usage");
 			// Copied: a map chunk may be changed by its owner after it was emitted.
 			Map<String, Object> found = u != null ? Usages.of(Plain.of(Map.of("usage", u), new ConversionBudget(maxChars)))
@@ -51,6 +60,25 @@ public final class StreamFacts {
 			}
 			t.add(calls);
 		}
+	}
+
+	/** Choice 0's {@code finish_reason} (OpenAI), or {@code done_reason} (Ollama); null when the chunk has none. */
+	private static @Nullable String finishReason(Map<?, ?> chunk) {
+		if (chunk.get("choices") instanceof List<?> choices && !choices.isEmpty()) {
+			Map<?, ?> first = Extraction.firstChoice(choices);
+			return first != null && first.get("finish_reason") instanceof String r && !r.isEmpty() ? r : null;
+		}
+		return chunk.get("done_reason") instanceof String r && !r.isEmpty() ? r : null;
+	}
+
+	/** The first non-empty {@code id} of the chunks: the provider's id of the response. */
+	public @Nullable String responseId() {
+		return responseId;
+	}
+
+	/** The last finish reason of choice 0 (or Ollama's done reason) seen. */
+	public @Nullable String finishReason() {
+		return finishReason;
 	}
 
 	/** Whether a model was seen: a chunk read only for its model can then be skipped. */

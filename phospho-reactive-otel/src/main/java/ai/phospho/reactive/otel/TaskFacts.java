@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a task says in the GenAI conventions' terms. Read from the built task only: its plain raw
  * input and, unless it is a stream's list of chunks (converted later, on the export worker, and not
- * here), its raw output; so a stream's response id and finish reasons are known only when its raw
- * output is one assembled value (the clients of {@code phospho-reactive-openai}).
+ * here), its raw output; a stream's response id and finish reason then come from the metadata its
+ * capture noted as the chunks passed ({@code response_id}, {@code finish_reason}).
  */
 record TaskFacts(LoggedTask task, String operation, @Nullable String provider, @Nullable String requestModel,
 		@Nullable String errorType) {
@@ -66,6 +66,14 @@ record TaskFacts(LoggedTask task, String operation, @Nullable String provider, @
 			List<String> reasons = finishReasons(out);
 			if (!reasons.isEmpty()) {
 				b.put(GenAi.FINISH_REASONS, reasons);
+			}
+		}
+		else {
+			// A stream logged as its chunks: the capture noted the id and the finish reason as they passed.
+			putIfPresent(b, GenAi.RESPONSE_ID, text(task.metadata().get("response_id")));
+			String reason = text(task.metadata().get("finish_reason"));
+			if (reason != null) {
+				b.put(GenAi.FINISH_REASONS, List.of(reason));
 			}
 		}
 		Long in = inputTokens();

@@ -112,11 +112,13 @@ class PhosphoOtelSpanTest {
 	@Test
 	void aFullStreamEndsAtItsEndWithUsageAndTimeToFirstChunk() {
 		try (OtelFixture f = OtelFixture.create()) {
-			Flux<Map<String, Object>> chunks = Flux.just(chunk("Hel"), chunk("lo."), USAGE_CHUNK)
+			Map<String, Object> last = Map.of("id", "chatcmpl-2", "model", "gpt-4o-mini-2024-07-18",
+					"choices", List.of(Map.of("index", 0, "delta", Map.of(), "finish_reason", "stop")));
+			Flux<Map<String, Object>> chunks = Flux.just(chunk("Hel"), chunk("lo."), last, USAGE_CHUNK)
 					.delayElements(Duration.ofMillis(20));
 			long subscribed = System.currentTimeMillis() * 1_000_000;
 			StepVerifier.create(chunks.transform(f.client.logStream(REQUEST)))
-					.expectNextCount(3).expectComplete().verify(Duration.ofSeconds(5));
+					.expectNextCount(4).expectComplete().verify(Duration.ofSeconds(5));
 
 			SpanData span = f.spans.getFinishedSpanItems().get(0);
 			assertThat(span.getName()).isEqualTo("chat gpt-4o-mini");
@@ -128,7 +130,9 @@ class PhosphoOtelSpanTest {
 			assertThat(attr(span, GenAi.OUTPUT_TOKENS)).isEqualTo(2L);
 			assertThat(attr(span, GenAi.RESPONSE_MODEL)).isEqualTo("gpt-4o-mini-2024-07-18");
 			assertThat(attr(span, GenAi.TIME_TO_FIRST_CHUNK)).isGreaterThanOrEqualTo(0.015);
-			assertThat(attr(span, AttributeKey.longKey("phospho.metadata.chunk_count"))).isEqualTo(3L);
+			assertThat(attr(span, GenAi.RESPONSE_ID)).isEqualTo("chatcmpl-2");
+			assertThat(attr(span, GenAi.FINISH_REASONS)).containsExactly("stop");
+			assertThat(attr(span, AttributeKey.longKey("phospho.metadata.chunk_count"))).isEqualTo(4L);
 		}
 	}
 
