@@ -59,8 +59,7 @@ public class StreamCpuBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		chunks.setUp();
-		chunks.tearDown();
+		chunks.makeChunks();
 		exporter = new JsonWritingExporter();
 		client = PhosphoClient.create(PhosphoOptions.builder()
 				.exporter(exporter)
