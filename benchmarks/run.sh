@@ -3,7 +3,7 @@
 # their errors, same-run baselines, ratios, which figures allow a verdict, allocation per operation,
 # targets met or missed, JDK, cores, load, date).
 #
-#   benchmarks/run.sh                 # the short suite: about 15 minutes on 2 cores (45 benchmarks of
+#   benchmarks/run.sh                 # the short suite: about 15 minutes on 2 cores (estimated: 45 benchmarks of
 #                                     # 14 s each plus forks, the export runs and the memory program)
 #   benchmarks/run.sh --full          # the same, with the 1,000,000 tasks in the export benchmark
 #                                     # (about 8 minutes more)
