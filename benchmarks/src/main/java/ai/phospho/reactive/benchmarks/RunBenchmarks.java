@@ -23,8 +23,9 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 /**
  * Runs JMH with the given command-line options, then writes a Markdown table to the file named by
  * the system property {@code results} (default {@code results/latest.md}): one row per benchmark
- * with its figure, its baseline from the same run, the ratio, and the allocation per operation
- * (when {@code -prof gc} is on), plus the JDK, core count and date.
+ * with its figure, its baseline from the same run, the ratio, whether both errors allow a verdict
+ * ({@link Figure#counts}), and the allocation per operation (when {@code -prof gc} is on), plus the
+ * JDK, core count, load and date; a benchmark with {@link CpuCounters} has a row per counter too.
  *
  * <p>Every benchmark method whose name starts with {@code baseline} is a baseline; every other method
  * of the same class and parameters is compared with the baseline named in {@link #BASELINE_OF}, or
@@ -40,7 +41,16 @@ public final class RunBenchmarks {
 		BASELINE_OF.put("StreamBenchmark.logStream", "baselineHandWritten");
 		BASELINE_OF.put("StreamBenchmark.logStreamOpenAiMaps", "baselineHandWrittenOpenAiMaps");
 		BASELINE_OF.put("StreamBenchmark.logStreamTypedChunks", "baselineHandWrittenTypedChunks");
+		// With the CPU counters: the stream's thread against the text-only accumulation, the whole
+		// process (and the wall time, flush included) against the hand-written event JSON.
+		for (String kind : new String[] {"", "OpenAiMaps", "TypedChunks"}) {
+			BASELINE_OF.put("StreamCpuBenchmark.logStream" + kind, "baselineHandWrittenJson" + kind);
+			BASELINE_OF.put("StreamCpuBenchmark.logStream" + kind + ":callerNsPerOp", "baselineTextOnly" + kind);
+		}
 	}
+
+	/** The figures of each benchmark: the primary ({@code ""}) and the counters of {@link CpuCounters}. */
+	static final String[] METRICS = {"", "callerNsPerOp", "cpuNsPerOp"};
 
 	private RunBenchmarks() {
 	}
@@ -81,34 +91,55 @@ public final class RunBenchmarks {
 		}
 		sb.append("- note: the machine's cores are shared with other builds, so figures are noisy; compare a row "
 				+ "with its baseline of the same run rather than across runs.\n\n");
-		sb.append("Ratio = figure / baseline of the same run: below 1 is faster for time, above 1 is faster for throughput.\n\n");
-		sb.append("| benchmark | params | threads | figure | baseline | baseline figure | ratio | alloc B/op |\n");
-		sb.append("|---|---|---|---|---|---|---|---|\n");
+		sb.append("Ratio = figure / baseline of the same run: below 1 is faster for time, above 1 is faster for throughput. "
+				+ "Errors are JMH's 99.9 % confidence intervals. A figure counts only if its error is below "
+				+ Math.round(Figure.MAX_RELATIVE_ERROR * 100) + " % of it; a row whose figure or baseline does not "
+				+ "is marked **no verdict**, and its ratio says nothing.\n\n");
+		sb.append("Rows named `benchmark:callerNsPerOp` and `benchmark:cpuNsPerOp` are the secondary figures of "
+				+ "`StreamCpuBenchmark` and `LogCpuBenchmark` (`CpuCounters`): time on the caller's (stream's, "
+				+ "producer's) thread per operation without the flush, and the process's CPU time per operation over "
+				+ "all threads (caller, export worker, GC, JIT), flush included.\n\n");
+		sb.append("| benchmark | params | threads | figure | baseline | baseline figure | ratio | verdict | alloc B/op |\n");
+		sb.append("|---|---|---|---|---|---|---|---|---|\n");
 		List<RunResult> sorted = new ArrayList<>(results);
 		sorted.sort((a, b) -> key(a).compareTo(key(b)));
 		for (RunResult r : sorted) {
 			String label = r.getParams().getBenchmark();
 			String method = label.substring(label.lastIndexOf('.') + 1);
 			String cls = label.substring(0, label.lastIndexOf('.'));
-			Result<?> primary = r.getPrimaryResult();
-			RunResult base = method.startsWith("baseline") ? null : baselineFor(cls, method, r, byKey);
-			sb.append("| ").append(shortName(label))
-					.append(" | ").append(params(r))
-					.append(" | ").append(r.getParams().getThreads())
-					.append(" | ").append(figure(primary))
-					.append(" | ").append(base == null ? "-" : shortName(base.getParams().getBenchmark()))
-					.append(" | ").append(base == null ? "-" : figure(base.getPrimaryResult()))
-					.append(" | ").append(base == null ? "-" : ratio(primary, base.getPrimaryResult()))
-					.append(" | ").append(alloc(r))
-					.append(" |\n");
+			for (String metric : METRICS) {
+				Figure figure = metric.isEmpty() ? Figure.primary(r) : Figure.aux(r, metric);
+				if (figure == null) {
+					continue;
+				}
+				RunResult base = method.startsWith("baseline") ? null : baselineFor(cls, method, metric, r, byKey);
+				Figure baseFigure = base == null ? null : metric.isEmpty() ? Figure.primary(base) : Figure.aux(base, metric);
+				String suffix = metric.isEmpty() ? "" : ":" + metric;
+				boolean verdict = figure.counts() && (baseFigure == null || baseFigure.counts());
+				sb.append("| ").append(shortName(label)).append(suffix)
+						.append(" | ").append(params(r))
+						.append(" | ").append(r.getParams().getThreads())
+						.append(" | ").append(figure)
+						.append(" | ").append(base == null ? "-" : shortName(base.getParams().getBenchmark()) + suffix)
+						.append(" | ").append(baseFigure == null ? "-" : baseFigure.toString())
+						.append(" | ").append(baseFigure == null ? "-" : ratio(figure, baseFigure))
+						.append(" | ").append(verdict ? "yes" : "**no verdict**")
+						.append(" | ").append(metric.isEmpty() ? alloc(r) : "-")
+						.append(" |\n");
+			}
 		}
 		sb.append(Targets.export(results));
 		sb.append(Targets.section(results));
 		return sb.toString();
 	}
 
-	private static @Nullable RunResult baselineFor(String cls, String method, RunResult r, Map<String, RunResult> byKey) {
-		String named = BASELINE_OF.get(cls.substring(cls.lastIndexOf('.') + 1) + "." + method);
+	private static @Nullable RunResult baselineFor(String cls, String method, String metric, RunResult r,
+			Map<String, RunResult> byKey) {
+		String subject = cls.substring(cls.lastIndexOf('.') + 1) + "." + method;
+		String named = BASELINE_OF.get(subject + ":" + metric);
+		if (named == null) {
+			named = BASELINE_OF.get(subject);
+		}
 		if (named != null) {
 			return byKey.get(cls + "." + named + "|" + params(r));
 		}
@@ -146,11 +177,11 @@ public final class RunBenchmarks {
 		return Double.isFinite(d) ? d : 0;
 	}
 
-	private static String ratio(Result<?> subject, Result<?> base) {
-		if (base.getScore() == 0) {
+	private static String ratio(Figure subject, Figure base) {
+		if (base.score() == 0) {
 			return "-";
 		}
-		return String.format(Locale.ROOT, "%.2f", subject.getScore() / base.getScore());
+		return String.format(Locale.ROOT, "%.2f", subject.score() / base.score());
 	}
 
 	static String alloc(RunResult r) {

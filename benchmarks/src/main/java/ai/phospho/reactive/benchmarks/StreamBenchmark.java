@@ -50,6 +50,15 @@ public class StreamBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
+		makeChunks();
+		client = PhosphoClient.create(PhosphoOptions.builder()
+				.exporter(new DiscardingExporter())
+				.shutdownHook(false)
+				.build());
+	}
+
+	/** The same {@value #CHUNKS} chunks of each kind; also {@link StreamCpuBenchmark}'s. */
+	final void makeChunks() {
 		textChunks = new String[CHUNKS];
 		mapChunks = new ArrayList<>(CHUNKS);
 		typedChunks = new ArrayList<>(CHUNKS);
@@ -58,10 +67,6 @@ public class StreamBenchmark {
 			mapChunks.add(openAiChunk(textChunks[i]));
 			typedChunks.add(ChatCompletionChunk.ofText("gpt-4o-mini", textChunks[i], i == CHUNKS - 1 ? "stop" : null));
 		}
-		client = PhosphoClient.create(PhosphoOptions.builder()
-				.exporter(new DiscardingExporter())
-				.shutdownHook(false)
-				.build());
 	}
 
 	static Map<String, Object> openAiChunk(String text) {
