@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.test.openai.Recording;
-import ai.phospho.reactive.test.openai.Replay;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
@@ -71,8 +70,8 @@ class AiServicesTest {
 			.tools(new Answers.WeatherTools())
 			.registerListener(fx.listener)
 			.build();
-		fx.server.enqueue(Replay.of(200, "application/json", Answers.TOOL_CALL_COMPLETION))
-			.enqueue(Replay.of(200, "application/json", Answers.WEATHER_ANSWER));
+		fx.server.enqueue(Recording.TOOL_CALL_COMPLETION)
+			.enqueue(Recording.TOOL_RESULT_ANSWER);
 
 		assertThat(assistant.chat("c-weather", "What is the weather in Paris?")).isEqualTo("It is sunny in Paris.");
 

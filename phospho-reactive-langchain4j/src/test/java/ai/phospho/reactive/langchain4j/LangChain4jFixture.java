@@ -5,8 +5,7 @@ import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoClient;
-import ai.phospho.reactive.PhosphoOptions;
-import ai.phospho.reactive.test.InMemoryTaskExporter;
+import ai.phospho.reactive.test.PhosphoTestClient;
 import ai.phospho.reactive.test.openai.MockOpenAiServer;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
@@ -17,12 +16,8 @@ final class LangChain4jFixture implements AutoCloseable {
 	static final String OPENAI_KEY = "sk-test-0123456789abcdef0123456789abcdef";
 
 	final MockOpenAiServer server = MockOpenAiServer.start();
-	final InMemoryTaskExporter exporter = new InMemoryTaskExporter();
-	final PhosphoClient phospho = PhosphoClient.create(PhosphoOptions.builder()
-			.exporter(exporter)
-			.lingerDelay(Duration.ofMillis(10))
-			.shutdownHook(false)
-			.build());
+	final PhosphoTestClient phosphoTest = PhosphoTestClient.create();
+	final PhosphoClient phospho = phosphoTest.client();
 	final PhosphoChatModelListener listener = PhosphoChatModelListener.create(phospho);
 	final OpenAiChatModel model = OpenAiChatModel.builder()
 		.baseUrl(server.baseUrl())
@@ -42,22 +37,17 @@ final class LangChain4jFixture implements AutoCloseable {
 
 	/** Every task logged so far, once exported. */
 	List<LoggedTask> tasks() {
-		phospho.flush().block(Duration.ofSeconds(5));
-		return exporter.tasks();
+		return phosphoTest.tasks();
 	}
 
-	/** Waits until {@code n} tasks were logged. */
-	List<LoggedTask> awaitTasks(int n) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (tasks().size() < n && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		return tasks();
+	/** Waits until {@code n} tasks were logged: a cancelled stream logs from the cancelling thread. */
+	List<LoggedTask> awaitTasks(int n) {
+		return phosphoTest.awaitTasks(n, Duration.ofSeconds(10));
 	}
 
 	@Override
 	public void close() {
-		phospho.shutdown().block(Duration.ofSeconds(5));
+		phosphoTest.close();
 		server.close();
 	}
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.test.openai.Recording;
-import ai.phospho.reactive.test.openai.Replay;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatRequestOptions;
@@ -81,7 +80,7 @@ class PhosphoChatModelListenerTest {
 
 	@Test
 	void toolCallsAreTheOutputOneLinePerCall() {
-		fx.server.enqueue(Replay.of(200, "application/json", Answers.TOOL_CALL_COMPLETION));
+		fx.server.enqueue(Recording.TOOL_CALL_COMPLETION);
 
 		fx.model.chat(request);
 

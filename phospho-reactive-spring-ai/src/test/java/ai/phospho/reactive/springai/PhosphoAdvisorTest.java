@@ -7,7 +7,6 @@ import java.util.Map;
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.PhosphoContext;
 import ai.phospho.reactive.test.openai.Recording;
-import ai.phospho.reactive.test.openai.Replay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
@@ -141,8 +140,8 @@ class PhosphoAdvisorTest {
 
 	@Test
 	void aToolCallingRoundIsOneTaskPerModelCallWithTheCallsRenderedAsTheCoreRendersThem() {
-		fx.server.enqueue(Replay.of(200, "application/json", TOOL_CALL_COMPLETION));
-		fx.server.enqueue(Replay.of(200, "application/json", WEATHER_ANSWER));
+		fx.server.enqueue(Recording.TOOL_CALL_COMPLETION);
+		fx.server.enqueue(Recording.TOOL_RESULT_ANSWER);
 
 		String content = chat.prompt().user("What is the weather in Paris?").tools(new WeatherTools())
 			.advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "c-weather"))
@@ -202,21 +201,6 @@ class PhosphoAdvisorTest {
 		assertThat(t.userId()).isEqualTo("u-ctx");
 		assertThat(t.metadata()).containsEntry("k", "v");
 	}
-
-	static final String TOOL_CALL_COMPLETION = """
-			{"id":"chatcmpl-tool","object":"chat.completion","created":1733152800,"model":"gpt-4o-mini-2024-07-18",
-			 "choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[
-			   {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]},
-			   "logprobs":null,"finish_reason":"tool_calls"}],
-			 "usage":{"prompt_tokens":60,"completion_tokens":10,"total_tokens":70}}
-			""";
-
-	static final String WEATHER_ANSWER = """
-			{"id":"chatcmpl-answer","object":"chat.completion","created":1733152801,"model":"gpt-4o-mini-2024-07-18",
-			 "choices":[{"index":0,"message":{"role":"assistant","content":"It is sunny in Paris."},
-			   "logprobs":null,"finish_reason":"stop"}],
-			 "usage":{"prompt_tokens":80,"completion_tokens":6,"total_tokens":86}}
-			""";
 
 	static final class WeatherTools {
 

@@ -2,6 +2,7 @@ package ai.phospho.reactive.test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import ai.phospho.reactive.LoggedTask;
 import ai.phospho.reactive.Phospho;
@@ -70,6 +71,20 @@ public final class PhosphoTestClient implements AutoCloseable {
 	public List<LoggedTask> tasks() {
 		client.flush().block(TIMEOUT);
 		return exporter.tasks();
+	}
+
+	/**
+	 * The tasks logged so far once there are at least {@code n}, or after {@code timeout} those there
+	 * are: a cancelled stream logs its task on the cancelling thread, after the subscriber returned.
+	 */
+	public List<LoggedTask> awaitTasks(int n, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<LoggedTask> tasks = tasks();
+		while (tasks.size() < n && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(20_000_000);
+			tasks = tasks();
+		}
+		return tasks;
 	}
 
 	/** The one task logged so far; {@link AssertionError} when there is not exactly one. */

@@ -16,6 +16,10 @@ public enum Recording {
 
 	/** A non-streamed {@code chat.completion} with usage. Derived: OpenAI's documented shape. */
 	CHAT_COMPLETION("chat-completion.json", 200, "application/json"),
+	/** A non-streamed completion that calls {@code get_weather} for Paris, with usage. Derived. */
+	TOOL_CALL_COMPLETION("chat-tool-call-completion.json", 200, "application/json"),
+	/** The completion after that tool's result: "It is sunny in Paris.", with usage. Derived. */
+	TOOL_RESULT_ANSWER("chat-tool-result-answer.json", 200, "application/json"),
 	/**
 	 * A stream of 15 {@code chat.completion.chunk} events: a role chunk with content {@code ""},
 	 * 12 content chunks ("Qu", "bits", " harness", ...), a {@code finish_reason: stop} chunk, a
