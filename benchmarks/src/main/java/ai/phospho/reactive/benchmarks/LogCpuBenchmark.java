@@ -60,13 +60,7 @@ public abstract class LogCpuBenchmark {
 				.lingerDelay(Duration.ofMillis(500))
 				.shutdownHook(false)
 				.build());
-		otelProvider = SdkLoggerProvider.builder()
-				.addLogRecordProcessor(BatchLogRecordProcessor.builder(new LogBenchmark.NoopLogRecordExporter())
-						.setMaxQueueSize(2048)
-						.setMaxExportBatchSize(512)
-						.setScheduleDelay(Duration.ofMillis(500))
-						.build())
-				.build();
+		otelProvider = LogBenchmark.otelBaseline();
 		otelLogger = otelProvider.get("benchmark");
 	}
 
