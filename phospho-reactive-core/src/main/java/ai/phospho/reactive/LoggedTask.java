@@ -45,6 +45,7 @@ public final class LoggedTask {
 	static {
 		EventWriter.cacheSizesWith(LoggedTask::estimatedSize);
 		EventWriter.rebuildWith(TaskEvents::fromJson);
+		EventWriter.rawOutputsWith(t -> t.rawOutput);
 	}
 
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
@@ -206,8 +207,7 @@ public final class LoggedTask {
 	public boolean truncated() {
 		Object r = rawOutput;
 		if (r instanceof DeferredChunks d) {
-			// The chunks are measured when they are converted: on first read.
-			d.get();
+			// The chunks are measured when they are written: on first read.
 			return truncated || d.truncated();
 		}
 		return truncated;

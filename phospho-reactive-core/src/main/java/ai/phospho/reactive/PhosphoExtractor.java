@@ -1,5 +1,8 @@
 package ai.phospho.reactive;
 
+import java.io.IOException;
+import java.io.OutputStream;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +41,22 @@ public interface PhosphoExtractor {
 	 */
 	default @Nullable Boolean isFinalChunk(Object chunk) {
 		return null;
+	}
+
+	/**
+	 * Writes {@code value} to {@code out} as one JSON value, the JSON that the result of
+	 * {@link #toPlain(Object)} is written as, and returns {@code true}; or writes nothing and returns
+	 * {@code false} when this extractor does not know the value. A shortcut for the export worker: a
+	 * streamed chunk is then written into its event once, without a plain copy (for a typed chunk,
+	 * the copy costs several times the JSON). Write with a JSON library, for example Jackson's
+	 * {@code mapper.writeValue(out, value)}; closing {@code out} does nothing.
+	 *
+	 * <p>The worker bounds what it keeps: {@code out} stops taking bytes (throws) once the raw
+	 * output's cap is passed, and the chunk is then left out. Anything else this method throws is
+	 * reported once, and the chunk is converted with {@link #toPlain(Object)} instead.
+	 */
+	default boolean writeJson(Object value, OutputStream out) throws IOException {
+		return false;
 	}
 
 	/** Extractors with a lower order are asked first. */

@@ -7,14 +7,18 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A stream's {@code raw_output}: the chunks as emitted, turned into their plain forms the first
- * time the task's raw output is read, which is on the export worker (sizing the batch), not on the
- * stream's thread. Like the Python SDK's, which serialises on its consumer thread.
+ * A stream's {@code raw_output}: the chunks as emitted, written once as the JSON of the event the
+ * first time the task is sized or written, which is on the export worker, not on the stream's
+ * thread (like the Python SDK, which serialises on its consumer thread). The chunks are written
+ * straight from the objects ({@link RawChunksWriter}): no plain copy is made unless a reader asks
+ * for {@link #get() the plain form} (a {@code TaskMasker}, {@code LoggedTask.toMap()}), which is
+ * then read back from the JSON.
  */
 public final class DeferredChunks {
 
 	private final int maxChars;
 	private @Nullable List<Object> chunks;
+	private @Nullable RawJson json;
 	private @Nullable Object plain;
 	private boolean truncated;
 
@@ -24,34 +28,75 @@ public final class DeferredChunks {
 	}
 
 	/**
-	 * The chunks' plain forms, while their JSON fits in {@code maxChars}: each chunk is measured as
-	 * it is converted (one at a time, so that a chunk that cannot be converted falls back on its
-	 * own), and the conversion stops at the first that passes the cap.
+	 * The chunks' JSON array, while it fits in {@code maxChars}: the chunks are written one at a
+	 * time, each counted with its comma, and the writing stops at the first that passes the cap
+	 * (a chunk that cannot be written falls back on its own, as {@link #plainChunks} converts it).
+	 * The chunks are then let go.
 	 */
-	public synchronized @Nullable Object get() {
-		List<Object> c = chunks;
-		if (c != null) {
-			List<Object> out = new ArrayList<>(c.size());
-			// Counted as the stream counted them while they were kept: the JSON of each and a comma.
-			long size = 0;
-			for (Object chunk : c) {
-				ConversionBudget budget = new ConversionBudget(maxChars);
-				Object p = Plain.of(chunk, budget);
-				size += EventWriter.estimate(p) + 1;
-				if (size > maxChars || budget.truncated()) {
-					truncated = true;
-					break;
-				}
-				out.add(p);
+	public synchronized RawJson json() {
+		RawJson j = json;
+		if (j == null) {
+			List<Object> c = chunks;
+			if (c == null) {
+				// Read as plain first: written from the plain form.
+				j = RawChunksWriter.plainToJson(plain);
 			}
-			plain = RawShapes.fit(Collections.unmodifiableList(out), true);
-			chunks = null;
+			else {
+				RawChunksWriter w = new RawChunksWriter(maxChars);
+				j = w.write(c);
+				if (j == null) {
+					// Chunks of mixed shapes: the slow path fits them to the backend's types.
+					Object p = plainChunks(c, maxChars, this);
+					j = RawChunksWriter.plainToJson(p);
+				}
+				else {
+					truncated = w.truncated();
+				}
+				chunks = null;
+			}
+			json = j;
 		}
-		return plain;
+		return j;
 	}
 
-	/** Whether chunks were left out by {@link #get()}; false before it ran. */
+	/** The chunks' plain forms (see {@link #json()}), read back from the JSON the first time. */
+	public synchronized @Nullable Object get() {
+		Object p = plain;
+		if (p == null) {
+			p = json().plain();
+			plain = p;
+		}
+		return p;
+	}
+
+	/** Whether chunks were left out for the cap: the chunks are written (once) to know it. */
 	public synchronized boolean truncated() {
+		json();
 		return truncated;
+	}
+
+	/**
+	 * The plain forms of the chunks, shaped for the backend ({@link RawShapes}): each chunk is
+	 * measured as it is converted, and the conversion stops at the first that passes the cap. The
+	 * path for chunks of mixed shapes, and the reference the direct writing is tested against.
+	 */
+	public static Object plainChunks(List<Object> c, int maxChars, @Nullable DeferredChunks flag) {
+		List<Object> out = new ArrayList<>(c.size());
+		// Counted as the stream counted them while they were kept: the JSON of each and a comma.
+		long size = 0;
+		for (Object chunk : c) {
+			ConversionBudget budget = new ConversionBudget(maxChars);
+			Object p = Plain.of(chunk, budget);
+			size += EventWriter.estimate(p) + 1;
+			if (size > maxChars || budget.truncated()) {
+				if (flag != null) {
+					flag.truncated = true;
+				}
+				break;
+			}
+			out.add(p);
+		}
+		Object fit = RawShapes.fit(Collections.unmodifiableList(out), true);
+		return fit == null ? List.of() : fit;
 	}
 }

@@ -56,7 +56,26 @@ public final class EventWriter {
 		return f.apply(json);
 	}
 
+	private static volatile @Nullable Function<LoggedTask, @Nullable Object> rawOutputs;
+
+	/**
+	 * Registered by {@link LoggedTask} as its class is initialised: the task's raw output as it is
+	 * held, a {@link DeferredChunks} for a stream's chunks, which the event is written from as JSON.
+	 */
+	public static void rawOutputsWith(Function<LoggedTask, @Nullable Object> held) {
+		rawOutputs = held;
+	}
+
+	/** The fields of the task's event, in wire order, as {@link LoggedTask#toMap()} has them. */
 	public static void visit(LoggedTask t, Visitor v) {
+		visit(t, v, false);
+	}
+
+	/**
+	 * The fields of the task's event; with {@code wire}, a stream's raw output is given as its
+	 * {@link RawJson}, for sizing and writing the event without a plain copy of its chunks.
+	 */
+	private static void visit(LoggedTask t, Visitor v, boolean wire) {
 		if (t.projectId() != null) {
 			v.field("project_id", t.projectId());
 		}
@@ -89,7 +108,12 @@ public final class EventWriter {
 		if (t.rawInputTypeName() != null) {
 			v.field("raw_input_type_name", t.rawInputTypeName());
 		}
-		if (t.rawOutput() != null) {
+		Function<LoggedTask, @Nullable Object> held = rawOutputs;
+		Object raw = wire && held != null ? held.apply(t) : null;
+		if (raw instanceof DeferredChunks d) {
+			v.field("raw_output", d.json());
+		}
+		else if (t.rawOutput() != null) {
 			v.field("raw_output", t.rawOutput());
 		}
 		if (t.rawOutputTypeName() != null) {
@@ -136,7 +160,7 @@ public final class EventWriter {
 
 	public static long estimateSize(LoggedTask t) {
 		long[] size = {2};
-		visit(t, (name, value) -> size[0] += utf8Length(name) + 4 + estimate(value));
+		visit(t, (name, value) -> size[0] += utf8Length(name) + 4 + estimate(value), true);
 		return size[0];
 	}
 
@@ -146,6 +170,9 @@ public final class EventWriter {
 		}
 		if (value instanceof String s) {
 			return utf8Length(s) + 2;
+		}
+		if (value instanceof RawJson j) {
+			return j.length();
 		}
 		if (value instanceof Map<?, ?> map) {
 			long n = 2;
@@ -242,7 +269,7 @@ public final class EventWriter {
 		visit(t, (name, value) -> {
 			g.writeName(name);
 			writeValue(g, value);
-		});
+		}, true);
 		g.writeEndObject();
 	}
 
@@ -271,6 +298,9 @@ public final class EventWriter {
 		}
 		else if (value instanceof BigDecimal bd) {
 			g.writeNumber(bd);
+		}
+		else if (value instanceof RawJson j) {
+			g.writeRawValue(j);
 		}
 		else if (value instanceof Map<?, ?> map) {
 			g.writeStartObject();

@@ -20,8 +20,10 @@ import java.util.function.IntFunction;
 
 import ai.phospho.reactive.PhosphoExtractor;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.Base64Variants;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.POJONode;
 
 /**
  * Converts any value into its plain JSON form: an unmodifiable tree of {@code Map<String, Object>},
@@ -288,9 +290,14 @@ public final class Plain {
 			return list(node.size(), i -> node.get(i), depth, b);
 		}
 		if (node.isBinary()) {
-			return string(node.asString(), b);
+			// As Jackson writes a byte[]: base64 (its asString() adds quotes to it).
+			return string(Base64Variants.getDefaultVariant().encode(node.binaryValue()), b);
 		}
-		// POJO nodes and others
+		if (node instanceof POJONode pojo && pojo.getPojo() instanceof byte[] bytes) {
+			// A byte[] inside a record or bean, as Jackson writes it: base64, not the JSON text of it.
+			return string(Base64Variants.getDefaultVariant().encode(bytes), b);
+		}
+		// Other POJO nodes
 		return string(node.toString(), b);
 	}
 

@@ -22,6 +22,17 @@ class PlainTest {
 
 	enum Role { USER }
 
+	record Attachment(String name, byte[] data) {
+	}
+
+	@Test
+	void bytesInsideARecordAreTheirBase64AsJacksonWritesThem() {
+		// Was the JSON text of the base64, quotes included ("\"AQID\""), before.
+		assertThat(Plain.of(new Attachment("a", new byte[] {1, 2, 3}))).isEqualTo(Map.of("name", "a", "data", "AQID"));
+		assertThat(Json.text(Plain.of(new Attachment("a", new byte[] {1, 2, 3}))))
+				.isEqualTo(Json.mapper().writeValueAsString(new Attachment("a", new byte[] {1, 2, 3})));
+	}
+
 	@Test
 	void numbersBecomeLongsDoublesOrExactBigNumbers() {
 		assertThat(Plain.of(7)).isEqualTo(7L);

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The JSON mapper of this module and the copies the records make of their collections. */
@@ -20,6 +22,13 @@ final class Json {
 			.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
 			.build();
+
+	/**
+	 * {@link #MAPPER}'s writer for one value after another on one generator: nothing between them,
+	 * and the stream is not closed with the generator.
+	 */
+	static final ObjectWriter ROOT_VALUES = MAPPER.writer().withRootValueSeparator("")
+			.without(StreamWriteFeature.AUTO_CLOSE_TARGET);
 
 	private Json() {
 	}

@@ -1,7 +1,12 @@
 package ai.phospho.reactive.openai;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicReference;
+
 import ai.phospho.reactive.PhosphoExtractor;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Teaches extraction the records of this module and, when it is on the class path, the official
@@ -24,6 +29,61 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 			return SdkExtraction.toPlain(value);
 		}
 		return null;
+	}
+
+	/**
+	 * The same JSON as {@link #toPlain}, written straight from the record or SDK object. The export
+	 * worker writes every chunk of a stream to the same {@code out}: one generator serves them all.
+	 */
+	@Override
+	public boolean writeJson(Object value, OutputStream out) throws IOException {
+		if (isOwnRecord(value)) {
+			Writing w = LAST.getAndSet(null);
+			if (w == null || w.out != out) {
+				if (w != null) {
+					w.close();
+				}
+				w = new Writing(out);
+			}
+			try {
+				Json.ROOT_VALUES.writeValue(w.generator, value);
+				w.generator.flush();
+			}
+			catch (RuntimeException | Error e) {
+				// The generator may be inside the value: not used again.
+				w.close();
+				throw e;
+			}
+			LAST.set(w);
+			return true;
+		}
+		if (SDK_PRESENT && SdkExtraction.isSdkType(value)) {
+			SdkExtraction.writeJson(value, out);
+			return true;
+		}
+		return false;
+	}
+
+	/** The generator of the last stream written, kept for its next chunk (one at a time). */
+	private static final AtomicReference<@Nullable Writing> LAST = new AtomicReference<>();
+
+	private static final class Writing {
+		final OutputStream out;
+		final JsonGenerator generator;
+
+		Writing(OutputStream out) {
+			this.out = out;
+			this.generator = Json.ROOT_VALUES.createGenerator(out);
+		}
+
+		void close() {
+			try {
+				generator.close();
+			}
+			catch (RuntimeException e) {
+				// Its buffers are lost to the pool, nothing else.
+			}
+		}
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package ai.phospho.reactive.openai;
 
+import java.io.IOException;
+import java.io.OutputStream;
+
 import com.openai.core.ObjectMappers;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -31,6 +34,12 @@ final class SdkExtraction {
 			throw new IllegalArgumentException("the SDK could not write its " + value.getClass().getSimpleName()
 					+ " as JSON: " + e.getOriginalMessage(), e);
 		}
+	}
+
+	/** The wire JSON of an SDK object, written by the SDK's own mapper. */
+	static void writeJson(Object value, OutputStream out) throws IOException {
+		Object body = value instanceof ChatCompletionCreateParams p ? p._body() : value;
+		ObjectMappers.jsonMapper().writeValue(out, body);
 	}
 
 	/** The text of choice 0's delta; {@code null} for a chunk with usage or tool calls, read as JSON. */

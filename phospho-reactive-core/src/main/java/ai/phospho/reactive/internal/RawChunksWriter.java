@@ -1,0 +1,535 @@
+package ai.phospho.reactive.internal;
+
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.RandomAccess;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import ai.phospho.reactive.PhosphoExtractor;
+import ai.phospho.reactive.PhosphoOptions;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+
+/**
+ * Writes a stream's chunks as the JSON array of its {@code raw_output}, straight from the objects:
+ * a {@code String} with the generator, a map or list of plain values walked as it is, a typed chunk
+ * by its extractor's {@link PhosphoExtractor#writeJson} or, with no extractor, by Jackson as a bean.
+ * The JSON is the one the plain copy ({@link DeferredChunks#plainChunks}) would be written as; what
+ * the direct writing cannot take as it is (a value of another type inside a map, a key that is not
+ * a string, a getter or an extractor that throws, output that is not one JSON value) is converted
+ * the plain way, chunk by chunk. The work is bounded: the buffer takes at most the cap and a margin,
+ * and the writing stops at the first chunk past the cap. Not thread-safe; one per raw output.
+ */
+final class RawChunksWriter {
+
+	/** Room past the cap for the generator's own buffer, so that what precedes a rejected chunk is kept. */
+	private static final int MARGIN = 64 * 1024;
+	/** phospho-reactive's own extractors, whose {@code writeJson} output is not read back. */
+	private static final Set<String> TRUSTED = Set.of("ai.phospho.reactive.openai.OpenAiExtractor");
+	private static final PhosphoExtractor[] EXTRACTORS = Extractors.all().toArray(new PhosphoExtractor[0]);
+	/** The mapper's writer, without a separator between root values: the commas are written here. */
+	private static final ObjectWriter RAW_WRITER = Json.MAPPER.writer().withRootValueSeparator("");
+
+	private static final int NULL = 0;
+	private static final int MAP = 1;
+	private static final int STRING = 2;
+	private static final int OTHER = 3;
+	/** Returned by {@link #typed} for a chunk to convert the plain way. */
+	private static final int CONVERT = -2;
+
+	private final int maxChars;
+	private final Buffer out;
+	private @Nullable JsonGenerator generator;
+	private boolean truncated;
+	private boolean allMaps = true;
+	private boolean allStrings = true;
+
+	RawChunksWriter(int maxChars) {
+		this.maxChars = maxChars;
+		this.out = new Buffer((long) maxChars + MARGIN);
+	}
+
+	/** Whether chunks were left out for the cap. */
+	boolean truncated() {
+		return truncated;
+	}
+
+	/**
+	 * The chunks' JSON array, cut before the first chunk that takes it past the cap; {@code null}
+	 * when the chunks are of mixed shapes (maps and strings, numbers, lists), which the backend's
+	 * types do not take as they are.
+	 */
+	@Nullable RawJson write(List<Object> chunks) {
+		try {
+			return writeArray(chunks);
+		}
+		finally {
+			JsonGenerator g = generator;
+			generator = null;
+			if (g != null) {
+				closeQuietly(g);
+			}
+			out.release();
+		}
+	}
+
+	private @Nullable RawJson writeArray(List<Object> chunks) {
+		out.writeUnbounded('[');
+		int n = chunks.size();
+		for (int i = 0; i < n; i++) {
+			if (!add(chunks.get(i), i > 0)) {
+				truncated = true;
+				break;
+			}
+		}
+		JsonGenerator g = generator;
+		generator = null;
+		if (g != null) {
+			// Its buffers go back to Jackson's pool.
+			g.close();
+		}
+		if (!allMaps && !allStrings) {
+			return null;
+		}
+		out.writeUnbounded(']');
+		return new RawJson(out.toByteArray());
+	}
+
+	/** The JSON of a plain value (as {@link Plain} makes them), for a raw output read as plain first. */
+	static RawJson plainToJson(@Nullable Object plain) {
+		Buffer b = new Buffer(Long.MAX_VALUE);
+		try {
+			try (JsonGenerator g = Json.MAPPER.createGenerator(b)) {
+				EventWriter.writeValue(g, plain);
+			}
+			return new RawJson(b.toByteArray());
+		}
+		finally {
+			b.release();
+		}
+	}
+
+	/** Writes one chunk; false when it takes the array past the cap (it is then left out). */
+	private boolean add(Object chunk, boolean comma) {
+		if (!(chunk instanceof String) && !(chunk instanceof Map<?, ?>) && isBuiltIn(chunk)) {
+			return converted(chunk, comma);
+		}
+		JsonGenerator g = generator();
+		long mark = out.count + g.streamWriteOutputBuffered();
+		int kind;
+		try {
+			if (comma) {
+				g.writeRaw(',');
+			}
+			if (chunk instanceof String s) {
+				g.writeString(s);
+				kind = STRING;
+			}
+			else if (chunk instanceof Map<?, ?> map) {
+				writePlain(g, map, 0);
+				kind = MAP;
+			}
+			else {
+				kind = typed(g, chunk);
+			}
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			boolean overflowed = out.overflowed;
+			rewind(mark, true);
+			// Past the cap and its margin: certainly too large.
+			return !overflowed && converted(chunk, comma);
+		}
+		if (kind == CONVERT) {
+			// Nothing of the chunk went through the generator: it stays usable.
+			rewind(mark, false);
+			return converted(chunk, comma);
+		}
+		if (out.overflowed || out.count + g.streamWriteOutputBuffered() > maxChars) {
+			rewind(mark, true);
+			return false;
+		}
+		count(kind);
+		return true;
+	}
+
+	/**
+	 * A chunk of a type the built-in rules do not know: its extractor writes it, or gives its plain
+	 * form (asked in order, as {@link Plain} asks them): {@link #CONVERT}; with none, Jackson writes
+	 * it as a bean, as {@link Plain} converts it, unless it is a JDK type (its string form).
+	 */
+	private int typed(JsonGenerator g, Object chunk) {
+		g.flush();
+		int start = out.count;
+		for (PhosphoExtractor e : EXTRACTORS) {
+			boolean written;
+			try {
+				written = e.writeJson(chunk, out);
+			}
+			catch (Throwable ex) {
+				Failures.throwIfFatal(ex);
+				if (out.overflowed) {
+					// Past the cap: the chunk is left out (see add).
+					throw Fallback.INSTANCE;
+				}
+				Callbacks.reportOnce("writeJson:" + e.getClass().getName(), "PhosphoExtractor "
+						+ e.getClass().getName() + ".writeJson threw; the chunk is converted with toPlain", ex);
+				return CONVERT;
+			}
+			if (written) {
+				int kind = out.overflowed || isOneValue(e, start) ? kindOfWritten(start) : -1;
+				if (kind < 0 && !out.overflowed) {
+					Callbacks.reportOnce("writeJson:" + e.getClass().getName(), "PhosphoExtractor "
+							+ e.getClass().getName() + ".writeJson wrote no single JSON value; the chunk is converted with toPlain",
+							null);
+					return CONVERT;
+				}
+				return kind;
+			}
+			if (out.count != start || out.overflowed) {
+				// Wrote, and said it did not: not to be trusted.
+				return CONVERT;
+			}
+			if (Callbacks.extractorToPlain(e, chunk) != null) {
+				// This extractor converts it: the plain way, as before.
+				return CONVERT;
+			}
+		}
+		if (Json.isJdkType(chunk.getClass())) {
+			return CONVERT;
+		}
+		RAW_WRITER.writeValue(g, chunk);
+		g.flush();
+		int kind = kindOfWritten(start);
+		if (kind < 0) {
+			throw Fallback.INSTANCE;
+		}
+		return kind;
+	}
+
+	/** How many chunks were converted the plain way, in this JVM; for tests. */
+	static final LongAdder CONVERTED = new LongAdder();
+
+	/** The chunk converted the plain way ({@link Plain#of(Object, ConversionBudget)}), then written. */
+	private boolean converted(Object chunk, boolean comma) {
+		CONVERTED.increment();
+		JsonGenerator g = generator();
+		long mark = out.count + g.streamWriteOutputBuffered();
+		ConversionBudget budget = new ConversionBudget(maxChars);
+		Object p = Plain.of(chunk, budget);
+		if (budget.truncated()) {
+			return false;
+		}
+		try {
+			if (comma) {
+				g.writeRaw(',');
+			}
+			EventWriter.writeValue(g, p);
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			rewind(mark, true);
+			return false;
+		}
+		if (out.overflowed || out.count + g.streamWriteOutputBuffered() > maxChars) {
+			rewind(mark, true);
+			return false;
+		}
+		count(p == null ? NULL : p instanceof Map<?, ?> ? MAP : p instanceof String ? STRING : OTHER);
+		return true;
+	}
+
+	private void count(int kind) {
+		allMaps &= kind == MAP || kind == NULL;
+		allStrings &= kind == STRING || kind == NULL;
+	}
+
+	/**
+	 * Drops what follows {@code mark}; and the generator when it may be inside a value
+	 * ({@code dirty}), once what it holds is in the buffer.
+	 */
+	private void rewind(long mark, boolean dirty) {
+		JsonGenerator g = generator;
+		if (g != null) {
+			if (dirty) {
+				generator = null;
+				// What it holds goes to the buffer (and what closing it adds), then is dropped.
+				closeQuietly(g);
+			}
+			else {
+				g.flush();
+			}
+		}
+		out.count = (int) Math.min(out.count, mark);
+		out.overflowed = false;
+	}
+
+	private static void closeQuietly(JsonGenerator g) {
+		try {
+			g.close();
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+		}
+	}
+
+	private JsonGenerator generator() {
+		JsonGenerator g = generator;
+		if (g == null) {
+			g = RAW_WRITER.createGenerator(out);
+			generator = g;
+		}
+		return g;
+	}
+
+	/**
+	 * The shape of the one JSON value written from {@code start}, or -1 when what was written is not
+	 * one: its first and last bytes (blanks aside) must agree.
+	 */
+	private int kindOfWritten(int start) {
+		byte[] b = out.buf;
+		int from = start;
+		int to = out.count - 1;
+		while (from <= to && isBlank(b[from])) {
+			from++;
+		}
+		while (to >= from && isBlank(b[to])) {
+			to--;
+		}
+		if (from > to) {
+			return -1;
+		}
+		byte first = b[from];
+		byte last = b[to];
+		if (first == '{') {
+			return last == '}' ? MAP : -1;
+		}
+		if (first == '"') {
+			return last == '"' && to > from ? STRING : -1;
+		}
+		if (first == '[') {
+			return last == ']' ? OTHER : -1;
+		}
+		if (first == 'n') {
+			return to - from == 3 && last == 'l' ? NULL : -1;
+		}
+		if (first == 't' || first == 'f' || first == '-' || first >= '0' && first <= '9') {
+			return OTHER;
+		}
+		return -1;
+	}
+
+	/**
+	 * Whether what {@code e} wrote from {@code start} is one JSON value: read with a streaming
+	 * parser, except for phospho-reactive's own extractors, which are tested against their
+	 * {@code toPlain}. A value that is not one would make the whole batch unreadable.
+	 */
+	private boolean isOneValue(PhosphoExtractor e, int start) {
+		if (TRUSTED.contains(e.getClass().getName())) {
+			return true;
+		}
+		try (JsonParser p = Json.MAPPER.createParser(out.buf, start, out.count - start)) {
+			if (p.nextToken() == null) {
+				return false;
+			}
+			p.skipChildren();
+			return p.nextToken() == null;
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
+	}
+
+	private static boolean isBlank(byte c) {
+		return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+	}
+
+	/** The types {@link Plain} converts before asking the extractors. */
+	private static boolean isBuiltIn(Object v) {
+		return v instanceof Number || v instanceof Boolean || v instanceof CharSequence || v instanceof Character
+				|| v instanceof Enum<?> || v instanceof Collection<?> || v instanceof byte[] || v.getClass().isArray()
+				|| v instanceof JsonNode || v instanceof Optional<?>;
+	}
+
+	/**
+	 * Writes a value of plain types (what a map parsed from JSON holds) the way {@link Plain} then
+	 * {@link EventWriter#writeValue} would; anything else throws {@link Fallback}.
+	 */
+	private static void writePlain(JsonGenerator g, @Nullable Object v, int depth) {
+		if (depth > Plain.MAX_DEPTH) {
+			throw Fallback.INSTANCE;
+		}
+		if (v == null) {
+			g.writeNull();
+		}
+		else if (v instanceof String s) {
+			g.writeString(s);
+		}
+		else if (v instanceof Map<?, ?> map) {
+			g.writeStartObject();
+			for (Map.Entry<?, ?> e : map.entrySet()) {
+				if (!(e.getKey() instanceof String key)) {
+					throw Fallback.INSTANCE;
+				}
+				g.writeName(key);
+				writePlain(g, e.getValue(), depth + 1);
+			}
+			g.writeEndObject();
+		}
+		else if (v instanceof List<?> list && list instanceof RandomAccess) {
+			g.writeStartArray();
+			for (int i = 0, n = list.size(); i < n; i++) {
+				writePlain(g, list.get(i), depth + 1);
+			}
+			g.writeEndArray();
+		}
+		else if (v instanceof Boolean b) {
+			g.writeBoolean(b);
+		}
+		else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+				|| v instanceof AtomicInteger || v instanceof AtomicLong) {
+			g.writeNumber(((Number) v).longValue());
+		}
+		else if (v instanceof Double d) {
+			if (Double.isFinite(d)) {
+				g.writeNumber(d);
+			}
+			else {
+				g.writeString(d.toString());
+			}
+		}
+		else if (v instanceof Float f) {
+			if (Float.isFinite(f)) {
+				g.writeNumber(Double.parseDouble(f.toString()));
+			}
+			else {
+				g.writeString(f.toString());
+			}
+		}
+		else if (v instanceof BigInteger bi) {
+			g.writeNumber(bi);
+		}
+		else if (v instanceof BigDecimal bd) {
+			g.writeNumber(bd);
+		}
+		else {
+			throw Fallback.INSTANCE;
+		}
+	}
+
+	/** Thrown inside the direct writing to convert the chunk the plain way; no stack trace. */
+	private static final class Fallback extends RuntimeException {
+		static final Fallback INSTANCE = new Fallback();
+
+		private Fallback() {
+			super("convert", null, false, false);
+		}
+	}
+
+	/**
+	 * A byte buffer that takes at most {@code limit} bytes: a write past it keeps what fits, marks
+	 * the buffer as overflowed and throws, which ends the chunk being written.
+	 */
+	static final class Buffer extends OutputStream {
+		/** Kept between raw outputs (one at a time), so that a buffer is not grown for each. */
+		private static final AtomicReference<byte @Nullable []> SPARE = new AtomicReference<>();
+		/** Up to the default cap and its margin: one array of at most about 1 MiB is kept. */
+		private static final int SPARE_MAX = PhosphoOptions.DEFAULT_MAX_FIELD_CHARS + MARGIN;
+
+		private final long limit;
+		byte[] buf;
+		int count;
+		boolean overflowed;
+
+		Buffer(long limit) {
+			this.limit = Math.min(limit, Integer.MAX_VALUE - 16);
+			byte[] spare = SPARE.getAndSet(null);
+			this.buf = spare != null ? spare : new byte[4096];
+		}
+
+		/** Gives the array back for the next buffer, once its bytes were copied out; the buffer is then not used. */
+		void release() {
+			byte[] b = buf;
+			buf = EMPTY;
+			count = 0;
+			if (b.length <= SPARE_MAX) {
+				SPARE.set(b);
+			}
+		}
+
+		private static final byte[] EMPTY = new byte[0];
+
+		@Override
+		public void write(int b) {
+			if (count + 1 > limit) {
+				overflow();
+			}
+			writeUnbounded(b);
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+			int n = len;
+			if (count + (long) len > limit) {
+				n = (int) Math.max(0, limit - count);
+			}
+			ensure(count + n);
+			System.arraycopy(b, off, buf, count, n);
+			count += n;
+			if (n < len) {
+				overflow();
+			}
+		}
+
+		void writeUnbounded(int b) {
+			ensure(count + 1);
+			buf[count++] = (byte) b;
+		}
+
+		private void overflow() {
+			overflowed = true;
+			throw Overflow.INSTANCE;
+		}
+
+		private void ensure(int size) {
+			if (size > buf.length) {
+				buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, 2L * buf.length)));
+			}
+		}
+
+		byte[] toByteArray() {
+			return Arrays.copyOf(buf, count);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+	}
+
+	/** The buffer's limit was reached; no stack trace. */
+	static final class Overflow extends RuntimeException {
+		static final Overflow INSTANCE = new Overflow();
+
+		private Overflow() {
+			super("raw output past its cap", null, false, false);
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package ai.phospho.reactive;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A test SPI extractor (registered in the test resources) that writes its types as JSON
+ * ({@link PhosphoExtractor#writeJson}), rightly for {@link Good} and wrongly for the others, whose
+ * {@code toPlain} is the form expected in the event. It returns null and false for everything else.
+ */
+public final class WritingTestExtractor implements PhosphoExtractor {
+
+	/** Written as its plain form would be. */
+	public record Good(String text, long n) {
+	}
+
+	/** Written as two JSON values. */
+	public record TwoValues(String text) {
+	}
+
+	/** Said to be written, nothing written. */
+	public record Nothing(String text) {
+	}
+
+	/** Written, and said not to be. */
+	public record Liar(String text) {
+	}
+
+	/** Throws half-way through. */
+	public record Throws(String text) {
+	}
+
+	/** Writes a string of {@code chars} characters, a kilobyte at a time. */
+	public record Huge(long chars) {
+	}
+
+	/** What {@link Huge} chunks got to write in all, bytes the buffer refused included. */
+	public static final AtomicLong HUGE_ATTEMPTED = new AtomicLong();
+
+	@Override
+	public @Nullable Object toPlain(Object value) {
+		if (value instanceof Good g) {
+			return Map.of("text", g.text(), "n", g.n());
+		}
+		if (value instanceof TwoValues t) {
+			return Map.of("two", t.text());
+		}
+		if (value instanceof Nothing t) {
+			return Map.of("nothing", t.text());
+		}
+		if (value instanceof Liar t) {
+			return Map.of("liar", t.text());
+		}
+		if (value instanceof Throws t) {
+			return Map.of("throws", t.text());
+		}
+		if (value instanceof Huge h) {
+			return "x".repeat((int) Math.min(h.chars(), 10_000_000));
+		}
+		return null;
+	}
+
+	@Override
+	public boolean writeJson(Object value, OutputStream out) throws IOException {
+		if (value instanceof Good g) {
+			// Map.of has no order: written in the order its plain form iterates.
+			StringBuilder sb = new StringBuilder("{");
+			Map<?, ?> plain = (Map<?, ?>) toPlain(g);
+			for (Map.Entry<?, ?> e : plain.entrySet()) {
+				if (sb.length() > 1) {
+					sb.append(',');
+				}
+				sb.append('"').append(e.getKey()).append("\":");
+				sb.append(e.getValue() instanceof String s ? "\"" + s + "\"" : String.valueOf(e.getValue()));
+			}
+			out.write(sb.append('}').toString().getBytes(StandardCharsets.UTF_8));
+			return true;
+		}
+		if (value instanceof TwoValues) {
+			out.write("{\"a\":1}{\"b\":2}".getBytes(StandardCharsets.UTF_8));
+			return true;
+		}
+		if (value instanceof Nothing) {
+			return true;
+		}
+		if (value instanceof Liar) {
+			out.write("{\"lie\":1}".getBytes(StandardCharsets.UTF_8));
+			return false;
+		}
+		if (value instanceof Throws) {
+			out.write("{\"half\":".getBytes(StandardCharsets.UTF_8));
+			throw new IllegalStateException("extractor bug");
+		}
+		if (value instanceof Huge h) {
+			byte[] kb = "x".repeat(1024).getBytes(StandardCharsets.UTF_8);
+			out.write('"');
+			for (long i = 0; i < h.chars(); i += kb.length) {
+				HUGE_ATTEMPTED.addAndGet(kb.length);
+				out.write(kb);
+			}
+			out.write('"');
+			return true;
+		}
+		return false;
+	}
+}
