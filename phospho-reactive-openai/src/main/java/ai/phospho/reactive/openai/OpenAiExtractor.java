@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import ai.phospho.reactive.PhosphoExtractor;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SequenceWriter;
 
 /**
  * Teaches extraction the records of this module and, when it is on the class path, the official
@@ -46,8 +47,8 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 				w = new Writing(out);
 			}
 			try {
-				Json.ROOT_VALUES.writeValue(w.generator, value);
-				w.generator.flush();
+				w.values.write(value);
+				w.values.flush();
 			}
 			catch (RuntimeException | Error e) {
 				// The generator may be inside the value: not used again.
@@ -70,10 +71,13 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 	private static final class Writing {
 		final OutputStream out;
 		final JsonGenerator generator;
+		/** Writes one value after another, its serializers looked up once per type. */
+		final SequenceWriter values;
 
 		Writing(OutputStream out) {
 			this.out = out;
 			this.generator = Json.ROOT_VALUES.createGenerator(out);
+			this.values = Json.ROOT_VALUES.writeValues(generator);
 		}
 
 		void close() {
