@@ -55,6 +55,8 @@ final class RawChunksWriter {
 	private final Buffer out;
 	private @Nullable JsonGenerator generator;
 	private boolean truncated;
+	/** What an extractor's {@code toPlain} gave for the chunk being written. */
+	private @Nullable Object fromExtractor;
 	private boolean allMaps = true;
 	private boolean allStrings = true;
 
@@ -125,7 +127,15 @@ final class RawChunksWriter {
 
 	/** Writes one chunk; false when it takes the array past the cap (it is then left out). */
 	private boolean add(Object chunk, boolean comma) {
-		if (!(chunk instanceof String) && !(chunk instanceof Map<?, ?>) && isBuiltIn(chunk)) {
+		return add(chunk, comma, true);
+	}
+
+	/**
+	 * Writes one chunk, or the plain form an extractor gave for it ({@code typed} false: it is not
+	 * given to the extractors again).
+	 */
+	private boolean add(Object chunk, boolean comma, boolean typed) {
+		if (!(chunk instanceof String) && !(chunk instanceof Map<?, ?>) && (!typed || isBuiltIn(chunk))) {
 			return converted(chunk, comma);
 		}
 		JsonGenerator g = generator();
@@ -157,7 +167,10 @@ final class RawChunksWriter {
 		if (kind == CONVERT) {
 			// Nothing of the chunk went through the generator: it stays usable.
 			rewind(mark, false);
-			return converted(chunk, comma);
+			Object plain = fromExtractor;
+			fromExtractor = null;
+			// The extractor's plain form (a map, most often) is written as a map chunk is, not asked for twice.
+			return plain != null ? add(plain, comma, false) : converted(chunk, comma);
 		}
 		if (out.overflowed || out.count + g.streamWriteOutputBuffered() > maxChars) {
 			rewind(mark, true);
@@ -204,8 +217,10 @@ final class RawChunksWriter {
 				// Wrote, and said it did not: not to be trusted.
 				return CONVERT;
 			}
-			if (Callbacks.extractorToPlain(e, chunk) != null) {
-				// This extractor converts it: the plain way, as before.
+			Object plain = Callbacks.extractorToPlain(e, chunk);
+			if (plain != null) {
+				// This extractor converts it: its plain form is written (see add).
+				fromExtractor = plain;
 				return CONVERT;
 			}
 		}

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ai.phospho.reactive.SpiTestExtractor;
+import ai.phospho.reactive.TypedChunkExtractor;
 import ai.phospho.reactive.WritingTestExtractor;
 import ai.phospho.reactive.WritingTestExtractor.Good;
 import ai.phospho.reactive.WritingTestExtractor.Huge;
@@ -184,6 +186,14 @@ class RawChunksWriterTest {
 		assertThat(tree.get(4).get("liar").asString()).isEqualTo("l");
 		assertThat(tree.get(5).get("throws").asString()).isEqualTo("x");
 		assertThat(Callbacks.wasReported("writeJson:" + WritingTestExtractor.class.getName())).isTrue();
+	}
+
+	@Test
+	void anExtractorsPlainFormIsWrittenAsItIsWithoutAskingTwice() {
+		List<Object> chunks = List.of(new SpiTestExtractor.Typed("a"), new TypedChunkExtractor.Chunk("b", false),
+				new SpiTestExtractor.Broken(), new TypedChunkExtractor.Chunk("c", true));
+		assertSameAsPlainCopy(chunks, 0);
+		assertThat(Callbacks.wasReported("toPlain:" + SpiTestExtractor.class.getName())).isTrue();
 	}
 
 	@Test
