@@ -2,6 +2,7 @@ package ai.phospho.reactive.export;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
@@ -211,21 +212,35 @@ public final class PhosphoHttpExporter implements TaskExporter {
 	}
 
 	private static final byte[] ERROR_KEY = "\"error_in_log\"".getBytes(StandardCharsets.US_ASCII);
+	/** How far the search may move on when the byte under the key's last position is {@code b}. */
+	private static final int[] ERROR_KEY_SKIP = skipTable(ERROR_KEY);
 
-	/** The first index of {@code key} in {@code bytes}, or -1. */
+	private static int[] skipTable(byte[] key) {
+		int[] skip = new int[256];
+		Arrays.fill(skip, key.length);
+		for (int i = 0; i < key.length - 1; i++) {
+			skip[key[i] & 0xff] = key.length - 1 - i;
+		}
+		return skip;
+	}
+
+	/**
+	 * The first index of {@code key} in {@code bytes}, or -1: Horspool's search, which looks at
+	 * about one byte in {@code key.length} of a reply that does not hold the key (every reply echoes
+	 * its batch, some hundreds of kilobytes).
+	 */
 	static int indexOf(byte[] bytes, byte[] key) {
-		byte first = key[0];
-		outer:
-		for (int i = 0, last = bytes.length - key.length; i <= last; i++) {
-			if (bytes[i] != first) {
-				continue;
-			}
-			for (int j = 1; j < key.length; j++) {
-				if (bytes[i + j] != key[j]) {
-					continue outer;
+		int[] skip = key == ERROR_KEY ? ERROR_KEY_SKIP : skipTable(key);
+		int m = key.length;
+		int last = m - 1;
+		for (int i = 0; i <= bytes.length - m; i += skip[bytes[i + last] & 0xff]) {
+			int j = last;
+			while (bytes[i + j] == key[j]) {
+				if (j == 0) {
+					return i;
 				}
+				j--;
 			}
-			return i;
 		}
 		return -1;
 	}

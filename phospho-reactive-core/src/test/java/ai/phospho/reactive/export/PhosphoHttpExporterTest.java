@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -193,6 +194,32 @@ class PhosphoHttpExporterTest {
 		assertThat(PhosphoHttpExporter.result(accepted, batch, new KeyRedactor(KEY))).isEqualTo(ExportResult.accepted(2));
 		assertThat(PhosphoHttpExporter.result(refused, batch, new KeyRedactor(KEY))).isEqualTo(new ExportResult(1, 1));
 		assertThat(PhosphoHttpExporter.result(new byte[0], batch, new KeyRedactor(KEY))).isEqualTo(ExportResult.accepted(2));
+	}
+
+	@Test
+	void theReplySearchFindsWhatStringIndexOfFinds() {
+		byte[] key = "\"error_in_log\"".getBytes(StandardCharsets.US_ASCII);
+		Random random = new Random(18);
+		String alphabet = "\"error_inlg{}:,[] ";
+		for (int n = 0; n < 20_000; n++) {
+			StringBuilder sb = new StringBuilder();
+			int len = random.nextInt(60);
+			for (int i = 0; i < len; i++) {
+				sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+			}
+			if (random.nextInt(4) == 0) {
+				sb.insert(random.nextInt(sb.length() + 1), "\"error_in_log\"");
+			}
+			String s = sb.toString();
+			assertThat(PhosphoHttpExporter.indexOf(s.getBytes(StandardCharsets.US_ASCII), key)).as(s)
+					.isEqualTo(s.indexOf("\"error_in_log\""));
+		}
+		assertThat(PhosphoHttpExporter.indexOf(new byte[0], key)).isEqualTo(-1);
+		assertThat(PhosphoHttpExporter.indexOf(key, key)).isZero();
+		assertThat(PhosphoHttpExporter.indexOf("\"error_in_log".getBytes(StandardCharsets.US_ASCII), key)).isEqualTo(-1);
+		// Bytes past 0x7f index the skip table as unsigned.
+		assertThat(PhosphoHttpExporter.indexOf("\u00e9\u00ff\"error_in_log\"".getBytes(StandardCharsets.UTF_8), key))
+				.isEqualTo(4);
 	}
 
 	@Test
