@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.util.JsonGeneratorDelegate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
 
@@ -212,7 +215,8 @@ final class RawChunksWriter {
 		if (Json.isJdkType(chunk.getClass())) {
 			return CONVERT;
 		}
-		RAW_WRITER.writeValue(g, chunk);
+		// Guarded: what Plain would not take from Jackson's tree is converted the plain way.
+		RAW_WRITER.writeValue(new PlainOnly(g), chunk);
 		g.flush();
 		int kind = kindOfWritten(start);
 		if (kind < 0) {
@@ -427,6 +431,148 @@ final class RawChunksWriter {
 			g.writeNumber(bd);
 		}
 		else {
+			throw Fallback.INSTANCE;
+		}
+	}
+
+	/**
+	 * A bean written by Jackson through this generator is written as its plain copy would be, or
+	 * handed back to the conversion ({@link Fallback}): text written as it is (a
+	 * {@code @JsonRawValue}, a serializer's {@code writeRaw}, a number given as text), which may not
+	 * be JSON and which the plain copy holds as a string, and nesting deeper than {@link Plain} reads
+	 * a tree ({@link Plain#MAX_DEPTH}), which the plain copy gives as the bean's string form.
+	 */
+	private static final class PlainOnly extends JsonGeneratorDelegate {
+		PlainOnly(JsonGenerator g) {
+			super(g, false);
+		}
+
+		/** A container may be opened where Plain reads a value: at a depth up to {@link Plain#MAX_DEPTH}. */
+		private void opening() {
+			if (delegate.streamWriteContext().getNestingDepth() > Plain.MAX_DEPTH) {
+				throw Fallback.INSTANCE;
+			}
+		}
+
+		/** A container at {@link Plain#MAX_DEPTH} must be empty: Plain reads no value below it. */
+		private void closing() {
+			TokenStreamContext c = delegate.streamWriteContext();
+			if (c.getNestingDepth() > Plain.MAX_DEPTH && c.getEntryCount() > 0) {
+				throw Fallback.INSTANCE;
+			}
+		}
+
+		@Override
+		public JsonGenerator writeStartArray() {
+			opening();
+			return super.writeStartArray();
+		}
+
+		@Override
+		public JsonGenerator writeStartArray(Object forValue) {
+			opening();
+			return super.writeStartArray(forValue);
+		}
+
+		@Override
+		public JsonGenerator writeStartArray(Object forValue, int size) {
+			opening();
+			return super.writeStartArray(forValue, size);
+		}
+
+		@Override
+		public JsonGenerator writeStartObject() {
+			opening();
+			return super.writeStartObject();
+		}
+
+		@Override
+		public JsonGenerator writeStartObject(Object forValue) {
+			opening();
+			return super.writeStartObject(forValue);
+		}
+
+		@Override
+		public JsonGenerator writeStartObject(Object forValue, int size) {
+			opening();
+			return super.writeStartObject(forValue, size);
+		}
+
+		@Override
+		public JsonGenerator writeEndArray() {
+			closing();
+			return super.writeEndArray();
+		}
+
+		@Override
+		public JsonGenerator writeEndObject() {
+			closing();
+			return super.writeEndObject();
+		}
+
+		@Override
+		public JsonGenerator writeRaw(String text) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(String text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(SerializableString raw) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(char[] text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(char c) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(String text) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(String text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(char[] text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(SerializableString raw) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawUTF8String(byte[] text, int offset, int length) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeUTF8String(byte[] text, int offset, int length) {
+			// Bytes taken as UTF-8 without a check.
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeNumber(String encodedValue) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeNumber(char[] encodedValueBuffer, int offset, int len) {
 			throw Fallback.INSTANCE;
 		}
 	}

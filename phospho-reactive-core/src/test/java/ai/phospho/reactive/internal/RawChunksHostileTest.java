@@ -1,0 +1,97 @@
+package ai.phospho.reactive.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JsonGenerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Review of the direct writing of a stream's raw output ({@link RawChunksWriter}): chunks and
+ * extractors that the first tests did not try. Each test states what the plain copy (the way it
+ * was made before) gives and the direct writing must give too.
+ */
+class RawChunksHostileTest {
+
+	static final int MAX = 100_000;
+
+	static String reference(List<Object> chunks, int max) {
+		Object plain = DeferredChunks.plainChunks(chunks, max, null);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (JsonGenerator g = Json.mapper().createGenerator(out)) {
+			EventWriter.writeValue(g, plain);
+		}
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+	static String written(List<Object> chunks, int max) {
+		return new DeferredChunks(chunks, max).json().getValue();
+	}
+
+	/** A tool-call delta that holds its arguments as JSON text, as some clients model them. */
+	public record RawArguments(String id, @JsonRawValue String arguments) {
+	}
+
+	/** A bean with a number Jackson writes through {@code writeNumber(String)}. */
+	public record Counted(String id, LongAdder count) {
+	}
+
+	@Test
+	void aRawValueInsideABeanIsWrittenAsTheStringItIsNotSpliced() {
+		// "" and text that is not JSON would make the event, and its whole batch, unreadable.
+		List<Object> chunks = List.of(new RawArguments("a", "{\"x\":1}"), new RawArguments("b", ""),
+				new RawArguments("c", "not json"));
+		String got = written(chunks, MAX);
+		assertThat(got).isEqualTo(reference(chunks, MAX));
+		assertThat(Json.mapper().readTree(got).size()).isEqualTo(3);
+	}
+
+	@Test
+	void aNumberWrittenFromItsTextIsWrittenAsThePlainCopy() {
+		LongAdder n = new LongAdder();
+		n.add(5);
+		List<Object> chunks = List.of(new Counted("a", n));
+		assertThat(written(chunks, MAX)).isEqualTo(reference(chunks, MAX));
+	}
+
+	/** A linked list of records: {@code depth} levels of objects. */
+	public record Node(String name, Node child) {
+	}
+
+	static Node nodes(int depth) {
+		Node n = new Node("leaf", null);
+		for (int i = 1; i < depth; i++) {
+			n = new Node("n" + i, n);
+		}
+		return n;
+	}
+
+	@Test
+	void aBeanDeeperThanPlainTakesIsWrittenAsItsStringFormAsBefore() {
+		for (int depth = 60; depth <= 70; depth++) {
+			List<Object> chunks = List.of(nodes(depth), nodes(3));
+			assertThat(written(chunks, MAX)).as("depth %d", depth).isEqualTo(reference(chunks, MAX));
+		}
+	}
+
+	static boolean isUtf8(byte[] b) {
+		try {
+			StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+					.onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+			return true;
+		}
+		catch (CharacterCodingException e) {
+			return false;
+		}
+	}
+}
