@@ -84,6 +84,36 @@ class RawChunksHostileTest {
 		}
 	}
 
+	static Map<String, Object> nested(int depth) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		Map<String, Object> cur = m;
+		for (int i = 1; i < depth; i++) {
+			Map<String, Object> n = new LinkedHashMap<>();
+			cur.put("k", n);
+			cur = n;
+		}
+		cur.put("leaf", "v");
+		return m;
+	}
+
+	@Test
+	void deepChunksAreReadBackAsTheirPlainCopy() {
+		// LoggedTask.rawOutput(), toMap() and a TaskMasker read this; it was the plain copy itself.
+		for (int depth = 60; depth <= 66; depth++) {
+			List<Object> chunks = List.of(nested(depth));
+			Object old = DeferredChunks.plainChunks(chunks, MAX, null);
+			assertThat(new DeferredChunks(chunks, MAX).get()).as("depth %d", depth).isEqualTo(old);
+		}
+	}
+
+	@Test
+	void aLongNumberIsReadBackAsThePlainCopy() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("n", new java.math.BigInteger("9".repeat(1_500)));
+		List<Object> chunks = List.of(m);
+		assertThat(new DeferredChunks(chunks, MAX).get()).isEqualTo(DeferredChunks.plainChunks(chunks, MAX, null));
+	}
+
 	static boolean isUtf8(byte[] b) {
 		try {
 			StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
