@@ -1,8 +1,12 @@
 package ai.phospho.reactive.internal;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -56,6 +60,12 @@ final class RawChunksWriter {
 
 	private final int maxChars;
 	private final Buffer out;
+	/**
+	 * The stream the extractors write to: {@link #out} while one of them writes a chunk, closed
+	 * otherwise, so that one that kept it cannot write into what follows (or into another raw
+	 * output, once the buffer's array is reused).
+	 */
+	private final Gate gate = new Gate();
 	private @Nullable JsonGenerator generator;
 	private boolean truncated;
 	private boolean allMaps = true;
@@ -180,8 +190,9 @@ final class RawChunksWriter {
 		int start = out.count;
 		for (PhosphoExtractor e : EXTRACTORS) {
 			boolean written;
+			gate.open = true;
 			try {
-				written = e.writeJson(chunk, out);
+				written = e.writeJson(chunk, gate);
 			}
 			catch (Throwable ex) {
 				Failures.throwIfFatal(ex);
@@ -192,6 +203,9 @@ final class RawChunksWriter {
 				Callbacks.reportOnce("writeJson:" + e.getClass().getName(), "PhosphoExtractor "
 						+ e.getClass().getName() + ".writeJson threw; the chunk is converted with toPlain", ex);
 				return CONVERT;
+			}
+			finally {
+				gate.open = false;
 			}
 			if (written) {
 				int kind = out.overflowed || isOneValue(e, start) ? kindOfWritten(start) : -1;
@@ -351,9 +365,19 @@ final class RawChunksWriter {
 				return false;
 			}
 			p.skipChildren();
-			return p.nextToken() == null;
+			if (p.nextToken() != null) {
+				return false;
+			}
 		}
 		catch (JacksonException ex) {
+			return false;
+		}
+		// The parser skips strings without decoding them all: an overlong or a surrogate's bytes pass.
+		try {
+			StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out.buf, start, out.count - start));
+			return true;
+		}
+		catch (CharacterCodingException ex) {
 			return false;
 		}
 	}
@@ -659,6 +683,37 @@ final class RawChunksWriter {
 
 		byte[] toByteArray() {
 			return Arrays.copyOf(buf, count);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+	}
+
+	/** {@link #out} while {@code open}; refuses bytes otherwise. */
+	private final class Gate extends OutputStream {
+		boolean open;
+
+		@Override
+		public void write(int b) throws IOException {
+			check();
+			out.write(b);
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) throws IOException {
+			check();
+			out.write(b, off, len);
+		}
+
+		private void check() throws IOException {
+			if (!open) {
+				throw new IOException("phospho: the raw output's stream is written only during PhosphoExtractor.writeJson");
+			}
 		}
 
 		@Override

@@ -114,6 +114,26 @@ class RawChunksHostileTest {
 		assertThat(new DeferredChunks(chunks, MAX).get()).isEqualTo(DeferredChunks.plainChunks(chunks, MAX, null));
 	}
 
+	@Test
+	void anExtractorsBytesThatAreNotUtf8AreNotWrittenIntoTheEvent() {
+		List<Object> chunks = List.of(new ai.phospho.reactive.WritingTestExtractor.NotUtf8("x"));
+		RawJson j = new DeferredChunks(chunks, MAX).json();
+		assertThat(isUtf8(j.asUnquotedUTF8())).as(j.getValue()).isTrue();
+		assertThat(j.getValue()).isEqualTo(reference(chunks, MAX));
+	}
+
+	@Test
+	void anExtractorThatWritesToAStreamItKeptCannotCorruptTheRawOutput() {
+		List<Object> chunks = List.of(new ai.phospho.reactive.WritingTestExtractor.Keeps("a"), Map.of("k", "v"),
+				new ai.phospho.reactive.WritingTestExtractor.WritesLater("b"));
+		String got = written(chunks, MAX);
+		assertThat(got).isEqualTo(reference(chunks, MAX));
+		// Written to after the raw output was made: nothing else changes.
+		String again = written(List.of(Map.of("k", "v"), Map.of("k", "w")), MAX);
+		new DeferredChunks(List.of(new ai.phospho.reactive.WritingTestExtractor.WritesLater("c")), MAX).json();
+		assertThat(again).isEqualTo("[{\"k\":\"v\"},{\"k\":\"w\"}]");
+	}
+
 	static boolean isUtf8(byte[] b) {
 		try {
 			StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
