@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -408,6 +409,10 @@ final class RawChunksWriter {
 			g.writeString(s);
 		}
 		else if (v instanceof Map<?, ?> map) {
+			if (map instanceof IdentityHashMap<?, ?>) {
+				// Equal keys may be there twice: the plain copy keeps one.
+				throw Fallback.INSTANCE;
+			}
 			g.writeStartObject();
 			for (Map.Entry<?, ?> e : map.entrySet()) {
 				if (!(e.getKey() instanceof String key)) {

@@ -1,16 +1,24 @@
 package ai.phospho.reactive.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonGenerator;
 
@@ -132,6 +140,80 @@ class RawChunksHostileTest {
 		String again = written(List.of(Map.of("k", "v"), Map.of("k", "w")), MAX);
 		new DeferredChunks(List.of(new ai.phospho.reactive.WritingTestExtractor.WritesLater("c")), MAX).json();
 		assertThat(again).isEqualTo("[{\"k\":\"v\"},{\"k\":\"w\"}]");
+	}
+
+	@Test
+	void aMapWithTheSameKeyTwiceIsWrittenAsThePlainCopy() {
+		Map<String, Object> m = new IdentityHashMap<>();
+		m.put("a", 1);
+		m.put(new String("a"), 2);
+		List<Object> chunks = List.of(m, Map.of("b", 3));
+		assertThat(written(chunks, MAX)).isEqualTo(reference(chunks, MAX));
+	}
+
+	@Test
+	void rawOutputsWrittenOnTwoThreadsAtOnceAreEachTheirOwn() throws Exception {
+		// Two export workers (two clients) share the spare buffer and the extractors' writers.
+		List<List<Object>> outputs = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			List<Object> chunks = new ArrayList<>();
+			for (int k = 0; k < 200; k++) {
+				Object c = switch ((i + k) % 4) {
+					case 0 -> Map.of("k", "v" + i + "-" + k);
+					case 1 -> new ai.phospho.reactive.WritingTestExtractor.Good("g" + i + "-" + k, k);
+					case 2 -> new Node("n" + i + "-" + k, null);
+					default -> Map.of("big", "x".repeat(k * 37));
+				};
+				chunks.add(c);
+			}
+			outputs.add(chunks);
+		}
+		List<String> expected = new ArrayList<>();
+		for (List<Object> c : outputs) {
+			expected.add(written(c, 50_000));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 5; round++) {
+				List<Future<String>> got = new ArrayList<>();
+				for (List<Object> c : outputs) {
+					got.add(pool.submit(() -> written(c, 50_000)));
+				}
+				for (int i = 0; i < outputs.size(); i++) {
+					assertThat(got.get(i).get()).as("output %d", i).isEqualTo(expected.get(i));
+				}
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	@Disabled("Readback is lossy: a BigDecimal chunk value is read back as a double (0.1000000000000000000001 -> 0.1); "
+			+ "rawOutput()/toMap() differ from the plain copy, and a TaskMasker that masks anything in the task "
+			+ "rebuilds raw_output from that double, changing the wire")
+	void aBigDecimalIsReadBackAsThePlainCopy() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("d", new BigDecimal("0.1000000000000000000001"));
+		List<Object> chunks = List.of(m);
+		assertThat(new DeferredChunks(chunks, MAX).get()).isEqualTo(DeferredChunks.plainChunks(chunks, MAX, null));
+	}
+
+	@Test
+	@Disabled("The cap is not exact for chunks converted the plain way: converted() drops a chunk when Plain's "
+			+ "ConversionBudget says truncated, and the budget counts 24 per double (and per map entry key+4), so "
+			+ "a chunk whose JSON fits well within the cap is left out; the same map with String keys is kept")
+	void aConvertedChunkThatFitsTheCapIsKept() {
+		Map<Object, Object> integerKeys = new TreeMap<>();
+		Map<String, Object> stringKeys = new LinkedHashMap<>();
+		for (int i = 0; i < 10; i++) {
+			integerKeys.put(i, 1.0);
+			stringKeys.put(String.valueOf(i), 1.0);
+		}
+		// 81 bytes of JSON each, cap 200.
+		assertThat(written(List.of(stringKeys), 200)).isEqualTo("[" + Json.text(stringKeys) + "]");
+		assertThat(written(List.of(integerKeys), 200)).isEqualTo("[" + Json.text(stringKeys) + "]");
 	}
 
 	static boolean isUtf8(byte[] b) {
