@@ -53,6 +53,12 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 
 	private static volatile @Nullable OutputStream kept;
 
+	/** Not written, converted by {@code toPlain}, which counts its calls in {@link #CONVERTED_ONLY_CALLS}. */
+	public record ConvertedOnly(String text) {
+	}
+
+	public static final AtomicLong CONVERTED_ONLY_CALLS = new AtomicLong();
+
 	/** What {@link Huge} chunks got to write in all, bytes the buffer refused included. */
 	public static final AtomicLong HUGE_ATTEMPTED = new AtomicLong();
 
@@ -74,6 +80,10 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 			return Map.of("throws", t.text());
 		}
 		if (value instanceof NotUtf8 t) {
+			return Map.of("text", t.text());
+		}
+		if (value instanceof ConvertedOnly t) {
+			CONVERTED_ONLY_CALLS.incrementAndGet();
 			return Map.of("text", t.text());
 		}
 		if (value instanceof Keeps t) {

@@ -71,6 +71,11 @@ final class RawChunksWriter {
 	private boolean truncated;
 	private boolean allMaps = true;
 	private boolean allStrings = true;
+	/**
+	 * The plain form an extractor gave the chunk {@link #typed} hands to {@link #converted}, so
+	 * that its {@code toPlain} is not asked twice.
+	 */
+	private @Nullable Object extracted;
 
 	RawChunksWriter(int maxChars) {
 		this.maxChars = maxChars;
@@ -222,8 +227,10 @@ final class RawChunksWriter {
 				// Wrote, and said it did not: not to be trusted.
 				return CONVERT;
 			}
-			if (Callbacks.extractorToPlain(e, chunk) != null) {
-				// This extractor converts it: the plain way, as before.
+			Object p = Callbacks.extractorToPlain(e, chunk);
+			if (p != null) {
+				// This extractor converts it: the plain way, as before, from what it gave.
+				extracted = p;
 				return CONVERT;
 			}
 		}
@@ -249,7 +256,9 @@ final class RawChunksWriter {
 		JsonGenerator g = generator();
 		long mark = out.count + g.streamWriteOutputBuffered();
 		ConversionBudget budget = new ConversionBudget(maxChars);
-		Object p = Plain.of(chunk, budget);
+		Object given = extracted;
+		extracted = null;
+		Object p = given != null ? Plain.ofExtracted(chunk, given, budget) : Plain.of(chunk, budget);
 		if (budget.truncated()) {
 			return false;
 		}

@@ -143,6 +143,17 @@ class RawChunksHostileTest {
 	}
 
 	@Test
+	void anExtractorThatOnlyConvertsIsAskedOncePerChunk() {
+		// As Spring AI's and LangChain4j's: their toPlain is the cost of the chunk.
+		List<Object> chunks = List.of(new ai.phospho.reactive.WritingTestExtractor.ConvertedOnly("a"),
+				new ai.phospho.reactive.WritingTestExtractor.ConvertedOnly("b"), Map.of("k", "v"));
+		String expected = reference(chunks, MAX);
+		long before = ai.phospho.reactive.WritingTestExtractor.CONVERTED_ONLY_CALLS.get();
+		assertThat(written(chunks, MAX)).isEqualTo(expected);
+		assertThat(ai.phospho.reactive.WritingTestExtractor.CONVERTED_ONLY_CALLS.get() - before).isEqualTo(2);
+	}
+
+	@Test
 	void aMapWithTheSameKeyTwiceIsWrittenAsThePlainCopy() {
 		Map<String, Object> m = new IdentityHashMap<>();
 		m.put("a", 1);
