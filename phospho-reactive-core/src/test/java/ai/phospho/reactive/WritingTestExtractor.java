@@ -53,6 +53,10 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 
 	private static volatile @Nullable OutputStream kept;
 
+	/** Written as a pretty printer writes it: on several lines. */
+	public record Pretty(String text) {
+	}
+
 	/** Not written, converted by {@code toPlain}, which counts its calls in {@link #CONVERTED_ONLY_CALLS}. */
 	public record ConvertedOnly(String text) {
 	}
@@ -80,6 +84,9 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 			return Map.of("throws", t.text());
 		}
 		if (value instanceof NotUtf8 t) {
+			return Map.of("text", t.text());
+		}
+		if (value instanceof Pretty t) {
 			return Map.of("text", t.text());
 		}
 		if (value instanceof ConvertedOnly t) {
@@ -141,6 +148,10 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 		if (value instanceof NotUtf8) {
 			out.write(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC0, (byte) 0x80, (byte) 0xED,
 					(byte) 0xA0, (byte) 0x80, '"', '}'});
+			return true;
+		}
+		if (value instanceof Pretty t) {
+			out.write(("{\n  \"text\" : \"" + t.text() + "\"\r\n}").getBytes(StandardCharsets.UTF_8));
 			return true;
 		}
 		if (value instanceof Keeps t) {

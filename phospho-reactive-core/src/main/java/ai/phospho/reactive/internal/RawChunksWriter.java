@@ -382,6 +382,14 @@ final class RawChunksWriter {
 		catch (JacksonException ex) {
 			return false;
 		}
+		byte[] b = out.buf;
+		for (int i = start; i < out.count; i++) {
+			if (b[i] == '\n' || b[i] == '\r') {
+				// A pretty printer's line break, between tokens (a string has them escaped): a JSON Lines
+				// file (JsonLinesTaskExporter) takes an event per line.
+				return false;
+			}
+		}
 		// The parser skips strings without decoding them all: an overlong or a surrogate's bytes pass.
 		try {
 			StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out.buf, start, out.count - start));

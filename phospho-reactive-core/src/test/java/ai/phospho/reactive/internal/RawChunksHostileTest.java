@@ -131,6 +131,15 @@ class RawChunksHostileTest {
 	}
 
 	@Test
+	void anExtractorThatWritesOnSeveralLinesDoesNotBreakAJsonLinesFile() {
+		// JsonLinesTaskExporter writes one event per line; a pretty printer (INDENT_OUTPUT) writes line breaks.
+		List<Object> chunks = List.of(new ai.phospho.reactive.WritingTestExtractor.Pretty("p"), Map.of("k", "v"));
+		String got = written(chunks, MAX);
+		assertThat(got).doesNotContain("\n").doesNotContain("\r");
+		assertThat(got).isEqualTo(reference(chunks, MAX));
+	}
+
+	@Test
 	void anExtractorThatWritesToAStreamItKeptCannotCorruptTheRawOutput() {
 		List<Object> chunks = List.of(new ai.phospho.reactive.WritingTestExtractor.Keeps("a"), Map.of("k", "v"),
 				new ai.phospho.reactive.WritingTestExtractor.WritesLater("b"));
