@@ -148,7 +148,7 @@ final class RawChunksWriter {
 			return converted(chunk, comma);
 		}
 		JsonGenerator g = generator();
-		long mark = out.count + g.streamWriteOutputBuffered();
+		long mark = (long) out.count + g.streamWriteOutputBuffered();
 		int kind;
 		try {
 			if (comma) {
@@ -178,7 +178,7 @@ final class RawChunksWriter {
 			rewind(mark, false);
 			return converted(chunk, comma);
 		}
-		if (out.overflowed || out.count + g.streamWriteOutputBuffered() > maxChars) {
+		if (out.overflowed || (long) out.count + g.streamWriteOutputBuffered() > maxChars) {
 			rewind(mark, true);
 			return false;
 		}
@@ -254,7 +254,7 @@ final class RawChunksWriter {
 	private boolean converted(Object chunk, boolean comma) {
 		CONVERTED.increment();
 		JsonGenerator g = generator();
-		long mark = out.count + g.streamWriteOutputBuffered();
+		long mark = (long) out.count + g.streamWriteOutputBuffered();
 		ConversionBudget budget = new ConversionBudget(maxChars);
 		Object given = extracted;
 		extracted = null;
@@ -273,7 +273,7 @@ final class RawChunksWriter {
 			rewind(mark, true);
 			return false;
 		}
-		if (out.overflowed || out.count + g.streamWriteOutputBuffered() > maxChars) {
+		if (out.overflowed || (long) out.count + g.streamWriteOutputBuffered() > maxChars) {
 			rewind(mark, true);
 			return false;
 		}
