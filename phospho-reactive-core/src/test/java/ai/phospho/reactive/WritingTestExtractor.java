@@ -39,6 +39,30 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 	public record Huge(long chars) {
 	}
 
+	/** Written as a string in bytes that are not UTF-8 (an overlong NUL, a surrogate in CESU-8). */
+	public record NotUtf8(String text) {
+	}
+
+	/** Written rightly, and the stream kept: {@link WritesLater} writes to it afterwards. */
+	public record Keeps(String text) {
+	}
+
+	/** Not written; its {@code toPlain} writes garbage to the stream {@link Keeps} kept. */
+	public record WritesLater(String text) {
+	}
+
+	private static volatile @Nullable OutputStream kept;
+
+	/** Written as a pretty printer writes it: on several lines. */
+	public record Pretty(String text) {
+	}
+
+	/** Not written, converted by {@code toPlain}, which counts its calls in {@link #CONVERTED_ONLY_CALLS}. */
+	public record ConvertedOnly(String text) {
+	}
+
+	public static final AtomicLong CONVERTED_ONLY_CALLS = new AtomicLong();
+
 	/** What {@link Huge} chunks got to write in all, bytes the buffer refused included. */
 	public static final AtomicLong HUGE_ATTEMPTED = new AtomicLong();
 
@@ -58,6 +82,31 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 		}
 		if (value instanceof Throws t) {
 			return Map.of("throws", t.text());
+		}
+		if (value instanceof NotUtf8 t) {
+			return Map.of("text", t.text());
+		}
+		if (value instanceof Pretty t) {
+			return Map.of("text", t.text());
+		}
+		if (value instanceof ConvertedOnly t) {
+			CONVERTED_ONLY_CALLS.incrementAndGet();
+			return Map.of("text", t.text());
+		}
+		if (value instanceof Keeps t) {
+			return Map.of("text", t.text());
+		}
+		if (value instanceof WritesLater t) {
+			OutputStream o = kept;
+			if (o != null) {
+				try {
+					o.write("garbage".getBytes(StandardCharsets.UTF_8));
+				}
+				catch (IOException | RuntimeException e) {
+					// refused
+				}
+			}
+			return Map.of("text", t.text());
 		}
 		if (value instanceof Huge h) {
 			return "x".repeat((int) Math.min(h.chars(), 10_000_000));
@@ -95,6 +144,20 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 		if (value instanceof Throws) {
 			out.write("{\"half\":".getBytes(StandardCharsets.UTF_8));
 			throw new IllegalStateException("extractor bug");
+		}
+		if (value instanceof NotUtf8) {
+			out.write(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC0, (byte) 0x80, (byte) 0xED,
+					(byte) 0xA0, (byte) 0x80, '"', '}'});
+			return true;
+		}
+		if (value instanceof Pretty t) {
+			out.write(("{\n  \"text\" : \"" + t.text() + "\"\r\n}").getBytes(StandardCharsets.UTF_8));
+			return true;
+		}
+		if (value instanceof Keeps t) {
+			kept = out;
+			out.write(("{\"text\":\"" + t.text() + "\"}").getBytes(StandardCharsets.UTF_8));
+			return true;
 		}
 		if (value instanceof Huge h) {
 			byte[] kb = "x".repeat(1024).getBytes(StandardCharsets.UTF_8);

@@ -68,6 +68,22 @@ public final class Plain {
 		}
 	}
 
+	/**
+	 * {@link #of(Object, ConversionBudget)} of a {@code value} that no built-in rule converts and
+	 * whose first extractor to know it gave {@code extracted} ({@link PhosphoExtractor#toPlain}):
+	 * the same plain form, without asking the extractors again.
+	 */
+	static @Nullable Object ofExtracted(Object value, Object extracted, ConversionBudget budget) {
+		budget.limit = budget.used + CONVERSION_LIMIT * budget.max;
+		try {
+			return convert(extracted, 1, budget);
+		}
+		catch (Throwable e) {
+			Failures.throwIfFatal(e);
+			return stringForm(value);
+		}
+	}
+
 	/** Whether {@code value} is already a plain scalar: no copy needed. */
 	static boolean isScalar(@Nullable Object value) {
 		return value == null || value instanceof String || value instanceof Boolean || value instanceof Long

@@ -1,10 +1,15 @@
 package ai.phospho.reactive.internal;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +26,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.util.JsonGeneratorDelegate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
 
@@ -53,6 +61,12 @@ final class RawChunksWriter {
 
 	private final int maxChars;
 	private final Buffer out;
+	/**
+	 * The stream the extractors write to: {@link #out} while one of them writes a chunk, closed
+	 * otherwise, so that one that kept it cannot write into what follows (or into another raw
+	 * output, once the buffer's array is reused).
+	 */
+	private final Gate gate = new Gate();
 	private @Nullable JsonGenerator generator;
 	private boolean truncated;
 	/** What an extractor's {@code toPlain} gave for the chunk being written. */
@@ -127,19 +141,20 @@ final class RawChunksWriter {
 
 	/** Writes one chunk; false when it takes the array past the cap (it is then left out). */
 	private boolean add(Object chunk, boolean comma) {
-		return add(chunk, comma, true);
+		return add(chunk, comma, null);
 	}
 
 	/**
-	 * Writes one chunk, or the plain form an extractor gave for it ({@code typed} false: it is not
-	 * given to the extractors again).
+	 * Writes one chunk or, with {@code extractedFrom}, the plain form an extractor gave for that
+	 * chunk (not given to the extractors again; converted as {@link Plain} converts what an
+	 * extractor gave when it cannot be written as it is).
 	 */
-	private boolean add(Object chunk, boolean comma, boolean typed) {
-		if (!(chunk instanceof String) && !(chunk instanceof Map<?, ?>) && (!typed || isBuiltIn(chunk))) {
-			return converted(chunk, comma);
+	private boolean add(Object chunk, boolean comma, @Nullable Object extractedFrom) {
+		if (!(chunk instanceof String) && !(chunk instanceof Map<?, ?>) && (extractedFrom != null || isBuiltIn(chunk))) {
+			return converted(chunk, comma, extractedFrom);
 		}
 		JsonGenerator g = generator();
-		long mark = out.count + g.streamWriteOutputBuffered();
+		long mark = (long) out.count + g.streamWriteOutputBuffered();
 		int kind;
 		try {
 			if (comma) {
@@ -150,7 +165,8 @@ final class RawChunksWriter {
 				kind = STRING;
 			}
 			else if (chunk instanceof Map<?, ?> map) {
-				writePlain(g, map, 0);
+				// What an extractor gave is one level down, as Plain converts it.
+				writePlain(g, map, extractedFrom != null ? 1 : 0);
 				kind = MAP;
 			}
 			else {
@@ -162,7 +178,7 @@ final class RawChunksWriter {
 			boolean overflowed = out.overflowed;
 			rewind(mark, true);
 			// Past the cap and its margin: certainly too large.
-			return !overflowed && converted(chunk, comma);
+			return !overflowed && converted(chunk, comma, extractedFrom);
 		}
 		if (kind == CONVERT) {
 			// Nothing of the chunk went through the generator: it stays usable.
@@ -170,9 +186,9 @@ final class RawChunksWriter {
 			Object plain = fromExtractor;
 			fromExtractor = null;
 			// The extractor's plain form (a map, most often) is written as a map chunk is, not asked for twice.
-			return plain != null ? add(plain, comma, false) : converted(chunk, comma);
+			return plain != null ? add(plain, comma, chunk) : converted(chunk, comma, null);
 		}
-		if (out.overflowed || out.count + g.streamWriteOutputBuffered() > maxChars) {
+		if (out.overflowed || (long) out.count + g.streamWriteOutputBuffered() > maxChars) {
 			rewind(mark, true);
 			return false;
 		}
@@ -190,8 +206,9 @@ final class RawChunksWriter {
 		int start = out.count;
 		for (PhosphoExtractor e : EXTRACTORS) {
 			boolean written;
+			gate.open = true;
 			try {
-				written = e.writeJson(chunk, out);
+				written = e.writeJson(chunk, gate);
 			}
 			catch (Throwable ex) {
 				Failures.throwIfFatal(ex);
@@ -202,6 +219,9 @@ final class RawChunksWriter {
 				Callbacks.reportOnce("writeJson:" + e.getClass().getName(), "PhosphoExtractor "
 						+ e.getClass().getName() + ".writeJson threw; the chunk is converted with toPlain", ex);
 				return CONVERT;
+			}
+			finally {
+				gate.open = false;
 			}
 			if (written) {
 				int kind = out.overflowed || isOneValue(e, start) ? kindOfWritten(start) : -1;
@@ -227,7 +247,8 @@ final class RawChunksWriter {
 		if (Json.isJdkType(chunk.getClass())) {
 			return CONVERT;
 		}
-		RAW_WRITER.writeValue(g, chunk);
+		// Guarded: what Plain would not take from Jackson's tree is converted the plain way.
+		RAW_WRITER.writeValue(new PlainOnly(g), chunk);
 		g.flush();
 		int kind = kindOfWritten(start);
 		if (kind < 0) {
@@ -239,13 +260,17 @@ final class RawChunksWriter {
 	/** How many chunks were converted the plain way, in this JVM; for tests. */
 	static final LongAdder CONVERTED = new LongAdder();
 
-	/** The chunk converted the plain way ({@link Plain#of(Object, ConversionBudget)}), then written. */
-	private boolean converted(Object chunk, boolean comma) {
+	/**
+	 * The chunk converted the plain way ({@link Plain#of(Object, ConversionBudget)}), then written;
+	 * with {@code extractedFrom}, {@code value} is what an extractor gave for that chunk
+	 * ({@link Plain#ofExtracted}).
+	 */
+	private boolean converted(Object value, boolean comma, @Nullable Object extractedFrom) {
 		CONVERTED.increment();
 		JsonGenerator g = generator();
-		long mark = out.count + g.streamWriteOutputBuffered();
+		long mark = (long) out.count + g.streamWriteOutputBuffered();
 		ConversionBudget budget = new ConversionBudget(maxChars);
-		Object p = Plain.of(chunk, budget);
+		Object p = extractedFrom != null ? Plain.ofExtracted(extractedFrom, value, budget) : Plain.of(value, budget);
 		if (budget.truncated()) {
 			return false;
 		}
@@ -260,7 +285,7 @@ final class RawChunksWriter {
 			rewind(mark, true);
 			return false;
 		}
-		if (out.overflowed || out.count + g.streamWriteOutputBuffered() > maxChars) {
+		if (out.overflowed || (long) out.count + g.streamWriteOutputBuffered() > maxChars) {
 			rewind(mark, true);
 			return false;
 		}
@@ -362,9 +387,27 @@ final class RawChunksWriter {
 				return false;
 			}
 			p.skipChildren();
-			return p.nextToken() == null;
+			if (p.nextToken() != null) {
+				return false;
+			}
 		}
 		catch (JacksonException ex) {
+			return false;
+		}
+		byte[] b = out.buf;
+		for (int i = start; i < out.count; i++) {
+			if (b[i] == '\n' || b[i] == '\r') {
+				// A pretty printer's line break, between tokens (a string has them escaped): a JSON Lines
+				// file (JsonLinesTaskExporter) takes an event per line.
+				return false;
+			}
+		}
+		// The parser skips strings without decoding them all: an overlong or a surrogate's bytes pass.
+		try {
+			StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out.buf, start, out.count - start));
+			return true;
+		}
+		catch (CharacterCodingException ex) {
 			return false;
 		}
 	}
@@ -395,6 +438,10 @@ final class RawChunksWriter {
 			g.writeString(s);
 		}
 		else if (v instanceof Map<?, ?> map) {
+			if (map instanceof IdentityHashMap<?, ?>) {
+				// Equal keys may be there twice: the plain copy keeps one.
+				throw Fallback.INSTANCE;
+			}
 			g.writeStartObject();
 			for (Map.Entry<?, ?> e : map.entrySet()) {
 				if (!(e.getKey() instanceof String key)) {
@@ -442,6 +489,148 @@ final class RawChunksWriter {
 			g.writeNumber(bd);
 		}
 		else {
+			throw Fallback.INSTANCE;
+		}
+	}
+
+	/**
+	 * A bean written by Jackson through this generator is written as its plain copy would be, or
+	 * handed back to the conversion ({@link Fallback}): text written as it is (a
+	 * {@code @JsonRawValue}, a serializer's {@code writeRaw}, a number given as text), which may not
+	 * be JSON and which the plain copy holds as a string, and nesting deeper than {@link Plain} reads
+	 * a tree ({@link Plain#MAX_DEPTH}), which the plain copy gives as the bean's string form.
+	 */
+	private static final class PlainOnly extends JsonGeneratorDelegate {
+		PlainOnly(JsonGenerator g) {
+			super(g, false);
+		}
+
+		/** A container may be opened where Plain reads a value: at a depth up to {@link Plain#MAX_DEPTH}. */
+		private void opening() {
+			if (delegate.streamWriteContext().getNestingDepth() > Plain.MAX_DEPTH) {
+				throw Fallback.INSTANCE;
+			}
+		}
+
+		/** A container at {@link Plain#MAX_DEPTH} must be empty: Plain reads no value below it. */
+		private void closing() {
+			TokenStreamContext c = delegate.streamWriteContext();
+			if (c.getNestingDepth() > Plain.MAX_DEPTH && c.getEntryCount() > 0) {
+				throw Fallback.INSTANCE;
+			}
+		}
+
+		@Override
+		public JsonGenerator writeStartArray() {
+			opening();
+			return super.writeStartArray();
+		}
+
+		@Override
+		public JsonGenerator writeStartArray(Object forValue) {
+			opening();
+			return super.writeStartArray(forValue);
+		}
+
+		@Override
+		public JsonGenerator writeStartArray(Object forValue, int size) {
+			opening();
+			return super.writeStartArray(forValue, size);
+		}
+
+		@Override
+		public JsonGenerator writeStartObject() {
+			opening();
+			return super.writeStartObject();
+		}
+
+		@Override
+		public JsonGenerator writeStartObject(Object forValue) {
+			opening();
+			return super.writeStartObject(forValue);
+		}
+
+		@Override
+		public JsonGenerator writeStartObject(Object forValue, int size) {
+			opening();
+			return super.writeStartObject(forValue, size);
+		}
+
+		@Override
+		public JsonGenerator writeEndArray() {
+			closing();
+			return super.writeEndArray();
+		}
+
+		@Override
+		public JsonGenerator writeEndObject() {
+			closing();
+			return super.writeEndObject();
+		}
+
+		@Override
+		public JsonGenerator writeRaw(String text) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(String text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(SerializableString raw) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(char[] text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRaw(char c) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(String text) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(String text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(char[] text, int offset, int len) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawValue(SerializableString raw) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeRawUTF8String(byte[] text, int offset, int length) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeUTF8String(byte[] text, int offset, int length) {
+			// Bytes taken as UTF-8 without a check.
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeNumber(String encodedValue) {
+			throw Fallback.INSTANCE;
+		}
+
+		@Override
+		public JsonGenerator writeNumber(char[] encodedValueBuffer, int offset, int len) {
 			throw Fallback.INSTANCE;
 		}
 	}
@@ -528,6 +717,37 @@ final class RawChunksWriter {
 
 		byte[] toByteArray() {
 			return Arrays.copyOf(buf, count);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+	}
+
+	/** {@link #out} while {@code open}; refuses bytes otherwise. */
+	private final class Gate extends OutputStream {
+		boolean open;
+
+		@Override
+		public void write(int b) throws IOException {
+			check();
+			out.write(b);
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) throws IOException {
+			check();
+			out.write(b, off, len);
+		}
+
+		private void check() throws IOException {
+			if (!open) {
+				throw new IOException("phospho: the raw output's stream is written only during PhosphoExtractor.writeJson");
+			}
 		}
 
 		@Override

@@ -4,9 +4,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.SerializableString;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A JSON value already written as UTF-8 bytes (a stream's {@code raw_output}, see
@@ -33,10 +42,38 @@ public final class RawJson implements SerializableString {
 		return new String(utf8, StandardCharsets.UTF_8);
 	}
 
-	/** The value's plain form, read back from its JSON (see {@link Plain}). */
+	/**
+	 * The value's plain form, read back from its JSON (see {@link Plain}): each element of the
+	 * array as the plain copy of a chunk is, at the depth of a chunk (not one level deeper, past
+	 * {@link Plain#MAX_DEPTH} for a chunk at it), and without the parser's limits on the length of
+	 * a number, a string or a name, which the JSON was not written under.
+	 */
 	Object plain() {
-		Object p = Plain.of(utf8);
+		JsonNode tree;
+		try {
+			tree = Reader.MAPPER.readTree(utf8);
+		}
+		catch (JacksonException e) {
+			return getValue();
+		}
+		if (tree != null && tree.isArray()) {
+			List<@Nullable Object> out = new ArrayList<>(tree.size());
+			for (JsonNode element : tree) {
+				out.add(Plain.of(element));
+			}
+			return Collections.unmodifiableList(out);
+		}
+		Object p = Plain.of(tree);
 		return p == null ? getValue() : p;
+	}
+
+	/** A mapper that reads back what was written, whatever its size. */
+	private static final class Reader {
+		static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+				.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE)
+						.maxNumberLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
+						.maxNameLength(Integer.MAX_VALUE).build())
+				.build()).build();
 	}
 
 	@Override
