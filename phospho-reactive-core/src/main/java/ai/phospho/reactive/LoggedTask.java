@@ -310,6 +310,11 @@ public final class LoggedTask {
 
 		/** The {@code raw_output}; {@code null} leaves it out. */
 		public Builder rawOutput(@Nullable Object rawOutput) {
+			if (d.rawOutput instanceof DeferredChunks chunks && chunks.truncated()) {
+				// A stream's chunks left out for the cap stay said when its raw output is replaced
+				// (by a TaskMasker's masked copy of what was kept, as a rule).
+				d.truncated = true;
+			}
 			d.rawOutput = Plain.of(rawOutput);
 			return this;
 		}

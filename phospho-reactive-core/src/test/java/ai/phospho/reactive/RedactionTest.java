@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,6 +82,28 @@ class RedactionTest {
 		assertThat(threads).allSatisfy(t -> assertThat(t).startsWith("phospho-export"));
 		assertThat(exporter.tasks()).hasSize(21).allSatisfy(t -> assertThat(t.toMap().toString())
 				.doesNotContain(EMAIL, CARD, KEY, "hunter2"));
+		client.shutdown().block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aMaskedStreamWhoseChunksWereCutStaysMarkedTruncated() {
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient client = PhosphoClient.create(options(exporter).maxFieldChars(200).redactor(MASKER).build());
+		List<String> chunks = new ArrayList<>();
+		chunks.add(EMAIL + " ");
+		// Kept by the stream (5 characters each), cut by the exact JSON (an escape for each quote).
+		for (int i = 0; i < 20; i++) {
+			chunks.add("\"\"\"\"\"");
+		}
+		Flux.fromIterable(chunks).transform(client.logStream("stream")).blockLast(Duration.ofSeconds(5));
+		client.flush().block(Duration.ofSeconds(10));
+
+		LoggedTask t = exporter.tasks().get(0);
+		assertThat(t.toMap().toString()).doesNotContain(EMAIL);
+		assertThat((List<?>) t.rawOutput()).hasSizeLessThan(chunks.size());
+		// Was false: the masked copy of the chunks replaced them without their flag.
+		assertThat(t.truncated()).isTrue();
+		assertThat(t.toMap()).containsEntry("truncated", true);
 		client.shutdown().block(Duration.ofSeconds(10));
 	}
 

@@ -3,6 +3,7 @@ package ai.phospho.reactive.internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -36,24 +37,18 @@ public final class DeferredChunks {
 	public synchronized RawJson json() {
 		RawJson j = json;
 		if (j == null) {
-			List<Object> c = chunks;
-			if (c == null) {
-				// Read as plain first: written from the plain form.
-				j = RawChunksWriter.plainToJson(plain);
+			// The chunks are let go once written: json is set from then on.
+			List<Object> c = Objects.requireNonNull(chunks, "chunks");
+			RawChunksWriter w = new RawChunksWriter(maxChars);
+			j = w.write(c);
+			if (j == null) {
+				// Chunks of mixed shapes: the slow path fits them to the backend's types.
+				j = RawChunksWriter.plainToJson(plainChunks(c, maxChars, this));
 			}
 			else {
-				RawChunksWriter w = new RawChunksWriter(maxChars);
-				j = w.write(c);
-				if (j == null) {
-					// Chunks of mixed shapes: the slow path fits them to the backend's types.
-					Object p = plainChunks(c, maxChars, this);
-					j = RawChunksWriter.plainToJson(p);
-				}
-				else {
-					truncated = w.truncated();
-				}
-				chunks = null;
+				truncated = w.truncated();
 			}
+			chunks = null;
 			json = j;
 		}
 		return j;

@@ -125,7 +125,7 @@ final class RawChunksWriter {
 		return new RawJson(out.toByteArray());
 	}
 
-	/** The JSON of a plain value (as {@link Plain} makes them), for a raw output read as plain first. */
+	/** The JSON of a plain value (as {@link Plain} makes them): chunks of mixed shapes, once fitted. */
 	static RawJson plainToJson(@Nullable Object plain) {
 		Buffer b = new Buffer(Long.MAX_VALUE);
 		try {

@@ -2,11 +2,13 @@ package ai.phospho.reactive.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -14,8 +16,13 @@ import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.DecimalNode;
+import tools.jackson.databind.node.DoubleNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A JSON value already written as UTF-8 bytes (a stream's {@code raw_output}, see
@@ -56,6 +63,7 @@ public final class RawJson implements SerializableString {
 		catch (JacksonException e) {
 			return getValue();
 		}
+		exactNumbers(tree);
 		if (tree != null && tree.isArray()) {
 			List<@Nullable Object> out = new ArrayList<>(tree.size());
 			for (JsonNode element : tree) {
@@ -67,13 +75,51 @@ public final class RawJson implements SerializableString {
 		return p == null ? getValue() : p;
 	}
 
-	/** A mapper that reads back what was written, whatever its size. */
+	/**
+	 * Decimals are read as {@code BigDecimal}s, so that none loses digits; one that a {@code double}
+	 * writes the same way (what a {@code Double} was written as) is made a {@code double} again.
+	 */
+	private static void exactNumbers(@Nullable JsonNode node) {
+		if (node instanceof ObjectNode object) {
+			for (Map.Entry<String, JsonNode> e : object.properties()) {
+				if (e.getValue() instanceof DecimalNode d) {
+					e.setValue(decimal(d));
+				}
+				else {
+					exactNumbers(e.getValue());
+				}
+			}
+		}
+		else if (node instanceof ArrayNode array) {
+			for (int i = 0; i < array.size(); i++) {
+				if (array.get(i) instanceof DecimalNode d) {
+					array.set(i, decimal(d));
+				}
+				else {
+					exactNumbers(array.get(i));
+				}
+			}
+		}
+	}
+
+	private static JsonNode decimal(DecimalNode node) {
+		BigDecimal v = node.decimalValue();
+		double d = v.doubleValue();
+		if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).equals(v)) {
+			return DoubleNode.valueOf(d);
+		}
+		return node;
+	}
+
+	/** A mapper that reads back what was written, whatever its size, decimals without loss. */
 	private static final class Reader {
 		static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
 				.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE)
 						.maxNumberLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
 						.maxNameLength(Integer.MAX_VALUE).build())
-				.build()).build();
+				.build())
+				.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+				.build();
 	}
 
 	@Override

@@ -78,7 +78,7 @@ class RawChunksWriterTest {
 		String expected = new String(reference(chunks, MAX), StandardCharsets.UTF_8);
 		assertThat(got).isEqualTo(expected);
 		// Read back, the plain form is the plain copy's.
-		assertThat(new DeferredChunks(chunks, MAX).get()).isEqualTo(Plain.of(expected.getBytes(StandardCharsets.UTF_8)));
+		assertThat(new DeferredChunks(chunks, MAX).get()).isEqualTo(DeferredChunks.plainChunks(chunks, MAX, null));
 	}
 
 	static Map<String, Object> openAiChunk(String content, Object finishReason) {
