@@ -51,6 +51,12 @@ public interface PhosphoExtractor {
 	 * the copy costs several times the JSON). Write with a JSON library, for example Jackson's
 	 * {@code mapper.writeValue(out, value)}; closing {@code out} does nothing.
 	 *
+	 * <p>The output must be one JSON value in UTF-8 on one line: it is read back once with a
+	 * streaming parser (a value that is not one, is not UTF-8 or spans lines is converted with
+	 * {@link #toPlain(Object)} instead and reported once). {@code out} takes bytes only during the
+	 * call. Writing JSON {@code null} says that the value's plain form is null, not that the value is
+	 * unknown: return {@code false} for that.
+	 *
 	 * <p>The worker bounds what it keeps: {@code out} stops taking bytes (throws) once the raw
 	 * output's cap is passed, and the chunk is then left out. Anything else this method throws is
 	 * reported once, and the chunk is converted with {@link #toPlain(Object)} instead.
