@@ -135,9 +135,88 @@ public final class EventWriter {
 	}
 
 	public static long estimateSize(LoggedTask t) {
-		long[] size = {2};
-		visit(t, (name, value) -> size[0] += utf8Length(name) + 4 + estimate(value));
-		return size[0];
+		Sizer sizer = new Sizer();
+		visit(t, sizer);
+		return sizer.size;
+	}
+
+	/**
+	 * The visitor of {@link #estimateSize}: one object per task rather than a lambda and its array,
+	 * the wire keys' lengths known without walking them, and a string sized once when the task holds
+	 * it twice ({@code raw_input} is most often the {@code input} itself, {@code raw_output} the
+	 * {@code output}).
+	 */
+	private static final class Sizer implements Visitor {
+		/** Strings at least this long are remembered for a second visit; shorter ones cost less than the look-up. */
+		private static final int REMEMBERED_LENGTH = 16;
+
+		long size = 2;
+		private @Nullable String s0;
+		private @Nullable String s1;
+		private @Nullable String s2;
+		private @Nullable String s3;
+		private long n0;
+		private long n1;
+		private long n2;
+		private long n3;
+		private int next;
+
+		@Override
+		public void field(String name, @Nullable Object value) {
+			size += nameLength(name) + 4 + (value instanceof String s ? string(s) : estimate(value));
+		}
+
+		private long string(String s) {
+			if (s.length() < REMEMBERED_LENGTH) {
+				return utf8Length(s) + 2;
+			}
+			if (s == s0) {
+				return n0;
+			}
+			if (s == s1) {
+				return n1;
+			}
+			if (s == s2) {
+				return n2;
+			}
+			if (s == s3) {
+				return n3;
+			}
+			long n = utf8Length(s) + 2;
+			switch (next++ & 3) {
+				case 0 -> {
+					s0 = s;
+					n0 = n;
+				}
+				case 1 -> {
+					s1 = s;
+					n1 = n;
+				}
+				case 2 -> {
+					s2 = s;
+					n2 = n;
+				}
+				default -> {
+					s3 = s;
+					n3 = n;
+				}
+			}
+			return n;
+		}
+	}
+
+	/**
+	 * {@link #utf8Length} of a key: the event's own keys (and the usual usage keys) are ASCII without
+	 * anything to escape, so their length is their size; any other key is measured.
+	 */
+	static long nameLength(String name) {
+		return switch (name) {
+			case "project_id", "task_id", "session_id", "input", "output", "client_created_at", "last_update",
+					"version_id", "user_id", "test_id", "flag", "metadata", "raw_input", "raw_input_type_name",
+					"raw_output", "raw_output_type_name", "environment", "system_prompt", "model", "truncated",
+					"prompt_tokens", "completion_tokens", "total_tokens" -> name.length();
+			default -> utf8Length(name);
+		};
 	}
 
 	public static long estimate(@Nullable Object value) {
