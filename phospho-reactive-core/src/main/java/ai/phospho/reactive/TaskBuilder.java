@@ -290,13 +290,24 @@ final class TaskBuilder {
 		return s.substring(0, end);
 	}
 
+	/** The simple name of a value's class (its full name for an anonymous class); {@code null} for null. */
 	static @Nullable String typeName(@Nullable Object value) {
 		if (value == null) {
 			return null;
 		}
-		String simple = value.getClass().getSimpleName();
-		return simple.isEmpty() ? value.getClass().getName() : simple;
+		// Two per task: a String's without a look-up, any other class's computed once.
+		return value instanceof String ? STRING_TYPE : TYPE_NAMES.get(value.getClass());
 	}
+
+	private static final String STRING_TYPE = "String";
+
+	private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
+		@Override
+		protected String computeValue(Class<?> type) {
+			String simple = type.getSimpleName();
+			return simple.isEmpty() ? type.getName() : simple;
+		}
+	};
 
 	private static @Nullable String firstNonNull(@Nullable String a, @Nullable String b) {
 		return a != null ? a : b;

@@ -165,6 +165,18 @@ class LogEventBytesTest {
 		assertThat(EventWriter.estimateSize(t)).isEqualTo(referenceEstimate(t)).isGreaterThanOrEqualTo(t.json().length);
 	}
 
+	@Test
+	void typeNamesAreTheSimpleNamesOfTheClasses() {
+		Object anonymous = new Object() {
+		};
+		for (Object v : new Object[] {"s", 1, new int[0], new Point(1, null), Colour.RED, List.of(), anonymous}) {
+			String simple = v.getClass().getSimpleName();
+			assertThat(TaskBuilder.typeName(v)).isEqualTo(simple.isEmpty() ? v.getClass().getName() : simple);
+		}
+		assertThat(TaskBuilder.typeName(anonymous)).isEqualTo(anonymous.getClass().getName());
+		assertThat(TaskBuilder.typeName(null)).isNull();
+	}
+
 	/** The estimate as it was computed before: every visited field, its key measured, its value estimated. */
 	static long referenceEstimate(LoggedTask t) {
 		long[] size = {2};
