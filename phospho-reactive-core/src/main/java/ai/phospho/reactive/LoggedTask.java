@@ -49,6 +49,9 @@ public final class LoggedTask {
 
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
 	private long estimatedSize;
+	/** Whether the task's ids are those the library made: ASCII with nothing to escape, sized without a walk. */
+	private final boolean madeTaskId;
+	private final boolean madeSessionId;
 
 	LoggedTask(TaskDraft d) {
 		this.projectId = d.projectId;
@@ -73,6 +76,8 @@ public final class LoggedTask {
 		this.usage = d.usage == null || d.usage.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.usage);
 		this.truncated = d.truncated;
 		this.extras = d.extras == null || d.extras.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.extras);
+		this.madeTaskId = d.madeTaskId;
+		this.madeSessionId = d.madeSessionId;
 	}
 
 	public @Nullable String projectId() {
@@ -242,7 +247,7 @@ public final class LoggedTask {
 	long estimatedSize() {
 		long n = estimatedSize;
 		if (n == 0) {
-			n = EventWriter.estimateSize(this);
+			n = EventWriter.estimateSize(this, madeTaskId ? taskId : null, madeSessionId ? sessionId : null);
 			estimatedSize = n;
 		}
 		return n;
@@ -270,6 +275,8 @@ public final class LoggedTask {
 			d.metadata = t.metadata.isEmpty() ? null : new LinkedHashMap<>(t.metadata);
 			d.sessionId = t.sessionId;
 			d.taskId = t.taskId;
+			d.madeTaskId = t.madeTaskId;
+			d.madeSessionId = t.madeSessionId;
 			d.versionId = t.versionId;
 			d.userId = t.userId;
 			d.testId = t.testId;

@@ -166,8 +166,10 @@ final class TaskBuilder {
 		d.environment = options.environment();
 		String session = firstNonNull(sessionId, context == null ? null : context.sessionId());
 		d.sessionId = session != null ? session : Ids.newSessionId();
+		d.madeSessionId = session == null;
 		String task = firstNonNull(taskId, context == null ? null : context.taskId());
 		d.taskId = task != null ? task : Ids.newTaskId();
+		d.madeTaskId = task == null;
 		d.userId = firstNonNull(userId, context == null ? null : context.userId());
 		String version = firstNonNull(versionId, context == null ? null : context.versionId());
 		d.versionId = version != null ? version : options.versionId();

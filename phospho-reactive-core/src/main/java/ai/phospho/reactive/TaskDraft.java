@@ -14,6 +14,9 @@ final class TaskDraft {
 	@Nullable Map<String, Object> metadata;
 	String sessionId = "";
 	String taskId = "";
+	/** Whether {@link #taskId} and {@link #sessionId} are ids the library made ({@code Ids}). */
+	boolean madeTaskId;
+	boolean madeSessionId;
 	String versionId = "";
 	@Nullable String userId;
 	@Nullable String testId;

@@ -160,9 +160,30 @@ class LogEventBytesTest {
 				assertThat(EventWriter.estimateSize(t)).as("%s", c[0]).isGreaterThanOrEqualTo(t.json().length);
 			}
 		}
-		// And for tasks whose ids the library made.
+		// And for tasks whose ids the library made, sized without walking them.
 		LoggedTask t = TaskBuilder.of(TaskLog.of("é \"x\"").output("y"), options(100_000), null);
-		assertThat(EventWriter.estimateSize(t)).isEqualTo(referenceEstimate(t)).isGreaterThanOrEqualTo(t.json().length);
+		assertThat(t.estimatedSize()).isEqualTo(referenceEstimate(t)).isEqualTo(EventWriter.estimateSize(t))
+				.isGreaterThanOrEqualTo(t.json().length);
+		// An extra key of the same name as an id, with another value: measured, not taken for the id.
+		LoggedTask copy = t.toBuilder().extras(Map.of("task_id", "t\"é\"", "session_id", t.sessionId() + "\n")).build();
+		assertThat(copy.estimatedSize()).isEqualTo(referenceEstimate(copy)).isGreaterThanOrEqualTo(copy.json().length);
+		// Values that change under the same key from task to task: each sized as it is.
+		for (String env : new String[] {"a", "é\"", "a", "production"}) {
+			PhosphoOptions o = TestSupport.options(RecordingExporter.immediate()).environment(env).versionId(env + "\t")
+					.projectId(env).build();
+			for (Object in : new Object[] {"x", 1, List.of()}) {
+				LoggedTask e = TaskBuilder.of(TaskLog.of(in).output(in), o, null);
+				assertThat(e.estimatedSize()).as(env).isEqualTo(referenceEstimate(e)).isGreaterThanOrEqualTo(e.json().length);
+			}
+		}
+	}
+
+	@Test
+	void keysAreSizedAsMeasured() {
+		for (String k : new String[] {"task_id", "session_id", "client_created_at", "raw_output_type_name", "cached",
+			"ключ", "a\"b", "tab\t", new String("task_id".toCharArray())}) {
+			assertThat(EventWriter.nameLength(k)).as(k).isEqualTo(EventWriter.utf8Length(k));
+		}
 	}
 
 	@Test
