@@ -2,6 +2,7 @@ package ai.phospho.reactive;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import ai.phospho.reactive.internal.Callbacks;
@@ -9,7 +10,6 @@ import ai.phospho.reactive.internal.ConversionBudget;
 import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Failures;
-import ai.phospho.reactive.internal.Ids;
 import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
@@ -165,11 +165,27 @@ final class TaskBuilder {
 		d.projectId = options.projectId();
 		d.environment = options.environment();
 		String session = firstNonNull(sessionId, context == null ? null : context.sessionId());
-		d.sessionId = session != null ? session : Ids.newSessionId();
-		d.madeSessionId = session == null;
+		// The ids the library makes are written as text when first read (by the export worker, as a
+		// rule): the caller's thread only draws their bits.
+		if (session != null) {
+			d.sessionId = session;
+		}
+		else {
+			ThreadLocalRandom r = ThreadLocalRandom.current();
+			d.madeSessionId = true;
+			d.sessionHi = r.nextLong();
+			d.sessionLo = r.nextLong();
+		}
 		String task = firstNonNull(taskId, context == null ? null : context.taskId());
-		d.taskId = task != null ? task : Ids.newTaskId();
-		d.madeTaskId = task == null;
+		if (task != null) {
+			d.taskId = task;
+		}
+		else {
+			ThreadLocalRandom r = ThreadLocalRandom.current();
+			d.madeTaskId = true;
+			d.taskHi = r.nextLong();
+			d.taskLo = r.nextLong();
+		}
 		d.userId = firstNonNull(userId, context == null ? null : context.userId());
 		String version = firstNonNull(versionId, context == null ? null : context.versionId());
 		d.versionId = version != null ? version : options.versionId();

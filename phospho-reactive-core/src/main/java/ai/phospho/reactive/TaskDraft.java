@@ -14,9 +14,16 @@ final class TaskDraft {
 	@Nullable Map<String, Object> metadata;
 	String sessionId = "";
 	String taskId = "";
-	/** Whether {@link #taskId} and {@link #sessionId} are ids the library made ({@code Ids}). */
+	/**
+	 * Whether the task's ids are made by the library ({@code Ids}) from these random bits, their text
+	 * written when first read; {@link #taskId} and {@link #sessionId} are then unused.
+	 */
 	boolean madeTaskId;
 	boolean madeSessionId;
+	long taskHi;
+	long taskLo;
+	long sessionHi;
+	long sessionLo;
 	String versionId = "";
 	@Nullable String userId;
 	@Nullable String testId;

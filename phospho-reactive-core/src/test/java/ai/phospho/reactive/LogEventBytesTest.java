@@ -179,6 +179,34 @@ class LogEventBytesTest {
 	}
 
 	@Test
+	void idsTheLibraryMakesAreWrittenWhenReadAndStayTheSame() throws Exception {
+		LoggedTask t = TaskBuilder.of(TaskLog.of("in").output("out"), options(100_000), null);
+		String taskId = t.taskId();
+		String sessionId = t.sessionId();
+		assertThat(taskId).matches("task_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}").isSameAs(t.taskId());
+		assertThat(sessionId).matches("session_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}").isSameAs(t.sessionId());
+		assertThat(t.toMap()).containsEntry("task_id", taskId).containsEntry("session_id", sessionId);
+		assertThat(new String(t.json(), StandardCharsets.UTF_8)).contains("\"task_id\":\"" + taskId + "\"",
+				"\"session_id\":\"" + sessionId + "\"");
+		LoggedTask copy = t.toBuilder().input("changed").build();
+		assertThat(copy.taskId()).isEqualTo(taskId);
+		assertThat(copy.sessionId()).isEqualTo(sessionId);
+		assertThat(t.toString()).contains(taskId, sessionId);
+		// Read first by two threads at once: the same text.
+		for (int i = 0; i < 200; i++) {
+			LoggedTask r = TaskBuilder.of(TaskLog.of("in"), options(100_000), null);
+			java.util.concurrent.CompletableFuture<String> other = java.util.concurrent.CompletableFuture
+					.supplyAsync(r::taskId);
+			String mine = r.taskId();
+			assertThat(other.get()).isEqualTo(mine);
+		}
+		// Two tasks, two ids.
+		LoggedTask u = TaskBuilder.of(TaskLog.of("in"), options(100_000), null);
+		assertThat(u.taskId()).isNotEqualTo(taskId);
+		assertThat(u.sessionId()).isNotEqualTo(sessionId);
+	}
+
+	@Test
 	void keysAreSizedAsMeasured() {
 		for (String k : new String[] {"task_id", "session_id", "client_created_at", "raw_output_type_name", "cached",
 			"ключ", "a\"b", "tab\t", new String("task_id".toCharArray())}) {

@@ -44,22 +44,31 @@ public final class Ids {
 
 	/** {@code task_} followed by 32 hex digits. */
 	public static String newTaskId() {
-		return prefixedHex(TASK);
+		ThreadLocalRandom r = ThreadLocalRandom.current();
+		return taskId(r.nextLong(), r.nextLong());
 	}
 
 	/** {@code session_} followed by 32 hex digits. */
 	public static String newSessionId() {
-		return prefixedHex(SESSION);
+		ThreadLocalRandom r = ThreadLocalRandom.current();
+		return sessionId(r.nextLong(), r.nextLong());
 	}
 
-	private static String prefixedHex(byte[] prefix) {
-		ThreadLocalRandom r = ThreadLocalRandom.current();
-		long hi = r.nextLong();
-		long lo = r.nextLong();
+	/** The task id of these 128 random bits (of which the UUID version and variant bits are replaced). */
+	public static String taskId(long hi, long lo) {
+		return prefixedHex(TASK, hi, lo);
+	}
+
+	/** The session id of these 128 random bits, as {@link #taskId(long, long)}. */
+	public static String sessionId(long hi, long lo) {
+		return prefixedHex(SESSION, hi, lo);
+	}
+
+	private static String prefixedHex(byte[] prefix, long randomHi, long randomLo) {
 		// Shaped as a version-4 UUID so that tools expecting one accept it.
-		hi = (hi & ~0xF000L) | 0x4000L;
-		lo = (lo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-		// Latin-1 bytes, eight digits per write: this runs twice per logged task, on the caller's thread.
+		long hi = (randomHi & ~0xF000L) | 0x4000L;
+		long lo = (randomLo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+		// Latin-1 bytes, eight digits per write: this runs twice per logged task.
 		int n = prefix.length;
 		byte[] out = new byte[n + 32];
 		System.arraycopy(prefix, 0, out, 0, n);
