@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * near the cap, so a huge value costs the building thread no more than what is kept. One builder per
  * task, on one thread; {@link #build()} never throws for any value it was given.
  */
-final class TaskBuilder {
+final class TaskBuilder extends TaskDraft {
 
 	/** The metadata key of a task whose capture failed in part: what threw. */
 	static final String CAPTURE_ERROR = "capture_error";
@@ -31,7 +31,8 @@ final class TaskBuilder {
 	private final int maxChars;
 	private final @Nullable ContextValues context;
 	private final ConversionBudget budget;
-	private final TaskDraft d = new TaskDraft();
+	/** The task's fields: this builder itself. */
+	private final TaskDraft d = this;
 	private @Nullable Object plainIn;
 	/** The raw input when it was given apart from the input (a request whose messages are the input). */
 	private @Nullable Object plainRawIn;
@@ -213,6 +214,7 @@ final class TaskBuilder {
 		return this;
 	}
 
+	@Override
 	LoggedTask build() {
 		if (d.model == null) {
 			d.model = Extraction.model(plainIn, plainOut);
@@ -235,7 +237,7 @@ final class TaskBuilder {
 		d.truncated |= budget.truncated();
 		limit();
 		content(options.contentMode());
-		return d.build();
+		return new LoggedTask(d);
 	}
 
 	/** Leaves out what {@link PhosphoOptions.ContentMode} says is not sent; after the bounds, so the lengths are those kept. */

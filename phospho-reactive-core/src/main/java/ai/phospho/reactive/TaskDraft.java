@@ -4,8 +4,11 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-/** The mutable fields of a task being assembled, on one thread, before it becomes a {@link LoggedTask}. */
-final class TaskDraft {
+/**
+ * The mutable fields of a task being assembled, on one thread, before it becomes a {@link LoggedTask}.
+ * A {@link TaskBuilder} is its own draft (one object less per logged task).
+ */
+class TaskDraft {
 	@Nullable String projectId;
 	String input = "";
 	@Nullable String output;
