@@ -75,14 +75,44 @@ final class TaskBuilder extends TaskDraft {
 					.build();
 		}
 		catch (Throwable e) {
-			Failures.throwIfFatal(e);
-			String reason = "assembling the task threw " + Failures.describe(e);
-			Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
-					+ "; the task is logged without its content", e);
-			return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason)
-					.identity(sessionId, log.taskId, log.userId, log.versionId).flag(log.flag)
+			return withoutContent(e, options, context, now).identity(sessionId, log.taskId, log.userId, log.versionId)
+					.flag(log.flag).listened(listening).build();
+		}
+	}
+
+	/**
+	 * The task of {@code log(input, output)}: what {@link #of(TaskLog, PhosphoOptions, ContextValues,
+	 * String, Listening)} builds of {@code TaskLog.of(input).output(output)}, without that
+	 * {@code TaskLog}; never throws but for a JVM error.
+	 */
+	static LoggedTask of(Object input, @Nullable Object output, PhosphoOptions options,
+			@Nullable ContextValues context, Listening listening) {
+		long now = System.currentTimeMillis();
+		try {
+			return new TaskBuilder(options, context, now)
+					.input(input, null, false, null)
+					.output(output, null, false, null)
+					.metadata(null)
+					.extras(null)
+					.identity(null, null, null, null)
+					.flag(null)
+					.listened(listening)
+					.build();
+		}
+		catch (Throwable e) {
+			return withoutContent(e, options, context, now).identity(null, null, null, null).flag(null)
 					.listened(listening).build();
 		}
+	}
+
+	/** After assembling a task threw: reported once per exception class, a builder with what threw as a fact. */
+	private static TaskBuilder withoutContent(Throwable e, PhosphoOptions options, @Nullable ContextValues context,
+			long now) {
+		Failures.throwIfFatal(e);
+		String reason = "assembling the task threw " + Failures.describe(e);
+		Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
+				+ "; the task is logged without its content", e);
+		return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason);
 	}
 
 	/** What {@code log} returns for a task of a session sampled out: its ids, nothing extracted, not exported. */

@@ -207,6 +207,31 @@ class LogEventBytesTest {
 	}
 
 	@Test
+	void logOfInputAndOutputIsLogOfTheirTaskLog() {
+		Map<String, Object> request = new LinkedHashMap<>();
+		request.put("model", "m");
+		request.put("messages", List.of(message("system", "s"), message("user", "u")));
+		Object[][] pairs = {{"in", "out"}, {"in", null}, {"", ""}, {request, withUsage(chatCompletion("c"))},
+			{new Point(1, "é"), List.of(1, "x")}, {42, 2.5d}, {new StringBuilder("sb"), Colour.RED},
+			{new HostileValuesTest.Exploding(), new HostileValuesTest.Exploding()}};
+		ContextValues context = new ContextValues("s-ctx", null, "u-ctx", null, null, Map.of("k", "v"), "t-ctx");
+		for (ContextValues ctx : new ContextValues[] {null, context}) {
+			for (int max : new int[] {100_000, 3}) {
+				for (Object[] p : pairs) {
+					LoggedTask direct = TaskBuilder.of(p[0], p[1], options(max), ctx, Listening.NONE);
+					LoggedTask viaLog = TaskBuilder.of(TaskLog.of(p[0]).output(p[1]), options(max), ctx);
+					assertThat(withoutIds(event(direct))).as("%s %s", p[0], max).isEqualTo(withoutIds(event(viaLog)));
+					assertThat(direct.estimatedSize()).isEqualTo(referenceEstimate(direct));
+				}
+			}
+		}
+	}
+
+	private static String withoutIds(String event) {
+		return event.replaceAll("\"(task|session)_id\":\"(task|session)_[0-9a-f]{32}\"", "\"$1_id\":\"made\"");
+	}
+
+	@Test
 	void keysAreSizedAsMeasured() {
 		for (String k : new String[] {"task_id", "session_id", "client_created_at", "raw_output_type_name", "cached",
 			"ключ", "a\"b", "tab\t", new String("task_id".toCharArray())}) {
