@@ -30,7 +30,8 @@ final class TaskBuilder extends TaskDraft {
 	private final PhosphoOptions options;
 	private final int maxChars;
 	private final @Nullable ContextValues context;
-	private final ConversionBudget budget;
+	/** Made at the first value to convert: a string within the cap is its own plain form and needs none. */
+	private @Nullable ConversionBudget budget;
 	/** The task's fields: this builder itself. */
 	private final TaskDraft d = this;
 	private @Nullable Object plainIn;
@@ -46,7 +47,6 @@ final class TaskBuilder extends TaskDraft {
 		this.options = options;
 		this.maxChars = options.maxFieldChars();
 		this.context = context;
-		this.budget = new ConversionBudget(maxChars);
 		d.clientCreatedAt = createdAtMillis / 1000;
 	}
 
@@ -122,15 +122,36 @@ final class TaskBuilder extends TaskDraft {
 				.identity(session, log.taskId, log.userId, log.versionId).flag(log.flag).build();
 	}
 
+	private ConversionBudget budget() {
+		ConversionBudget b = budget;
+		if (b == null) {
+			b = new ConversionBudget(maxChars);
+			budget = b;
+		}
+		return b;
+	}
+
+	/**
+	 * {@link Plain#of(Object, ConversionBudget)} under the task's budget. A string of at most
+	 * {@code maxChars + 1} chars is returned as it is, as that conversion returns it: what it counts
+	 * of such a string matters to nothing else (each conversion bounds itself from where it starts).
+	 */
+	private @Nullable Object plain(@Nullable Object value) {
+		if (value instanceof String s && s.length() <= (long) maxChars + 1) {
+			return s;
+		}
+		return Plain.of(value, budget());
+	}
+
 	/** The input: its text (the custom extractor first), system prompt, raw form and type. */
 	<I> TaskBuilder input(@Nullable I input, @Nullable Function<? super I, ? extends @Nullable String> toText,
 			boolean rawSet, @Nullable Object raw) {
-		Object plain = Plain.of(input, budget);
+		Object plain = plain(input);
 		plainIn = plain;
 		String text = toText != null && input != null ? Callbacks.applyText("inputToString", toText, input) : null;
 		d.input = text != null ? text : Extraction.inputText(plain);
 		d.systemPrompt = Extraction.systemPrompt(plain);
-		Object plainRaw = rawSet ? Plain.of(raw, budget) : plain;
+		Object plainRaw = rawSet ? plain(raw) : plain;
 		plainRawIn = rawSet ? plainRaw : null;
 		d.rawInput = RawShapes.fit(plainRaw, false);
 		d.rawInputTypeName = typeName(rawSet ? raw : input);
@@ -140,13 +161,13 @@ final class TaskBuilder extends TaskDraft {
 	/** A value as output, as {@code log} extracts it: text, model, usage, raw form and type. */
 	<O> TaskBuilder output(@Nullable O output, @Nullable Function<? super O, ? extends @Nullable String> toText,
 			boolean rawSet, @Nullable Object raw) {
-		Object plain = Plain.of(output, budget);
+		Object plain = plain(output);
 		plainOut = plain;
 		String text = toText != null && output != null ? Callbacks.applyText("outputToString", toText, output) : null;
 		d.output = text != null ? text : Extraction.outputText(plain);
 		d.model = Extraction.model(null, plain);
 		d.usage = Usages.of(plain);
-		d.rawOutput = RawShapes.fit(rawSet ? Plain.of(raw, budget) : plain, true);
+		d.rawOutput = RawShapes.fit(rawSet ? plain(raw) : plain, true);
 		d.rawOutputTypeName = typeName(rawSet ? raw : output);
 		return this;
 	}
@@ -159,7 +180,7 @@ final class TaskBuilder extends TaskDraft {
 			@Nullable Map<String, Object> usage, @Nullable String model, long lastUpdateMillis) {
 		d.output = text;
 		boundRawOutput = !rawBounded;
-		d.rawOutput = rawBounded ? raw : RawShapes.fit(Plain.of(raw, budget), true);
+		d.rawOutput = rawBounded ? raw : RawShapes.fit(plain(raw), true);
 		d.rawOutputTypeName = rawTypeName;
 		d.usage = usage;
 		d.model = model;
@@ -169,7 +190,9 @@ final class TaskBuilder extends TaskDraft {
 
 	/** The call's metadata over the Context's, bounded as a whole. */
 	TaskBuilder metadata(@Nullable Map<String, Object> call) {
-		d.metadata = TaskMaps.merge(context == null ? null : context.metadata(), call, budget);
+		Map<String, Object> base = context == null ? null : context.metadata();
+		d.metadata = (base == null || base.isEmpty()) && (call == null || call.isEmpty()) ? null
+				: TaskMaps.merge(base, call, budget());
 		return this;
 	}
 
@@ -186,7 +209,7 @@ final class TaskBuilder extends TaskDraft {
 
 	/** Extra top-level keys, bounded as metadata is. */
 	TaskBuilder extras(@Nullable Map<String, Object> extras) {
-		d.extras = extras == null ? null : TaskMaps.extras(extras, budget);
+		d.extras = extras == null ? null : TaskMaps.extras(extras, budget());
 		return this;
 	}
 
@@ -264,7 +287,8 @@ final class TaskBuilder extends TaskDraft {
 			l.forEach((k, v) -> m.putIfAbsent(k, v instanceof String s && s.length() > maxChars ? cut(s, maxChars) : v));
 			d.metadata = m;
 		}
-		d.truncated |= budget.truncated();
+		ConversionBudget b = budget;
+		d.truncated |= b != null && b.truncated();
 		limit();
 		content(options.contentMode());
 		return new LoggedTask(d);

@@ -232,6 +232,19 @@ class LogEventBytesTest {
 	}
 
 	@Test
+	void stringsAtTheCapAreCutAndFlaggedAsBefore() {
+		int max = 8;
+		for (String s : new String[] {"12345678", "123456789", "1234567890", "1234567😀", "123456😀", "12345678😀"}) {
+			LoggedTask t = TaskBuilder.of(s, s, options(max), null, Listening.NONE);
+			String kept = TaskBuilder.cut(s, Math.min(s.length(), max));
+			assertThat(t.input()).as(s).isEqualTo(kept);
+			assertThat(t.output()).as(s).isEqualTo(kept);
+			assertThat(t.rawInput()).as(s).isEqualTo(kept);
+			assertThat(t.truncated()).as(s).isEqualTo(s.length() > max);
+		}
+	}
+
+	@Test
 	void keysAreSizedAsMeasured() {
 		for (String k : new String[] {"task_id", "session_id", "client_created_at", "raw_output_type_name", "cached",
 			"ключ", "a\"b", "tab\t", new String("task_id".toCharArray())}) {
