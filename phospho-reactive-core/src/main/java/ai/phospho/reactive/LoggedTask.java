@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import ai.phospho.reactive.internal.DeferredChunks;
 import ai.phospho.reactive.internal.EventWriter;
+import ai.phospho.reactive.internal.Ids;
 import ai.phospho.reactive.internal.Plain;
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +26,14 @@ public final class LoggedTask {
 	private final long clientCreatedAt;
 	private final @Nullable Long lastUpdate;
 	private final Map<String, Object> metadata;
-	private final String sessionId;
-	private final String taskId;
+	/** Null until first read when the library made the id: then written from the bits below. */
+	private @Nullable String sessionId;
+	private @Nullable String taskId;
+	/** The random bits of the ids the library made (see {@code Ids}): the text is made when it is read. */
+	private final long sessionHi;
+	private final long sessionLo;
+	private final long taskHi;
+	private final long taskLo;
 	private final String versionId;
 	private final @Nullable String userId;
 	private final @Nullable String testId;
@@ -50,6 +57,9 @@ public final class LoggedTask {
 
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
 	private long estimatedSize;
+	/** Whether the task's ids are those the library made: ASCII with nothing to escape, sized without a walk. */
+	private final boolean madeTaskId;
+	private final boolean madeSessionId;
 
 	LoggedTask(TaskDraft d) {
 		this.projectId = d.projectId;
@@ -58,8 +68,12 @@ public final class LoggedTask {
 		this.clientCreatedAt = d.clientCreatedAt;
 		this.lastUpdate = d.lastUpdate;
 		this.metadata = d.metadata == null || d.metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.metadata);
-		this.sessionId = d.sessionId;
-		this.taskId = d.taskId;
+		this.sessionId = d.madeSessionId ? null : d.sessionId;
+		this.taskId = d.madeTaskId ? null : d.taskId;
+		this.sessionHi = d.sessionHi;
+		this.sessionLo = d.sessionLo;
+		this.taskHi = d.taskHi;
+		this.taskLo = d.taskLo;
 		this.versionId = d.versionId;
 		this.userId = d.userId;
 		this.testId = d.testId;
@@ -74,6 +88,8 @@ public final class LoggedTask {
 		this.usage = d.usage == null || d.usage.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.usage);
 		this.truncated = d.truncated;
 		this.extras = d.extras == null || d.extras.isEmpty() ? Map.of() : Collections.unmodifiableMap(d.extras);
+		this.madeTaskId = d.madeTaskId;
+		this.madeSessionId = d.madeSessionId;
 	}
 
 	public @Nullable String projectId() {
@@ -106,11 +122,22 @@ public final class LoggedTask {
 	}
 
 	public String sessionId() {
-		return sessionId;
+		String s = sessionId;
+		if (s == null) {
+			// An id the library made: its text, written once (racing readers write the same text).
+			s = Ids.sessionId(sessionHi, sessionLo);
+			sessionId = s;
+		}
+		return s;
 	}
 
 	public String taskId() {
-		return taskId;
+		String s = taskId;
+		if (s == null) {
+			s = Ids.taskId(taskHi, taskLo);
+			taskId = s;
+		}
+		return s;
 	}
 
 	public String versionId() {
@@ -242,7 +269,8 @@ public final class LoggedTask {
 	long estimatedSize() {
 		long n = estimatedSize;
 		if (n == 0) {
-			n = EventWriter.estimateSize(this);
+			n = EventWriter.estimateSize(this, madeTaskId ? taskId() : null,
+					madeSessionId ? sessionId() : null);
 			estimatedSize = n;
 		}
 		return n;
@@ -268,8 +296,15 @@ public final class LoggedTask {
 			d.clientCreatedAt = t.clientCreatedAt;
 			d.lastUpdate = t.lastUpdate;
 			d.metadata = t.metadata.isEmpty() ? null : new LinkedHashMap<>(t.metadata);
-			d.sessionId = t.sessionId;
-			d.taskId = t.taskId;
+			// Ids the library made are copied as their bits: the text stays unwritten until read.
+			d.madeSessionId = t.madeSessionId;
+			d.sessionHi = t.sessionHi;
+			d.sessionLo = t.sessionLo;
+			d.sessionId = t.madeSessionId ? "" : t.sessionId();
+			d.madeTaskId = t.madeTaskId;
+			d.taskHi = t.taskHi;
+			d.taskLo = t.taskLo;
+			d.taskId = t.madeTaskId ? "" : t.taskId();
 			d.versionId = t.versionId;
 			d.userId = t.userId;
 			d.testId = t.testId;
@@ -349,7 +384,7 @@ public final class LoggedTask {
 
 	@Override
 	public String toString() {
-		return "LoggedTask{taskId=" + taskId + ", sessionId=" + sessionId + ", input=" + abbreviate(input)
+		return "LoggedTask{taskId=" + taskId() + ", sessionId=" + sessionId() + ", input=" + abbreviate(input)
 				+ ", output=" + (output == null ? null : abbreviate(output)) + '}';
 	}
 

@@ -141,7 +141,7 @@ public final class PhosphoClient {
 		if (input == null) {
 			throw new NullPointerException("input must not be null: log \"\" for a task without input");
 		}
-		return log(TaskLog.of(input).output(output));
+		return sink.log(input, output);
 	}
 
 	/** Logs one task described by a {@link TaskLog}; see {@link #log(Object, Object)}. */

@@ -2,6 +2,7 @@ package ai.phospho.reactive;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import ai.phospho.reactive.internal.Callbacks;
@@ -9,7 +10,6 @@ import ai.phospho.reactive.internal.ConversionBudget;
 import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Failures;
-import ai.phospho.reactive.internal.Ids;
 import ai.phospho.reactive.internal.Json;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * near the cap, so a huge value costs the building thread no more than what is kept. One builder per
  * task, on one thread; {@link #build()} never throws for any value it was given.
  */
-final class TaskBuilder {
+final class TaskBuilder extends TaskDraft {
 
 	/** The metadata key of a task whose capture failed in part: what threw. */
 	static final String CAPTURE_ERROR = "capture_error";
@@ -30,8 +30,10 @@ final class TaskBuilder {
 	private final PhosphoOptions options;
 	private final int maxChars;
 	private final @Nullable ContextValues context;
-	private final ConversionBudget budget;
-	private final TaskDraft d = new TaskDraft();
+	/** Made at the first value to convert: a string within the cap is its own plain form and needs none. */
+	private @Nullable ConversionBudget budget;
+	/** The task's fields: this builder itself. */
+	private final TaskDraft d = this;
 	private @Nullable Object plainIn;
 	/** The raw input when it was given apart from the input (a request whose messages are the input). */
 	private @Nullable Object plainRawIn;
@@ -45,7 +47,6 @@ final class TaskBuilder {
 		this.options = options;
 		this.maxChars = options.maxFieldChars();
 		this.context = context;
-		this.budget = new ConversionBudget(maxChars);
 		d.clientCreatedAt = createdAtMillis / 1000;
 	}
 
@@ -74,14 +75,44 @@ final class TaskBuilder {
 					.build();
 		}
 		catch (Throwable e) {
-			Failures.throwIfFatal(e);
-			String reason = "assembling the task threw " + Failures.describe(e);
-			Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
-					+ "; the task is logged without its content", e);
-			return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason)
-					.identity(sessionId, log.taskId, log.userId, log.versionId).flag(log.flag)
+			return withoutContent(e, options, context, now).identity(sessionId, log.taskId, log.userId, log.versionId)
+					.flag(log.flag).listened(listening).build();
+		}
+	}
+
+	/**
+	 * The task of {@code log(input, output)}: what {@link #of(TaskLog, PhosphoOptions, ContextValues,
+	 * String, Listening)} builds of {@code TaskLog.of(input).output(output)}, without that
+	 * {@code TaskLog}; never throws but for a JVM error.
+	 */
+	static LoggedTask of(Object input, @Nullable Object output, PhosphoOptions options,
+			@Nullable ContextValues context, Listening listening) {
+		long now = System.currentTimeMillis();
+		try {
+			return new TaskBuilder(options, context, now)
+					.input(input, null, false, null)
+					.output(output, null, false, null)
+					.metadata(null)
+					.extras(null)
+					.identity(null, null, null, null)
+					.flag(null)
+					.listened(listening)
+					.build();
+		}
+		catch (Throwable e) {
+			return withoutContent(e, options, context, now).identity(null, null, null, null).flag(null)
 					.listened(listening).build();
 		}
+	}
+
+	/** After assembling a task threw: reported once per exception class, a builder with what threw as a fact. */
+	private static TaskBuilder withoutContent(Throwable e, PhosphoOptions options, @Nullable ContextValues context,
+			long now) {
+		Failures.throwIfFatal(e);
+		String reason = "assembling the task threw " + Failures.describe(e);
+		Callbacks.reportOnce("capture:" + e.getClass().getName(), "phospho: " + reason
+				+ "; the task is logged without its content", e);
+		return new TaskBuilder(options, context, now).fact(CAPTURE_ERROR, reason);
 	}
 
 	/** What {@code log} returns for a task of a session sampled out: its ids, nothing extracted, not exported. */
@@ -91,15 +122,36 @@ final class TaskBuilder {
 				.identity(session, log.taskId, log.userId, log.versionId).flag(log.flag).build();
 	}
 
+	private ConversionBudget budget() {
+		ConversionBudget b = budget;
+		if (b == null) {
+			b = new ConversionBudget(maxChars);
+			budget = b;
+		}
+		return b;
+	}
+
+	/**
+	 * {@link Plain#of(Object, ConversionBudget)} under the task's budget. A string of at most
+	 * {@code maxChars + 1} chars is returned as it is, as that conversion returns it: what it counts
+	 * of such a string matters to nothing else (each conversion bounds itself from where it starts).
+	 */
+	private @Nullable Object plain(@Nullable Object value) {
+		if (value instanceof String s && s.length() <= (long) maxChars + 1) {
+			return s;
+		}
+		return Plain.of(value, budget());
+	}
+
 	/** The input: its text (the custom extractor first), system prompt, raw form and type. */
 	<I> TaskBuilder input(@Nullable I input, @Nullable Function<? super I, ? extends @Nullable String> toText,
 			boolean rawSet, @Nullable Object raw) {
-		Object plain = Plain.of(input, budget);
+		Object plain = plain(input);
 		plainIn = plain;
 		String text = toText != null && input != null ? Callbacks.applyText("inputToString", toText, input) : null;
 		d.input = text != null ? text : Extraction.inputText(plain);
 		d.systemPrompt = Extraction.systemPrompt(plain);
-		Object plainRaw = rawSet ? Plain.of(raw, budget) : plain;
+		Object plainRaw = rawSet ? plain(raw) : plain;
 		plainRawIn = rawSet ? plainRaw : null;
 		d.rawInput = RawShapes.fit(plainRaw, false);
 		d.rawInputTypeName = typeName(rawSet ? raw : input);
@@ -109,13 +161,13 @@ final class TaskBuilder {
 	/** A value as output, as {@code log} extracts it: text, model, usage, raw form and type. */
 	<O> TaskBuilder output(@Nullable O output, @Nullable Function<? super O, ? extends @Nullable String> toText,
 			boolean rawSet, @Nullable Object raw) {
-		Object plain = Plain.of(output, budget);
+		Object plain = plain(output);
 		plainOut = plain;
 		String text = toText != null && output != null ? Callbacks.applyText("outputToString", toText, output) : null;
 		d.output = text != null ? text : Extraction.outputText(plain);
 		d.model = Extraction.model(null, plain);
 		d.usage = Usages.of(plain);
-		d.rawOutput = RawShapes.fit(rawSet ? Plain.of(raw, budget) : plain, true);
+		d.rawOutput = RawShapes.fit(rawSet ? plain(raw) : plain, true);
 		d.rawOutputTypeName = typeName(rawSet ? raw : output);
 		return this;
 	}
@@ -128,7 +180,7 @@ final class TaskBuilder {
 			@Nullable Map<String, Object> usage, @Nullable String model, long lastUpdateMillis) {
 		d.output = text;
 		boundRawOutput = !rawBounded;
-		d.rawOutput = rawBounded ? raw : RawShapes.fit(Plain.of(raw, budget), true);
+		d.rawOutput = rawBounded ? raw : RawShapes.fit(plain(raw), true);
 		d.rawOutputTypeName = rawTypeName;
 		d.usage = usage;
 		d.model = model;
@@ -138,7 +190,9 @@ final class TaskBuilder {
 
 	/** The call's metadata over the Context's, bounded as a whole. */
 	TaskBuilder metadata(@Nullable Map<String, Object> call) {
-		d.metadata = TaskMaps.merge(context == null ? null : context.metadata(), call, budget);
+		Map<String, Object> base = context == null ? null : context.metadata();
+		d.metadata = (base == null || base.isEmpty()) && (call == null || call.isEmpty()) ? null
+				: TaskMaps.merge(base, call, budget());
 		return this;
 	}
 
@@ -155,7 +209,7 @@ final class TaskBuilder {
 
 	/** Extra top-level keys, bounded as metadata is. */
 	TaskBuilder extras(@Nullable Map<String, Object> extras) {
-		d.extras = extras == null ? null : TaskMaps.extras(extras, budget);
+		d.extras = extras == null ? null : TaskMaps.extras(extras, budget());
 		return this;
 	}
 
@@ -165,9 +219,27 @@ final class TaskBuilder {
 		d.projectId = options.projectId();
 		d.environment = options.environment();
 		String session = firstNonNull(sessionId, context == null ? null : context.sessionId());
-		d.sessionId = session != null ? session : Ids.newSessionId();
+		// The ids the library makes are written as text when first read (by the export worker, as a
+		// rule): the caller's thread only draws their bits.
+		if (session != null) {
+			d.sessionId = session;
+		}
+		else {
+			ThreadLocalRandom r = ThreadLocalRandom.current();
+			d.madeSessionId = true;
+			d.sessionHi = r.nextLong();
+			d.sessionLo = r.nextLong();
+		}
 		String task = firstNonNull(taskId, context == null ? null : context.taskId());
-		d.taskId = task != null ? task : Ids.newTaskId();
+		if (task != null) {
+			d.taskId = task;
+		}
+		else {
+			ThreadLocalRandom r = ThreadLocalRandom.current();
+			d.madeTaskId = true;
+			d.taskHi = r.nextLong();
+			d.taskLo = r.nextLong();
+		}
 		d.userId = firstNonNull(userId, context == null ? null : context.userId());
 		String version = firstNonNull(versionId, context == null ? null : context.versionId());
 		d.versionId = version != null ? version : options.versionId();
@@ -195,6 +267,7 @@ final class TaskBuilder {
 		return this;
 	}
 
+	@Override
 	LoggedTask build() {
 		if (d.model == null) {
 			d.model = Extraction.model(plainIn, plainOut);
@@ -214,10 +287,11 @@ final class TaskBuilder {
 			l.forEach((k, v) -> m.putIfAbsent(k, v instanceof String s && s.length() > maxChars ? cut(s, maxChars) : v));
 			d.metadata = m;
 		}
-		d.truncated |= budget.truncated();
+		ConversionBudget b = budget;
+		d.truncated |= b != null && b.truncated();
 		limit();
 		content(options.contentMode());
-		return d.build();
+		return new LoggedTask(d);
 	}
 
 	/** Leaves out what {@link PhosphoOptions.ContentMode} says is not sent; after the bounds, so the lengths are those kept. */
@@ -290,13 +364,24 @@ final class TaskBuilder {
 		return s.substring(0, end);
 	}
 
+	/** The simple name of a value's class (its full name for an anonymous class); {@code null} for null. */
 	static @Nullable String typeName(@Nullable Object value) {
 		if (value == null) {
 			return null;
 		}
-		String simple = value.getClass().getSimpleName();
-		return simple.isEmpty() ? value.getClass().getName() : simple;
+		// Two per task: a String's without a look-up, any other class's computed once.
+		return value instanceof String ? STRING_TYPE : TYPE_NAMES.get(value.getClass());
 	}
+
+	private static final String STRING_TYPE = "String";
+
+	private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
+		@Override
+		protected String computeValue(Class<?> type) {
+			String simple = type.getSimpleName();
+			return simple.isEmpty() ? type.getName() : simple;
+		}
+	};
 
 	private static @Nullable String firstNonNull(@Nullable String a, @Nullable String b) {
 		return a != null ? a : b;

@@ -4,8 +4,11 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-/** The mutable fields of a task being assembled, on one thread, before it becomes a {@link LoggedTask}. */
-final class TaskDraft {
+/**
+ * The mutable fields of a task being assembled, on one thread, before it becomes a {@link LoggedTask}.
+ * A {@link TaskBuilder} is its own draft (one object less per logged task).
+ */
+class TaskDraft {
 	@Nullable String projectId;
 	String input = "";
 	@Nullable String output;
@@ -14,6 +17,16 @@ final class TaskDraft {
 	@Nullable Map<String, Object> metadata;
 	String sessionId = "";
 	String taskId = "";
+	/**
+	 * Whether the task's ids are made by the library ({@code Ids}) from these random bits, their text
+	 * written when first read; {@link #taskId} and {@link #sessionId} are then unused.
+	 */
+	boolean madeTaskId;
+	boolean madeSessionId;
+	long taskHi;
+	long taskLo;
+	long sessionHi;
+	long sessionLo;
 	String versionId = "";
 	@Nullable String userId;
 	@Nullable String testId;

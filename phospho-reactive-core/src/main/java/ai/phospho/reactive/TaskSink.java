@@ -70,7 +70,24 @@ interface TaskSink {
 		}
 		// log() has no subscriber: listeners look at their own current context (a thread-local span).
 		Listening listening = Listening.start(options(), Context.empty());
-		LoggedTask t = TaskBuilder.of(log, options(), context, session, listening);
+		return queued(TaskBuilder.of(log, options(), context, session, listening), listening);
+	}
+
+	/**
+	 * As {@link #log(TaskLog)} with {@code TaskLog.of(input).output(output)}, without making that
+	 * {@code TaskLog} when every session is kept (the sampling of the others needs it).
+	 */
+	default LoggedTask log(Object input, @Nullable Object output) {
+		if (!sampler().keepsAll()) {
+			return log(TaskLog.of(input).output(output));
+		}
+		ContextValues context = PhosphoContext.current();
+		Listening listening = Listening.start(options(), Context.empty());
+		return queued(TaskBuilder.of(input, output, options(), context, listening), listening);
+	}
+
+	/** Counts a task whose capture failed in part, queues it, and tells its listeners. */
+	private LoggedTask queued(LoggedTask t, Listening listening) {
 		if (t.metadata().containsKey(TaskBuilder.CAPTURE_ERROR)) {
 			captureFailed();
 		}

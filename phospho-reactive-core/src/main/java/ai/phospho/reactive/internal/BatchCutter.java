@@ -73,7 +73,8 @@ final class BatchCutter {
 				break;
 			}
 			if (tasks == null) {
-				tasks = new ArrayList<>(Math.min(maxBatchSize, 64));
+				// Sized for what is held (an upper bound of what is queued): no copies as it grows.
+				tasks = new ArrayList<>(Math.min(maxBatchSize, Math.max(64, admission.held())));
 				cutting = tasks;
 			}
 			tasks.add(next);

@@ -159,9 +159,164 @@ public final class EventWriter {
 	}
 
 	public static long estimateSize(LoggedTask t) {
-		long[] size = {2};
-		visit(t, (name, value) -> size[0] += utf8Length(name) + 4 + estimate(value), true);
-		return size[0];
+		return estimateSize(t, null, null);
+	}
+
+	/**
+	 * As {@link #estimateSize(LoggedTask)}, knowing that {@code plain} and {@code plain2}, strings of
+	 * the task (its ids, when the library made them), are ASCII with nothing to escape: each is sized
+	 * by its length where the task holds it, without walking it. A field holding another string of the
+	 * same text is measured as any other.
+	 */
+	public static long estimateSize(LoggedTask t, @Nullable String plain, @Nullable String plain2) {
+		Sizer sizer = new Sizer(plain, plain2);
+		visit(t, sizer, true);
+		return sizer.size;
+	}
+
+	/** A string and its size, as the last task held it in a field whose value is most often the same string. */
+	private record Known(String value, long size) {
+	}
+
+	/**
+	 * Per field of {@link Sizer#constantSlot}: the last string sized there. Read and written by any
+	 * thread without a lock: an entry is immutable, and a stale one only costs a walk.
+	 */
+	private static final @Nullable Known[] CONSTANTS = new Known[5];
+
+	/**
+	 * The visitor of {@link #estimateSize}: one object per task rather than a lambda and its array,
+	 * the wire keys' lengths known without walking them, and a string sized once when the task holds
+	 * it twice ({@code raw_input} is most often the {@code input} itself, {@code raw_output} the
+	 * {@code output}).
+	 */
+	private static final class Sizer implements Visitor {
+		/** Strings at least this long are remembered for a second visit; shorter ones cost less than the look-up. */
+		private static final int REMEMBERED_LENGTH = 16;
+
+		long size = 2;
+		private final @Nullable String plain;
+		private final @Nullable String plain2;
+		private @Nullable String s0;
+		private @Nullable String s1;
+		private @Nullable String s2;
+		private @Nullable String s3;
+		private long n0;
+		private long n1;
+		private long n2;
+		private long n3;
+		private int next;
+
+		Sizer(@Nullable String plain, @Nullable String plain2) {
+			this.plain = plain;
+			this.plain2 = plain2;
+		}
+
+		@Override
+		public void field(String name, @Nullable Object value) {
+			size += nameLength(name) + 4 + (value instanceof String s ? string(name, s) : estimate(value));
+		}
+
+		/**
+		 * The fields whose value is most often the same string task after task (the options' ids and
+		 * the type names), by the visitor's own literal keys: identity is enough, a key of the same text
+		 * from elsewhere is only not remembered.
+		 */
+		@SuppressWarnings("ReferenceEquality")
+		private static int constantSlot(String name) {
+			if (name == "version_id") {
+				return 0;
+			}
+			if (name == "environment") {
+				return 1;
+			}
+			if (name == "raw_input_type_name") {
+				return 2;
+			}
+			if (name == "raw_output_type_name") {
+				return 3;
+			}
+			return name == "project_id" ? 4 : -1;
+		}
+
+		private long string(String name, String s) {
+			if (s == plain || s == plain2) {
+				return s.length() + 2;
+			}
+			int slot = constantSlot(name);
+			if (slot >= 0) {
+				Known k = CONSTANTS[slot];
+				if (k != null && k.value() == s) {
+					return k.size();
+				}
+				long n = utf8Length(s) + 2;
+				CONSTANTS[slot] = new Known(s, n);
+				return n;
+			}
+			if (s.length() < REMEMBERED_LENGTH) {
+				return utf8Length(s) + 2;
+			}
+			if (s == s0) {
+				return n0;
+			}
+			if (s == s1) {
+				return n1;
+			}
+			if (s == s2) {
+				return n2;
+			}
+			if (s == s3) {
+				return n3;
+			}
+			long n = utf8Length(s) + 2;
+			switch (next++ & 3) {
+				case 0 -> {
+					s0 = s;
+					n0 = n;
+				}
+				case 1 -> {
+					s1 = s;
+					n1 = n;
+				}
+				case 2 -> {
+					s2 = s;
+					n2 = n;
+				}
+				default -> {
+					s3 = s;
+					n3 = n;
+				}
+			}
+			return n;
+		}
+	}
+
+	/**
+	 * The event's own keys (and the usual usage keys), by their hash: ASCII without anything to
+	 * escape, so their length is their size. A slot holds the first key of its hash; a key that lost
+	 * its slot to another is measured, as any other key.
+	 */
+	private static final String[] WIRE_KEYS = new String[512];
+
+	static {
+		for (String k : new String[] {"project_id", "task_id", "session_id", "input", "output", "client_created_at",
+			"last_update", "version_id", "user_id", "test_id", "flag", "metadata", "raw_input", "raw_input_type_name",
+			"raw_output", "raw_output_type_name", "environment", "system_prompt", "model", "truncated", "prompt_tokens",
+			"completion_tokens", "total_tokens"}) {
+			int i = k.hashCode() & (WIRE_KEYS.length - 1);
+			if (WIRE_KEYS[i] == null) {
+				WIRE_KEYS[i] = k;
+			}
+		}
+	}
+
+	/**
+	 * {@link #utf8Length} of a key: one of the event's own keys as {@link #visit} passes it (a string
+	 * literal, so the same object) is its length, any other key is measured.
+	 */
+	@SuppressWarnings("ReferenceEquality")
+	public static long nameLength(String name) {
+		return WIRE_KEYS[name.hashCode() & (WIRE_KEYS.length - 1)] == name ? name.length() : utf8Length(name);
 	}
 
 	public static long estimate(@Nullable Object value) {

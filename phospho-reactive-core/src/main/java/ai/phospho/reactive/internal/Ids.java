@@ -1,5 +1,8 @@
 package ai.phospho.reactive.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -18,16 +21,10 @@ public final class Ids {
 	private static final String[] ANIMALS = {"otter", "falcon", "panda", "koala", "lynx", "heron",
 			"badger", "dolphin", "fox", "gecko", "ibis", "jaguar", "lemur", "marmot", "narwhal", "owl",
 			"puffin", "quokka", "raccoon", "tapir"};
-	/** The two hex digits of each byte value, as Latin-1 bytes: one lookup per byte of an id. */
-	private static final byte[] HEX_PAIRS = new byte[512];
-
-	static {
-		byte[] hex = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-		for (int b = 0; b < 256; b++) {
-			HEX_PAIRS[2 * b] = hex[b >>> 4];
-			HEX_PAIRS[2 * b + 1] = hex[b & 0xF];
-		}
-	}
+	/** Eight bytes at a time, the first in the high byte: the hex digits are written as longs. */
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+	private static final byte[] TASK = "task_".getBytes(StandardCharsets.US_ASCII);
+	private static final byte[] SESSION = "session_".getBytes(StandardCharsets.US_ASCII);
 
 	private static final String PROCESS_VERSION_ID = newVersionId();
 
@@ -47,37 +44,53 @@ public final class Ids {
 
 	/** {@code task_} followed by 32 hex digits. */
 	public static String newTaskId() {
-		return prefixedHex("task_");
+		ThreadLocalRandom r = ThreadLocalRandom.current();
+		return taskId(r.nextLong(), r.nextLong());
 	}
 
 	/** {@code session_} followed by 32 hex digits. */
 	public static String newSessionId() {
-		return prefixedHex("session_");
+		ThreadLocalRandom r = ThreadLocalRandom.current();
+		return sessionId(r.nextLong(), r.nextLong());
 	}
 
-	private static String prefixedHex(String prefix) {
-		ThreadLocalRandom r = ThreadLocalRandom.current();
-		long hi = r.nextLong();
-		long lo = r.nextLong();
+	/** The task id of these 128 random bits (of which the UUID version and variant bits are replaced). */
+	public static String taskId(long hi, long lo) {
+		return prefixedHex(TASK, hi, lo);
+	}
+
+	/** The session id of these 128 random bits, as {@link #taskId(long, long)}. */
+	public static String sessionId(long hi, long lo) {
+		return prefixedHex(SESSION, hi, lo);
+	}
+
+	private static String prefixedHex(byte[] prefix, long randomHi, long randomLo) {
 		// Shaped as a version-4 UUID so that tools expecting one accept it.
-		hi = (hi & ~0xF000L) | 0x4000L;
-		lo = (lo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-		// Latin-1 bytes, not chars: this runs twice per logged task, on the caller's thread.
-		byte[] out = new byte[prefix.length() + 32];
-		for (int i = 0; i < prefix.length(); i++) {
-			out[i] = (byte) prefix.charAt(i);
-		}
-		int p = hexPairs(hi, out, prefix.length());
-		hexPairs(lo, out, p);
+		long hi = (randomHi & ~0xF000L) | 0x4000L;
+		long lo = (randomLo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+		// Latin-1 bytes, eight digits per write: this runs twice per logged task.
+		int n = prefix.length;
+		byte[] out = new byte[n + 32];
+		System.arraycopy(prefix, 0, out, 0, n);
+		LONGS.set(out, n, hex8(hi >>> 32));
+		LONGS.set(out, n + 8, hex8(hi));
+		LONGS.set(out, n + 16, hex8(lo >>> 32));
+		LONGS.set(out, n + 24, hex8(lo));
 		return new String(out, StandardCharsets.ISO_8859_1);
 	}
 
-	private static int hexPairs(long v, byte[] out, int p) {
-		for (int shift = 56; shift >= 0; shift -= 8) {
-			int b = (int) (v >>> shift) & 0xFF;
-			out[p++] = HEX_PAIRS[2 * b];
-			out[p++] = HEX_PAIRS[2 * b + 1];
-		}
-		return p;
+	/**
+	 * The 8 lowercase hex digits of the low 32 bits of {@code v} as ASCII bytes in a long, the first
+	 * digit in the high byte: each nibble spread into a byte of its own, then {@code '0' + d}, plus
+	 * {@code 'a' - '0' - 10} for the digits above 9, without a branch or a table.
+	 */
+	static long hex8(long v) {
+		long x = v & 0xFFFFFFFFL;
+		x = ((x & 0xFFFF0000L) << 16) | (x & 0xFFFFL);
+		x = ((x & 0x0000FF000000FF00L) << 8) | (x & 0x000000FF000000FFL);
+		x = ((x & 0x00F000F000F000F0L) << 4) | (x & 0x000F000F000F000FL);
+		// 0x06 added to a digit above 9 carries into bit 4 of its byte.
+		long above9 = ((x + 0x0606060606060606L) >>> 4) & 0x0101010101010101L;
+		return x + 0x3030303030303030L + above9 * ('a' - '0' - 10);
 	}
 }

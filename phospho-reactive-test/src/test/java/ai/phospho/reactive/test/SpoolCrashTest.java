@@ -85,7 +85,9 @@ class SpoolCrashTest {
 					spooled, beforeRestart, recovered, duplicates);
 			// Only the batch being delivered when the child died can arrive twice.
 			assertThat(duplicates).isLessThanOrEqualTo(BATCH);
-			assertThat(stats.exported()).isEqualTo(recovered);
+			// What the next process exported is what reached the server after the restart; the queue read
+			// just after create may already miss a batch its delivery took (seen under load: 38,500 of 39,000).
+			assertThat(stats.exported()).isEqualTo(server.eventCount() - beforeRestart).isGreaterThanOrEqualTo(recovered);
 			assertThat(stats.queued() + stats.dropped() + stats.failed()).isZero();
 			assertThat(List.copyOf(seen.keySet())).hasSizeGreaterThanOrEqualTo(spooled);
 		}
