@@ -13,6 +13,7 @@ import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.MapChunkPass;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
 import ai.phospho.reactive.internal.StreamFacts;
@@ -49,6 +50,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	/** Model, usage and tool calls: written before {@link Chunks} publishes the chunk. */
 	private final StreamFacts facts;
 	private int modelLookups;
+	/** Reads OpenAI map chunks in one pass; made at the first map chunk. */
+	private @Nullable MapChunkPass pass;
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
 	/** The chunks the task is built from: taken once, by the thread that builds it. */
@@ -151,16 +154,50 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 				}
 			}
 		}
-		if (view != null) {
-			addFacts(view);
-			if (s == null) {
-				s = textOf(view);
+		MapChunkPass read = null;
+		if (view instanceof Map<?, ?> map) {
+			read = pass;
+			if (read == null) {
+				read = new MapChunkPass();
+				pass = read;
+			}
+			if (!read.read(map, maxChars + 1L)) {
+				read = null;
 			}
 		}
-		if (s == null) {
-			s = ""; // a chunk whose plain form is null has no text
+		long size;
+		if (read != null) {
+			// An OpenAI chunk, read once: the same facts, text, size and stop rule as below.
+			try {
+				read.addTo(facts);
+			}
+			catch (Throwable e) {
+				failed("reading a chunk", e);
+			}
+			if (s == null) {
+				try {
+					s = read.text();
+				}
+				catch (Throwable e) {
+					failed("reading a chunk", e);
+					s = "";
+				}
+			}
+			size = read.size() + 1;
 		}
-		chunks.add(t, s, rawSize(view, s));
+		else {
+			if (view != null) {
+				addFacts(view);
+				if (s == null) {
+					s = textOf(view);
+				}
+			}
+			if (s == null) {
+				s = ""; // a chunk whose plain form is null has no text
+			}
+			size = rawSize(view, s);
+		}
+		chunks.add(t, s, size);
 		if (collector != null) {
 			collect(t);
 		}
@@ -168,7 +205,9 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			return stop(t);
 		}
 		try {
-			return isFinal(t, view);
+			Boolean spi = spiIsFinalChunk(t);
+			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(view != null ? view : t);
+			return end ? Status.COMPLETED : null;
 		}
 		catch (Throwable e) {
 			failed("reading a chunk", e);
@@ -275,14 +314,11 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	}
 
 	/**
-	 * The default stop rule, a provider's documented last message: the extractors first, then the
-	 * built-in rule on the plain form or the map. The stream ended normally: {@code completed}.
+	 * The default stop rule, a provider's documented last message: the extractors first (null when
+	 * none knows the chunk), then the built-in rule on the plain form or the map. The stream ended
+	 * normally: {@code completed}.
 	 */
-	private static @Nullable Status isFinal(Object chunk, @Nullable Object plain) {
-		return isFinalChunk(chunk, plain) ? Status.COMPLETED : null;
-	}
-
-	private static boolean isFinalChunk(Object chunk, @Nullable Object plain) {
+	private static @Nullable Boolean spiIsFinalChunk(Object chunk) {
 		for (PhosphoExtractor e : EXTRACTORS) {
 			try {
 				Boolean b = e.isFinalChunk(chunk);
@@ -295,7 +331,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 						"phospho: PhosphoExtractor " + e.getClass().getName() + ".isFinalChunk threw; it is skipped", ex);
 			}
 		}
-		return Extraction.isFinalChunk(plain != null ? plain : chunk);
+		return null;
 	}
 
 	@Override
