@@ -1,5 +1,6 @@
 package ai.phospho.reactive;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,28 @@ import reactor.util.context.ContextView;
 final class StreamCapture<T> extends AbstractCapture<T> {
 
 	private static final PhosphoExtractor[] EXTRACTORS = Extractors.all().toArray(new PhosphoExtractor[0]);
+	/** Per class of chunk, the extractors that may read its chunks ({@link PhosphoExtractor#readsChunksOf}). */
+	private static final ClassValue<PhosphoExtractor[]> CHUNK_EXTRACTORS = new ClassValue<>() {
+		@Override
+		protected PhosphoExtractor[] computeValue(Class<?> type) {
+			List<PhosphoExtractor> reading = new ArrayList<>();
+			for (PhosphoExtractor e : EXTRACTORS) {
+				boolean reads;
+				try {
+					reads = e.readsChunksOf(type);
+				}
+				catch (RuntimeException | LinkageError ex) {
+					Callbacks.reportOnce("readsChunksOf:" + e.getClass().getName(), "phospho: PhosphoExtractor "
+							+ e.getClass().getName() + ".readsChunksOf threw; it is asked for every chunk", ex);
+					reads = true;
+				}
+				if (reads) {
+					reading.add(e);
+				}
+			}
+			return reading.toArray(new PhosphoExtractor[0]);
+		}
+	};
 	/** OpenAI's last event, as a client that passes SSE data on as strings exposes it. */
 	private static final String DONE = "[DONE]";
 	/** How many chunks that an extractor reads without their plain form are converted to find the model. */
@@ -52,6 +75,9 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	private int modelLookups;
 	/** Reads OpenAI map chunks in one pass; made at the first map chunk. */
 	private @Nullable MapChunkPass pass;
+	/** The class of the last chunk asked to the extractors, and the extractors that read it. */
+	private @Nullable Class<?> chunkClass;
+	private PhosphoExtractor[] chunkExtractors = EXTRACTORS;
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
 	/** The chunks the task is built from: taken once, by the thread that builds it. */
@@ -132,7 +158,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			}
 		}
 		else if (view == null) {
-			String fast = spiChunkText(t);
+			String fast = spiChunkText(extractorsOf(t), t);
 			if (fast == null || fast.isEmpty()) {
 				// A typed chunk without text (an audio delta, a role or finish chunk) may hold anything:
 				// it is measured, and read, through its plain form, so that the chunks held stay bounded.
@@ -205,7 +231,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			return stop(t);
 		}
 		try {
-			Boolean spi = spiIsFinalChunk(t);
+			Boolean spi = spiIsFinalChunk(extractorsOf(t), t);
 			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(view != null ? view : t);
 			return end ? Status.COMPLETED : null;
 		}
@@ -297,8 +323,18 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		}
 	}
 
-	private static @Nullable String spiChunkText(Object chunk) {
-		for (PhosphoExtractor e : EXTRACTORS) {
+	/** The extractors that may read chunks of this one's class: the last class's, or looked up. */
+	private PhosphoExtractor[] extractorsOf(Object chunk) {
+		Class<?> type = chunk.getClass();
+		if (type != chunkClass) {
+			chunkExtractors = CHUNK_EXTRACTORS.get(type);
+			chunkClass = type;
+		}
+		return chunkExtractors;
+	}
+
+	private static @Nullable String spiChunkText(PhosphoExtractor[] extractors, Object chunk) {
+		for (PhosphoExtractor e : extractors) {
 			try {
 				String s = e.chunkText(chunk);
 				if (s != null) {
@@ -318,8 +354,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	 * none knows the chunk), then the built-in rule on the plain form or the map. The stream ended
 	 * normally: {@code completed}.
 	 */
-	private static @Nullable Boolean spiIsFinalChunk(Object chunk) {
-		for (PhosphoExtractor e : EXTRACTORS) {
+	private static @Nullable Boolean spiIsFinalChunk(PhosphoExtractor[] extractors, Object chunk) {
+		for (PhosphoExtractor e : extractors) {
 			try {
 				Boolean b = e.isFinalChunk(chunk);
 				if (b != null) {
