@@ -147,6 +147,37 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	 * {@link DeferredChunks}).
 	 */
 	private @Nullable Status other(T t) {
+		if (spec.outputToString == null && !(t instanceof Map<?, ?>) && !(t instanceof String)) {
+			PhosphoExtractor[] extractors = extractorsOf(t);
+			String fast = spiChunkText(extractors, t);
+			if (fast != null && !fast.isEmpty() && (facts.hasModel() || modelLookups >= MODEL_LOOKUPS)) {
+				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
+				chunks.add(t, fast, fast.length() + (long) TYPED_CHUNK_OVERHEAD);
+				if (collector != null) {
+					collect(t);
+				}
+				if (spec.stop != null) {
+					return stop(t);
+				}
+				try {
+					Boolean spi = spiIsFinalChunk(extractors, t);
+					return (spi != null ? spi : Extraction.isFinalChunk(t)) ? Status.COMPLETED : null;
+				}
+				catch (Throwable e) {
+					failed("reading a chunk", e);
+					return null;
+				}
+			}
+			return general(t, fast, true);
+		}
+		return general(t, null, false);
+	}
+
+	/**
+	 * {@link #other}'s general case; {@code fast} is the extractors' text of a typed chunk when
+	 * {@code asked}, else they are asked here.
+	 */
+	private @Nullable Status general(T t, @Nullable String asked, boolean wasAsked) {
 		String s = null;
 		if (spec.outputToString != null) {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
@@ -158,7 +189,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			}
 		}
 		else if (view == null) {
-			String fast = spiChunkText(extractorsOf(t), t);
+			String fast = wasAsked ? asked : spiChunkText(extractorsOf(t), t);
 			if (fast == null || fast.isEmpty()) {
 				// A typed chunk without text (an audio delta, a role or finish chunk) may hold anything:
 				// it is measured, and read, through its plain form, so that the chunks held stay bounded.
