@@ -77,6 +77,32 @@ final class Chunks {
 	 * JSON (for a {@code String} chunk, its length and three). Writer thread only.
 	 */
 	void add(Object chunk, String text, long rawSize) {
+		// The common case first: room in the array and under both caps, nothing cut.
+		int i = n;
+		String[] ts = texts;
+		long used = textUsed + text.length();
+		long raw = rawUsed + rawSize;
+		if (rawOpen && ts != null && i < ts.length && textUsed < maxChars && used <= maxChars && raw <= maxChars
+				&& seen < SEEN_MASK) {
+			Object[] rs = raws;
+			if (rs != null || chunk == text) {
+				if (rs != null) {
+					rs[i] = chunk;
+				}
+				ts[i] = text;
+				textUsed = used;
+				rawUsed = raw;
+				rawKept = i + 1;
+				n = i + 1;
+				int s = ++seen;
+				STATE.setRelease(this, ((long) (i + 1) << 32) | s | (truncated ? TRUNCATED : 0) | LAST_IS_ENTRY);
+				return;
+			}
+		}
+		addSlowly(chunk, text, rawSize);
+	}
+
+	private void addSlowly(Object chunk, String text, long rawSize) {
 		if (seen < SEEN_MASK) {
 			seen++;
 		}
