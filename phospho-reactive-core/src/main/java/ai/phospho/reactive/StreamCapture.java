@@ -78,6 +78,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	/** The class of the last chunk asked to the extractors, and the extractors that read it. */
 	private @Nullable Class<?> chunkClass;
 	private PhosphoExtractor[] chunkExtractors = EXTRACTORS;
+	/** Whether that class is neither a map nor a string: a typed chunk, read through the extractors. */
+	private boolean chunkTyped;
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
 	/** The chunks the task is built from: taken once, by the thread that builds it. */
@@ -147,8 +149,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	 * {@link DeferredChunks}).
 	 */
 	private @Nullable Status other(T t) {
-		if (spec.outputToString == null && !(t instanceof Map<?, ?>) && !(t instanceof String)) {
-			PhosphoExtractor[] extractors = extractorsOf(t);
+		PhosphoExtractor[] extractors = extractorsOf(t);
+		if (chunkTyped && spec.outputToString == null) {
 			String fast = spiChunkText(extractors, t);
 			if (fast != null && !fast.isEmpty() && (facts.hasModel() || modelLookups >= MODEL_LOOKUPS)) {
 				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
@@ -359,6 +361,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		Class<?> type = chunk.getClass();
 		if (type != chunkClass) {
 			chunkExtractors = CHUNK_EXTRACTORS.get(type);
+			// Once per class, not per chunk: an instanceof test against an interface is not free.
+			chunkTyped = !Map.class.isAssignableFrom(type) && type != String.class;
 			chunkClass = type;
 		}
 		return chunkExtractors;

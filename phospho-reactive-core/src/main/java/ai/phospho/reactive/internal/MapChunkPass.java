@@ -106,7 +106,7 @@ public final class MapChunkPass {
 				return false;
 			}
 			found++;
-			n += key.length() + 4 + EventWriter.roughSize(v, cap - n);
+			n += key.length() + 4 + sizeOf(v, cap - n);
 			switch (i) {
 				case ID -> id = v;
 				case MODEL -> model = v;
@@ -169,7 +169,7 @@ public final class MapChunkPass {
 				n += s + 1;
 			}
 			else {
-				n += EventWriter.roughSize(c, cap - n) + 1;
+				n += sizeOf(c, cap - n) + 1;
 			}
 		}
 		return n;
@@ -189,7 +189,7 @@ public final class MapChunkPass {
 			Object v = value(c, key);
 			if (v != ABSENT) {
 				found++;
-				n += key.length() + 4 + EventWriter.roughSize(v, cap - n);
+				n += key.length() + 4 + sizeOf(v, cap - n);
 				if (i == FINISH_REASON) {
 					finishReason = v;
 				}
@@ -204,7 +204,7 @@ public final class MapChunkPass {
 			deltaSize = deltaSize(d, cap - n);
 		}
 		else {
-			deltaSize = EventWriter.roughSize(delta, cap - n);
+			deltaSize = sizeOf(delta, cap - n);
 		}
 		n += "delta".length() + 4 + deltaSize;
 		return found < entries ? EventWriter.roughSize(c, cap) : n;
@@ -219,7 +219,7 @@ public final class MapChunkPass {
 			Object v = value(d, key);
 			if (v != ABSENT) {
 				found++;
-				n += key.length() + 4 + EventWriter.roughSize(v, cap - n);
+				n += key.length() + 4 + sizeOf(v, cap - n);
 				switch (i) {
 					case CONTENT -> content = v;
 					case REFUSAL -> refusal = v;
@@ -230,6 +230,24 @@ public final class MapChunkPass {
 			}
 		}
 		return found < entries ? EventWriter.roughSize(d, cap) : n;
+	}
+
+	/**
+	 * {@link EventWriter#roughSize} of a value, the usual leaves by their class: a failed
+	 * {@code instanceof Map} or {@code List} on an {@code Integer} scans its interfaces, per value.
+	 */
+	private static long sizeOf(@Nullable Object v, long cap) {
+		if (v == null) {
+			return 8;
+		}
+		Class<?> c = v.getClass();
+		if (c == String.class) {
+			return ((String) v).length() + 3L;
+		}
+		if (c == Integer.class || c == Long.class || c == Boolean.class || c == Double.class) {
+			return 8;
+		}
+		return EventWriter.roughSize(v, cap);
 	}
 
 	/** The value of a key, {@link #ABSENT} when the map does not have it. */
