@@ -1,5 +1,7 @@
 package ai.phospho.reactive.internal;
 
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -83,9 +85,20 @@ public final class MapChunkPass {
 		}
 	}
 
-	private boolean readChunk(Map<?, ?> m, long cap) {
-		if (!isJdkMap(m) || !(m.get("choices") instanceof List<?> choices) || !isJdkList(choices)
-				|| choices.isEmpty()) {
+	private boolean readChunk(Map<?, ?> chunk, long cap) {
+		// Classes tested by identity, then cast to their abstract class: no instanceof test against an
+		// interface per chunk (each fails or misses a one-entry cache that the export worker's own
+		// tests of the same classes overwrite, and then scans the class's interfaces).
+		if (!isJdkMap(chunk.getClass())) {
+			return false;
+		}
+		AbstractMap<?, ?> m = (AbstractMap<?, ?>) chunk;
+		Object list = m.get("choices");
+		if (list == null || !isJdkList(list.getClass())) {
+			return false;
+		}
+		AbstractCollection<?> choices = (AbstractCollection<?>) list;
+		if (choices.isEmpty()) {
 			return false;
 		}
 		model = null;
@@ -130,16 +143,13 @@ public final class MapChunkPass {
 	}
 
 	/** Reads choice 0 and gives the size of the list; -1 when a choice is not of the shape read here. */
-	private long choicesSize(List<?> choices, long cap) {
+	private long choicesSize(AbstractCollection<?> choices, long cap) {
 		// Extraction.firstChoice: the choice with index 0, else the first without an index.
-		Map<?, ?> first = null;
-		Map<?, ?> unindexed = null;
-		int count = choices.size();
-		for (int i = 0; i < count; i++) {
-			if (choices.get(i) instanceof Map<?, ?> c) {
-				if (!isJdkMap(c)) {
-					return -1;
-				}
+		AbstractMap<?, ?> first = null;
+		AbstractMap<?, ?> unindexed = null;
+		for (Object o : choices) {
+			if (o != null && isJdkMap(o.getClass())) {
+				AbstractMap<?, ?> c = (AbstractMap<?, ?>) o;
 				Object index = c.get("index");
 				if (index instanceof Number x && x.doubleValue() == 0) {
 					first = c;
@@ -148,6 +158,9 @@ public final class MapChunkPass {
 				if (index == null && unindexed == null) {
 					unindexed = c;
 				}
+			}
+			else if (o instanceof Map<?, ?>) {
+				return -1;
 			}
 		}
 		if (first == null) {
@@ -159,8 +172,7 @@ public final class MapChunkPass {
 		refusal = null;
 		toolCalls = null;
 		long n = 2;
-		for (int i = 0; i < count; i++) {
-			Object c = choices.get(i);
+		for (Object c : choices) {
 			if (c != null && c == first) {
 				long s = choiceSize(first, cap - n);
 				if (s < 0) {
@@ -175,7 +187,7 @@ public final class MapChunkPass {
 		return n;
 	}
 
-	private long choiceSize(Map<?, ?> c, long cap) {
+	private long choiceSize(AbstractMap<?, ?> c, long cap) {
 		Object delta = value(c, "delta");
 		if (delta == ABSENT) {
 			// A message, a completion's text, an annotation: the rules one by one.
@@ -196,12 +208,12 @@ public final class MapChunkPass {
 			}
 		}
 		long deltaSize;
-		if (delta instanceof Map<?, ?> d) {
-			if (!isJdkMap(d)) {
-				return -1;
-			}
+		if (delta != null && isJdkMap(delta.getClass())) {
 			deltaMap = true;
-			deltaSize = deltaSize(d, cap - n);
+			deltaSize = deltaSize((AbstractMap<?, ?>) delta, cap - n);
+		}
+		else if (delta instanceof Map<?, ?>) {
+			return -1;
 		}
 		else {
 			deltaSize = sizeOf(delta, cap - n);
@@ -210,7 +222,7 @@ public final class MapChunkPass {
 		return found < entries ? EventWriter.roughSize(c, cap) : n;
 	}
 
-	private long deltaSize(Map<?, ?> d, long cap) {
+	private long deltaSize(AbstractMap<?, ?> d, long cap) {
 		int entries = d.size();
 		int found = 0;
 		long n = 2;
@@ -251,18 +263,16 @@ public final class MapChunkPass {
 	}
 
 	/** The value of a key, {@link #ABSENT} when the map does not have it. */
-	private static @Nullable Object value(Map<?, ?> m, String key) {
+	private static @Nullable Object value(AbstractMap<?, ?> m, String key) {
 		Object v = m.get(key);
 		return v != null || m.containsKey(key) ? v : ABSENT;
 	}
 
-	private static boolean isJdkMap(Map<?, ?> m) {
-		Class<?> c = m.getClass();
+	private static boolean isJdkMap(Class<?> c) {
 		return c == HashMap.class || c == LinkedHashMap.class || c == MAP_1 || c == MAP_N;
 	}
 
-	private static boolean isJdkList(List<?> l) {
-		Class<?> c = l.getClass();
+	private static boolean isJdkList(Class<?> c) {
 		return c == ArrayList.class || c == LIST_12 || c == LIST_N || c == ARRAYS_LIST;
 	}
 
