@@ -27,6 +27,9 @@ final class Chunks {
 	private static final VarHandle STATE;
 	private static final VarHandle LAST;
 	private static final long TRUNCATED = 1L << 31;
+	/** The last chunk seen is the chunk of the last entry: {@link #last} is not written for it. */
+	private static final long LAST_IS_ENTRY = 1L << 63;
+	private static final int ENTRIES_MASK = 0x7FFF_FFFF;
 	private static final int SEEN_MASK = 0x7FFF_FFFF;
 	/** The largest array the JDK allocates safely. */
 	private static final int MAX_ENTRIES = Integer.MAX_VALUE - 8;
@@ -58,9 +61,10 @@ final class Chunks {
 	private volatile Object @Nullable [] raws;
 	/** Entries kept as raw chunks; only grows, and stops at the raw cap. */
 	private int rawKept;
-	/** Entries (high 32 bits), chunks seen (low 31 bits) and {@link #TRUNCATED}; through STATE. */
+	/** {@link #LAST_IS_ENTRY}, entries (bits 32 to 62), chunks seen (low 31 bits) and {@link #TRUNCATED}; through STATE. */
 	@SuppressWarnings("unused")
 	private long state;
+	/** The last chunk seen, when it is not the last entry's (past the caps); through LAST. */
 	@SuppressWarnings("unused") // through LAST
 	private @Nullable Object last;
 
@@ -73,21 +77,55 @@ final class Chunks {
 	 * JSON (for a {@code String} chunk, its length and three). Writer thread only.
 	 */
 	void add(Object chunk, String text, long rawSize) {
+		// The common case first: room in the array and under both caps, nothing cut.
+		int i = n;
+		String[] ts = texts;
+		long used = textUsed + text.length();
+		long raw = rawUsed + rawSize;
+		if (rawOpen && ts != null && i < ts.length && textUsed < maxChars && used <= maxChars && raw <= maxChars
+				&& seen < SEEN_MASK) {
+			Object[] rs = raws;
+			if (rs != null || chunk == text) {
+				if (rs != null) {
+					rs[i] = chunk;
+				}
+				ts[i] = text;
+				textUsed = used;
+				rawUsed = raw;
+				rawKept = i + 1;
+				n = i + 1;
+				int s = ++seen;
+				STATE.setRelease(this, ((long) (i + 1) << 32) | s | (truncated ? TRUNCATED : 0) | LAST_IS_ENTRY);
+				return;
+			}
+		}
+		addSlowly(chunk, text, rawSize);
+	}
+
+	private void addSlowly(Object chunk, String text, long rawSize) {
 		if (seen < SEEN_MASK) {
 			seen++;
 		}
-		LAST.setRelease(this, chunk);
 		int len = text.length();
+		boolean entry = false;
 		if (textUsed < maxChars && n < MAX_ENTRIES && (rawOpen || len > 0)) {
-			store(chunk, text, len, rawSize);
+			entry = store(chunk, text, len, rawSize);
 		}
 		else {
 			truncated = true;
 		}
-		STATE.setRelease(this, ((long) n << 32) | seen | (truncated ? TRUNCATED : 0));
+		if (!entry) {
+			// Past a cap: the chunk is not the last entry's, so it is published on its own.
+			LAST.setRelease(this, chunk);
+		}
+		STATE.setRelease(this, ((long) n << 32) | seen | (truncated ? TRUNCATED : 0) | (entry ? LAST_IS_ENTRY : 0));
 	}
 
-	private void store(Object chunk, String text, int len, long rawSize) {
+	/**
+	 * Stores an entry past the caps' checks; whether the chunk itself is the entry's chunk (kept as
+	 * a raw chunk, or the text that it is).
+	 */
+	private boolean store(Object chunk, String text, int len, long rawSize) {
 		long room = maxChars - textUsed;
 		String kept = text;
 		if (len > room) {
@@ -121,6 +159,8 @@ final class Chunks {
 			}
 		}
 		n = i + 1;
+		// Without raws, the texts are the chunks (a reader that finds raws made since has a copy of them).
+		return raws != null ? rawKept == n : kept == chunk;
 	}
 
 	private String[] grow(int size) {
@@ -138,26 +178,25 @@ final class Chunks {
 	/** What was gathered, as one consistent prefix. Read once, by the thread that logs the task. */
 	Snapshot snapshot() {
 		long s = (long) STATE.getAcquire(this);
-		int c = (int) (s >>> 32);
+		int c = (int) (s >>> 32) & ENTRIES_MASK;
 		int count = (int) (s & SEEN_MASK);
 		boolean cut = (s & TRUNCATED) != 0;
 		String[] ts = texts;
 		Object[] rs = raws;
-		Object lastChunk = LAST.getAcquire(this);
 		if (c == 0 || ts == null) {
-			return new Snapshot("", List.of(), null, lastChunk, count, cut);
+			return new Snapshot("", List.of(), null, LAST.getAcquire(this), count, cut);
 		}
-		long length = 0;
-		for (int i = 0; i < c; i++) {
-			length += ts[i].length();
-		}
-		StringBuilder sb = new StringBuilder((int) Math.min(MAX_ENTRIES, length));
+		Object[] chunks = rs != null ? rs : ts;
+		Object lastChunk = (s & LAST_IS_ENTRY) != 0 ? chunks[c - 1] : LAST.getAcquire(this);
+		// The text's length as the writer counts it: exact when the writer is the reader, else a hint
+		// (a concurrent reader may see it ahead of the state read, or behind); the builder grows if short.
+		long length = Math.max(16, Math.min(textUsed, MAX_ENTRIES));
+		StringBuilder sb = new StringBuilder((int) length);
 		for (int i = 0; i < c; i++) {
 			sb.append(ts[i]);
 		}
 		// rawKept may be newer than the state read; entries below c are the ones published with it.
 		int kept = Math.min(rawKept, c);
-		Object[] chunks = rs != null ? rs : ts;
 		return new Snapshot(sb.toString(), Arrays.asList(chunks).subList(0, kept), kept > 0 ? chunks[0] : ts[0],
 				lastChunk, count, cut);
 	}

@@ -69,4 +69,14 @@ public interface PhosphoExtractor {
 	default int order() {
 		return 0;
 	}
+
+	/**
+	 * Whether {@link #chunkText(Object)} or {@link #isFinalChunk(Object)} may answer for streamed
+	 * chunks of this class, asked once per class. {@code false} promises that both return
+	 * {@code null} for every chunk of it: they are then not called for its chunks, which costs a
+	 * stream nothing per chunk for this extractor. The default, {@code true}, asks for every chunk.
+	 */
+	default boolean readsChunksOf(Class<?> type) {
+		return true;
+	}
 }

@@ -1,5 +1,6 @@
 package ai.phospho.reactive;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import ai.phospho.reactive.internal.EventWriter;
 import ai.phospho.reactive.internal.Extraction;
 import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
+import ai.phospho.reactive.internal.MapChunkPass;
 import ai.phospho.reactive.internal.Plain;
 import ai.phospho.reactive.internal.RawShapes;
 import ai.phospho.reactive.internal.StreamFacts;
@@ -34,6 +36,28 @@ import reactor.util.context.ContextView;
 final class StreamCapture<T> extends AbstractCapture<T> {
 
 	private static final PhosphoExtractor[] EXTRACTORS = Extractors.all().toArray(new PhosphoExtractor[0]);
+	/** Per class of chunk, the extractors that may read its chunks ({@link PhosphoExtractor#readsChunksOf}). */
+	private static final ClassValue<PhosphoExtractor[]> CHUNK_EXTRACTORS = new ClassValue<>() {
+		@Override
+		protected PhosphoExtractor[] computeValue(Class<?> type) {
+			List<PhosphoExtractor> reading = new ArrayList<>();
+			for (PhosphoExtractor e : EXTRACTORS) {
+				boolean reads;
+				try {
+					reads = e.readsChunksOf(type);
+				}
+				catch (RuntimeException | LinkageError ex) {
+					Callbacks.reportOnce("readsChunksOf:" + e.getClass().getName(), "phospho: PhosphoExtractor "
+							+ e.getClass().getName() + ".readsChunksOf threw; it is asked for every chunk", ex);
+					reads = true;
+				}
+				if (reads) {
+					reading.add(e);
+				}
+			}
+			return reading.toArray(new PhosphoExtractor[0]);
+		}
+	};
 	/** OpenAI's last event, as a client that passes SSE data on as strings exposes it. */
 	private static final String DONE = "[DONE]";
 	/** How many chunks that an extractor reads without their plain form are converted to find the model. */
@@ -49,6 +73,13 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	/** Model, usage and tool calls: written before {@link Chunks} publishes the chunk. */
 	private final StreamFacts facts;
 	private int modelLookups;
+	/** Reads OpenAI map chunks in one pass; made at the first map chunk. */
+	private @Nullable MapChunkPass pass;
+	/** The class of the last chunk asked to the extractors, and the extractors that read it. */
+	private @Nullable Class<?> chunkClass;
+	private PhosphoExtractor[] chunkExtractors = EXTRACTORS;
+	/** Whether that class is neither a map nor a string: a typed chunk, read through the extractors. */
+	private boolean chunkTyped;
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
 	private long firstNanos;
 	/** The chunks the task is built from: taken once, by the thread that builds it. */
@@ -118,6 +149,37 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	 * {@link DeferredChunks}).
 	 */
 	private @Nullable Status other(T t) {
+		PhosphoExtractor[] extractors = extractorsOf(t);
+		if (chunkTyped && spec.outputToString == null) {
+			String fast = spiChunkText(extractors, t);
+			if (fast != null && !fast.isEmpty() && (facts.hasModel() || modelLookups >= MODEL_LOOKUPS)) {
+				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
+				chunks.add(t, fast, fast.length() + (long) TYPED_CHUNK_OVERHEAD);
+				if (collector != null) {
+					collect(t);
+				}
+				if (spec.stop != null) {
+					return stop(t);
+				}
+				try {
+					Boolean spi = spiIsFinalChunk(extractors, t);
+					return (spi != null ? spi : Extraction.isFinalChunk(t)) ? Status.COMPLETED : null;
+				}
+				catch (Throwable e) {
+					failed("reading a chunk", e);
+					return null;
+				}
+			}
+			return general(t, fast, true);
+		}
+		return general(t, null, false);
+	}
+
+	/**
+	 * {@link #other}'s general case; {@code fast} is the extractors' text of a typed chunk when
+	 * {@code asked}, else they are asked here.
+	 */
+	private @Nullable Status general(T t, @Nullable String asked, boolean wasAsked) {
 		String s = null;
 		if (spec.outputToString != null) {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
@@ -129,7 +191,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			}
 		}
 		else if (view == null) {
-			String fast = spiChunkText(t);
+			String fast = wasAsked ? asked : spiChunkText(extractorsOf(t), t);
 			if (fast == null || fast.isEmpty()) {
 				// A typed chunk without text (an audio delta, a role or finish chunk) may hold anything:
 				// it is measured, and read, through its plain form, so that the chunks held stay bounded.
@@ -151,16 +213,50 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 				}
 			}
 		}
-		if (view != null) {
-			addFacts(view);
-			if (s == null) {
-				s = textOf(view);
+		MapChunkPass read = null;
+		if (view instanceof Map<?, ?> map) {
+			read = pass;
+			if (read == null) {
+				read = new MapChunkPass();
+				pass = read;
+			}
+			if (!read.read(map, maxChars + 1L)) {
+				read = null;
 			}
 		}
-		if (s == null) {
-			s = ""; // a chunk whose plain form is null has no text
+		long size;
+		if (read != null) {
+			// An OpenAI chunk, read once: the same facts, text, size and stop rule as below.
+			try {
+				read.addTo(facts);
+			}
+			catch (Throwable e) {
+				failed("reading a chunk", e);
+			}
+			if (s == null) {
+				try {
+					s = read.text();
+				}
+				catch (Throwable e) {
+					failed("reading a chunk", e);
+					s = "";
+				}
+			}
+			size = read.size() + 1;
 		}
-		chunks.add(t, s, rawSize(view, s));
+		else {
+			if (view != null) {
+				addFacts(view);
+				if (s == null) {
+					s = textOf(view);
+				}
+			}
+			if (s == null) {
+				s = ""; // a chunk whose plain form is null has no text
+			}
+			size = rawSize(view, s);
+		}
+		chunks.add(t, s, size);
 		if (collector != null) {
 			collect(t);
 		}
@@ -168,7 +264,9 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			return stop(t);
 		}
 		try {
-			return isFinal(t, view);
+			Boolean spi = spiIsFinalChunk(extractorsOf(t), t);
+			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(view != null ? view : t);
+			return end ? Status.COMPLETED : null;
 		}
 		catch (Throwable e) {
 			failed("reading a chunk", e);
@@ -258,8 +356,20 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		}
 	}
 
-	private static @Nullable String spiChunkText(Object chunk) {
-		for (PhosphoExtractor e : EXTRACTORS) {
+	/** The extractors that may read chunks of this one's class: the last class's, or looked up. */
+	private PhosphoExtractor[] extractorsOf(Object chunk) {
+		Class<?> type = chunk.getClass();
+		if (type != chunkClass) {
+			chunkExtractors = CHUNK_EXTRACTORS.get(type);
+			// Once per class, not per chunk: an instanceof test against an interface is not free.
+			chunkTyped = !Map.class.isAssignableFrom(type) && type != String.class;
+			chunkClass = type;
+		}
+		return chunkExtractors;
+	}
+
+	private static @Nullable String spiChunkText(PhosphoExtractor[] extractors, Object chunk) {
+		for (PhosphoExtractor e : extractors) {
 			try {
 				String s = e.chunkText(chunk);
 				if (s != null) {
@@ -275,15 +385,12 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	}
 
 	/**
-	 * The default stop rule, a provider's documented last message: the extractors first, then the
-	 * built-in rule on the plain form or the map. The stream ended normally: {@code completed}.
+	 * The default stop rule, a provider's documented last message: the extractors first (null when
+	 * none knows the chunk), then the built-in rule on the plain form or the map. The stream ended
+	 * normally: {@code completed}.
 	 */
-	private static @Nullable Status isFinal(Object chunk, @Nullable Object plain) {
-		return isFinalChunk(chunk, plain) ? Status.COMPLETED : null;
-	}
-
-	private static boolean isFinalChunk(Object chunk, @Nullable Object plain) {
-		for (PhosphoExtractor e : EXTRACTORS) {
+	private static @Nullable Boolean spiIsFinalChunk(PhosphoExtractor[] extractors, Object chunk) {
+		for (PhosphoExtractor e : extractors) {
 			try {
 				Boolean b = e.isFinalChunk(chunk);
 				if (b != null) {
@@ -295,7 +402,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 						"phospho: PhosphoExtractor " + e.getClass().getName() + ".isFinalChunk threw; it is skipped", ex);
 			}
 		}
-		return Extraction.isFinalChunk(plain != null ? plain : chunk);
+		return null;
 	}
 
 	@Override

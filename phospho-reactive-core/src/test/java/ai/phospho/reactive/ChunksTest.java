@@ -53,6 +53,14 @@ class ChunksTest {
 						bad.add("raw[" + i + "] is " + s.raw().get(i));
 					}
 				}
+				// The last chunk seen: the count's, or one that arrived since.
+				boolean seen = s.count() == 0;
+				for (int i = Math.max(0, s.count() - 1); i < per && !seen; i++) {
+					seen = items[i] == s.last();
+				}
+				if (!seen) {
+					bad.add("last " + s.last() + " with count " + s.count());
+				}
 			}
 			while (!last);
 			writer.join();
@@ -96,6 +104,32 @@ class ChunksTest {
 		assertThat(s.raw()).containsExactly("abcdef");
 		assertThat(s.count()).isEqualTo(3);
 		assertThat(s.truncated()).isTrue();
+	}
+
+	@Test
+	void theLastChunkIsTheOneSeenLastWhetherKeptCutOrPastTheCaps() {
+		Chunks chunks = new Chunks(10);
+		String whole = "ghijklmn";
+		chunks.add("abcdef", "abcdef", "abcdef".length() + 3L);
+		assertThat(chunks.snapshot().last()).isEqualTo("abcdef");
+		// Cut at the text cap, past the raw cap: the chunk as it came, not its text.
+		chunks.add(whole, whole, whole.length() + 3L);
+		assertThat(chunks.snapshot().last()).isSameAs(whole);
+		List<String> late = List.of("late");
+		chunks.add(late, "late", 10L);
+		assertThat(chunks.snapshot().last()).isSameAs(late);
+
+		Chunks typed = new Chunks(100);
+		List<String> a = List.of("a");
+		typed.add(a, "a", 2L);
+		assertThat(typed.snapshot().last()).isSameAs(a);
+		String b = "b";
+		typed.add(b, b, 4L);
+		assertThat(typed.snapshot().last()).isSameAs(b);
+		List<String> big = List.of("big");
+		typed.add(big, "c", 1_000L);
+		assertThat(typed.snapshot().last()).isSameAs(big);
+		assertThat(typed.snapshot().raw()).containsExactly(a, b);
 	}
 
 	@Test

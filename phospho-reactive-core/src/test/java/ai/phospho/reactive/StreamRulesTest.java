@@ -126,6 +126,19 @@ class StreamRulesTest {
 	}
 
 	@Test
+	void anExtractorIsNotAskedAboutChunksOfClassesItDoesNotRead() {
+		int before = TypedChunkExtractor.ASKED_ABOUT_OTHERS.get();
+		Flux<Object> chunks = Flux.just(openAiChunk("Hel", null), new SpiTestExtractor.Typed("lo"), List.of("!"),
+				openAiChunk(null, "stop"));
+
+		StepVerifier.create(chunks.transform(client.logStream("q"))).expectNextCount(4).expectComplete().verify(TIMEOUT);
+
+		LoggedTask t = exporter.only(client);
+		assertThat(t.metadata()).containsEntry("chunk_count", 4L).containsEntry("finish_reason", "stop");
+		assertThat(TypedChunkExtractor.ASKED_ABOUT_OTHERS.get()).isEqualTo(before);
+	}
+
+	@Test
 	void aThrowingStopPredicateLeavesTheStreamIntactAndLogsWhatWasGathered() {
 		class ExplodingStop implements java.util.function.Predicate<String> {
 			@Override

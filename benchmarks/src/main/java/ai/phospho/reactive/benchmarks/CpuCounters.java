@@ -19,6 +19,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <li>{@code cpuNsPerOp}: CPU time of the whole process (every thread: the caller, the export worker,
  * GC and JIT) from the iteration's first invocation to the end of its last one, divided by the
  * operations of the iteration.
+ * <li>{@code callerCpuNsPerOp} and {@code callerBytesPerOp}: the CPU time and the bytes allocated of
+ * the caller's thread in the same span as {@code callerNsPerOp} ({@code ThreadMXBean}): what the
+ * caller's work costs without the time its thread waits for a core (the export worker, GC and
+ * other processes share the machine's cores), and whether it allocates per operation.
  * </ul>
  * The process CPU time comes from {@code com.sun.management.OperatingSystemMXBean#getProcessCpuTime},
  * which on Linux counts in clock ticks (10 ms): it is read once at the iteration's first invocation
@@ -32,15 +36,25 @@ public class CpuCounters {
 
 	private static final com.sun.management.OperatingSystemMXBean OS =
 			(com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+	private static final com.sun.management.ThreadMXBean THREADS =
+			(com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
 	/** Wall time of the caller's work per operation, flush excluded; ns. */
 	public double callerNsPerOp;
 	/** Process CPU time per operation, all threads, flush included; ns. */
 	public double cpuNsPerOp;
+	/** CPU time of the caller's thread per operation, flush excluded; ns. */
+	public double callerCpuNsPerOp;
+	/** Bytes allocated by the caller's thread per operation, flush excluded. */
+	public double callerBytesPerOp;
 
 	private int threads = 1;
 	private long ops;
 	private long callerNs;
+	private long callerCpuNs;
+	private long callerBytes;
+	private long threadCpuStart;
+	private long threadBytesStart;
 	private long cpuStart = -1;
 
 	@Setup(Level.Iteration)
@@ -48,9 +62,13 @@ public class CpuCounters {
 		threads = params.getThreads();
 		ops = 0;
 		callerNs = 0;
+		callerCpuNs = 0;
+		callerBytes = 0;
 		cpuStart = -1;
 		callerNsPerOp = 0;
 		cpuNsPerOp = 0;
+		callerCpuNsPerOp = 0;
+		callerBytesPerOp = 0;
 	}
 
 	/** At the start of an invocation; returns the wall clock for {@link #work}. */
@@ -58,12 +76,16 @@ public class CpuCounters {
 		if (cpuStart < 0) {
 			cpuStart = OS.getProcessCpuTime();
 		}
+		threadBytesStart = THREADS.getCurrentThreadAllocatedBytes();
+		threadCpuStart = THREADS.getCurrentThreadCpuTime();
 		return System.nanoTime();
 	}
 
 	/** After the caller's work, before the flush. */
 	void work(long startNanos, int operations) {
 		callerNs += System.nanoTime() - startNanos;
+		callerCpuNs += THREADS.getCurrentThreadCpuTime() - threadCpuStart;
+		callerBytes += THREADS.getCurrentThreadAllocatedBytes() - threadBytesStart;
 		ops += operations;
 	}
 
@@ -71,5 +93,7 @@ public class CpuCounters {
 	void end() {
 		callerNsPerOp = (double) callerNs / ops / threads;
 		cpuNsPerOp = (double) (OS.getProcessCpuTime() - cpuStart) / ops / threads;
+		callerCpuNsPerOp = (double) callerCpuNs / ops / threads;
+		callerBytesPerOp = (double) callerBytes / ops / threads;
 	}
 }

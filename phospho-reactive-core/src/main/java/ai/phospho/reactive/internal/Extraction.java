@@ -174,8 +174,11 @@ public final class Extraction {
 
 	/** The text a streamed delta adds: its content and its refusal, {@code ""} when none. */
 	private static String deltaText(Map<?, ?> delta) {
-		Object content = delta.get("content");
-		Object refusal = delta.get("refusal");
+		return deltaText(delta.get("content"), delta.get("refusal"));
+	}
+
+	/** {@link #deltaText(Map)} of a delta's {@code content} and {@code refusal} (null when absent). */
+	static String deltaText(@Nullable Object content, @Nullable Object refusal) {
 		if (refusal instanceof String r && !r.isEmpty()) {
 			return content instanceof String c ? c + r : r;
 		}

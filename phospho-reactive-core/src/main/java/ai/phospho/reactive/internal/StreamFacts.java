@@ -62,6 +62,39 @@ public final class StreamFacts {
 		}
 	}
 
+	/**
+	 * What {@link #add(Object)} takes from an OpenAI chunk, read once by {@link MapChunkPass}: its
+	 * {@code model}, {@code id} and {@code usage}, choice 0's {@code finish_reason} and its delta's
+	 * {@code tool_calls} (each null when absent). Applied in the same order, with the same rules.
+	 */
+	void add(@Nullable Object model, @Nullable Object id, @Nullable Object finish, @Nullable Object u,
+			@Nullable Object calls) {
+		if (this.model == null && model instanceof String m && !m.isEmpty()) {
+			this.model = m;
+		}
+		if (responseId == null && id instanceof String s && !s.isEmpty()) {
+			responseId = s;
+		}
+		if (finish instanceof String r && !r.isEmpty()) {
+			finishReason = r;
+		}
+		if (u != null) {
+			// Copied: a map chunk may be changed by its owner after it was emitted.
+			Map<String, Object> found = Usages.of(Plain.of(Map.of("usage", u), new ConversionBudget(maxChars)));
+			if (found != null) {
+				usage = found;
+			}
+		}
+		if (calls instanceof List<?> list && !list.isEmpty()) {
+			ToolCalls t = toolCalls;
+			if (t == null) {
+				t = new ToolCalls(maxChars);
+				toolCalls = t;
+			}
+			t.add(list);
+		}
+	}
+
 	/** Choice 0's {@code finish_reason} (OpenAI), or {@code done_reason} (Ollama); null when the chunk has none. */
 	private static @Nullable String finishReason(Map<?, ?> chunk) {
 		if (chunk.get("choices") instanceof List<?> choices && !choices.isEmpty()) {

@@ -125,6 +125,13 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 		return null;
 	}
 
+	/** The chunks of this module's streams, and of the official SDK's when it is there: never a map. */
+	@Override
+	public boolean readsChunksOf(Class<?> type) {
+		return type == ChatCompletionChunk.class || type == OllamaGenerateResponse.class
+				|| type == OllamaChatResponse.class || SDK_PRESENT && SdkExtraction.readsChunksOf(type);
+	}
+
 	private static boolean hasToolCalls(ChatCompletionChunk c) {
 		for (ChatCompletionChunk.Choice choice : c.choices()) {
 			if (choice.delta() != null && choice.delta().toolCalls() != null) {

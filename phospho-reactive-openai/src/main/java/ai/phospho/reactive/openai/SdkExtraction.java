@@ -63,6 +63,11 @@ final class SdkExtraction {
 		return "";
 	}
 
+	/** Whether chunks of this class may be the SDK's chunks ({@link #chunkText}, {@link #isFinalChunk}). */
+	static boolean readsChunksOf(Class<?> type) {
+		return ChatCompletionChunk.class.isAssignableFrom(type);
+	}
+
 	static @Nullable Boolean isFinalChunk(Object chunk) {
 		if (!(chunk instanceof ChatCompletionChunk c)) {
 			return null;

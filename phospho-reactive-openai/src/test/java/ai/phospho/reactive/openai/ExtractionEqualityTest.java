@@ -2,6 +2,8 @@ package ai.phospho.reactive.openai;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -119,6 +121,8 @@ class ExtractionEqualityTest {
 				assertThat(fast).as("%s", chunk).isEqualTo(Extraction.chunkText(plain));
 			}
 			assertThat(spi.isFinalChunk(chunk)).as("%s", chunk).isEqualTo(Extraction.isFinalChunk(plain));
+			// A class it answers for is one it says it reads: it is asked for the stream's chunks.
+			assertThat(spi.readsChunksOf(chunk.getClass())).as("%s", chunk).isTrue();
 			finals += Boolean.TRUE.equals(spi.isFinalChunk(chunk)) ? 1 : 0;
 		}
 		assertThat(chunks).hasSize(15 + 14 + 13 + 13);
@@ -130,5 +134,10 @@ class ExtractionEqualityTest {
 		assertThat(extractor.toPlain("text")).isNull();
 		assertThat(extractor.chunkText(Map.of("choices", List.of()))).isNull();
 		assertThat(extractor.isFinalChunk(42)).isNull();
+		// Nor is it asked for their chunks: a map, a string, anything of another library.
+		for (Class<?> type : List.of(HashMap.class, LinkedHashMap.class, Map.of().getClass(), String.class,
+				Integer.class, ChatCompletion.class, ChatMessage.class)) {
+			assertThat(extractor.readsChunksOf(type)).as("%s", type).isFalse();
+		}
 	}
 }

@@ -71,6 +71,7 @@ class OpenAiSdkTest {
 			ChatCompletionChunk ours = Json.MAPPER.readValue(json, ChatCompletionChunk.class);
 			assertThat(extractor.chunkText(sdkChunk)).isEqualTo(ours.usage() != null ? null : ours.text());
 			assertThat(extractor.isFinalChunk(sdkChunk)).isEqualTo(ours.usage() != null && ours.choices().isEmpty());
+			assertThat(extractor.readsChunksOf(sdkChunk.getClass())).isTrue();
 			assertThat(fx.client().log("q", sdkChunk).output()).isEqualTo(ours.text());
 			finals += ours.usage() != null ? 1 : 0;
 		}
