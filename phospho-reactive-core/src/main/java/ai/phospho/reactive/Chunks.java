@@ -165,7 +165,8 @@ final class Chunks {
 
 	private String[] grow(int size) {
 		String[] old = texts;
-		int length = old == null ? 16 : (int) Math.min(MAX_ENTRIES, Math.max(16L, size * 2L));
+		// Four at first: most open streams hold a few chunks (48 bytes less each than sixteen).
+		int length = old == null ? 4 : (int) Math.min(MAX_ENTRIES, Math.max(16L, size * 2L));
 		String[] ts = old == null ? new String[length] : Arrays.copyOf(old, length);
 		Object[] rs = raws;
 		if (rs != null && rawOpen) {

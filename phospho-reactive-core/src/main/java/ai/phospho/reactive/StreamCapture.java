@@ -71,7 +71,11 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 
 	private final Chunks chunks;
 	/** Model, usage and tool calls: written before {@link Chunks} publishes the chunk. */
-	private final StreamFacts facts;
+	/**
+	 * Model, usage and tool calls, made at the first chunk that may hold them (a stream of strings
+	 * never needs them); written before {@link Chunks} publishes the chunk.
+	 */
+	private @Nullable StreamFacts facts;
 	private int modelLookups;
 	/** Reads OpenAI map chunks in one pass; made at the first map chunk. */
 	private @Nullable MapChunkPass pass;
@@ -90,7 +94,6 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	StreamCapture(TaskSink sink, StreamLog<T> spec, ContextView subscriberContext, ContextValues context) {
 		super(sink, spec, subscriberContext, context);
 		this.chunks = new Chunks(maxChars);
-		this.facts = new StreamFacts(maxChars);
 		this.collector = collectorOf(spec);
 		if (collector != null) {
 			try {
@@ -113,6 +116,18 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		String name = c == null ? "collector" : c.getClass().getName();
 		Callbacks.reportOnce("rawOutput:" + name, "phospho: raw output collector " + name
 				+ " threw; the task is logged without a raw output", e);
+	}
+
+	/** The facts of a stream none of whose chunks held any: never written. */
+	private static final StreamFacts NO_FACTS = new StreamFacts(0);
+
+	private StreamFacts facts() {
+		StreamFacts f = facts;
+		if (f == null) {
+			f = new StreamFacts(maxChars);
+			facts = f;
+		}
+		return f;
 	}
 
 	@Override
@@ -152,7 +167,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		PhosphoExtractor[] extractors = extractorsOf(t);
 		if (chunkTyped && spec.outputToString == null) {
 			String fast = spiChunkText(extractors, t);
-			if (fast != null && !fast.isEmpty() && (facts.hasModel() || modelLookups >= MODEL_LOOKUPS)) {
+			if (fast != null && !fast.isEmpty() && (facts().hasModel() || modelLookups >= MODEL_LOOKUPS)) {
 				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
 				chunks.add(t, fast, fast.length() + (long) TYPED_CHUNK_OVERHEAD);
 				if (collector != null) {
@@ -204,7 +219,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 				if (s == null) {
 					s = fast;
 				}
-				if (!facts.hasModel() && modelLookups < MODEL_LOOKUPS) {
+				if (!facts().hasModel() && modelLookups < MODEL_LOOKUPS) {
 					modelLookups++;
 					Object plain = Plain.of(t, new ConversionBudget(maxChars));
 					if (plain != null) {
@@ -228,7 +243,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		if (read != null) {
 			// An OpenAI chunk, read once: the same facts, text, size and stop rule as below.
 			try {
-				read.addTo(facts);
+				read.addTo(facts());
 			}
 			catch (Throwable e) {
 				failed("reading a chunk", e);
@@ -277,7 +292,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	/** Model, usage and tool calls of a chunk; a map that throws when read gives none. */
 	private void addFacts(Object view) {
 		try {
-			facts.add(view);
+			facts().add(view);
 		}
 		catch (Throwable e) {
 			failed("reading a chunk", e);
@@ -427,6 +442,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			rawType = "Flux";
 			bounded = true;
 		}
+		StreamFacts facts = this.facts != null ? this.facts : NO_FACTS;
 		Map<String, Object> usage = facts.usage();
 		Object last = got.last();
 		if (usage == null && last != null && !(last instanceof Map<?, ?>) && !(last instanceof String)) {

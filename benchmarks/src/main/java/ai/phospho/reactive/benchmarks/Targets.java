@@ -19,7 +19,7 @@ final class Targets {
 	/** Stream target on the stream's thread: at most this many ns per chunk over the text-only accumulation. */
 	static final double STREAM_NS_OVER_TEXT_ONLY = 5;
 	/** Export target: at least this fraction of the raw client's rate. */
-	static final double EXPORT_FRACTION_OF_RAW = 0.5;
+	static final double EXPORT_FRACTION_OF_RAW = 0.8;
 
 	private Targets() {
 	}
