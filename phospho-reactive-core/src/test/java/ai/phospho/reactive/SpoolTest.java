@@ -83,9 +83,11 @@ class SpoolTest {
 		assertThat(first.stats().queued()).isEqualTo(50);
 		assertThat(first.stats().exported() + first.stats().dropped() + first.stats().failed()).isZero();
 
-		RecordingExporter exporter = RecordingExporter.immediate();
+		// Held until the count is read: an exporter that answers at once may have taken the tasks already.
+		RecordingExporter exporter = RecordingExporter.stalled();
 		PhosphoClient second = PhosphoClient.create(options(exporter).build());
 		assertThat(second.stats().queued()).isEqualTo(50);
+		exporter.release();
 		second.flush().block(Duration.ofSeconds(10));
 		assertThat(exporter.tasks()).extracting(LoggedTask::taskId).containsExactlyElementsOf(ids);
 		// Rebuilt from the spooled JSON, each task writes the very event it was logged as.
