@@ -272,7 +272,13 @@ final class RawChunksWriter {
 		ConversionBudget budget = new ConversionBudget(maxChars);
 		Object p = extractedFrom != null ? Plain.ofExtracted(extractedFrom, value, budget) : Plain.of(value, budget);
 		if (budget.truncated()) {
-			return false;
+			// The budget counts each number as 24 characters: a chunk it cut may still fit the cap. Once
+			// more with four times the room; kept only if nothing is cut and its JSON fits (checked below).
+			budget = new ConversionBudget(Math.min(Integer.MAX_VALUE - 8L, 4L * maxChars));
+			p = extractedFrom != null ? Plain.ofExtracted(extractedFrom, value, budget) : Plain.of(value, budget);
+			if (budget.truncated()) {
+				return false;
+			}
 		}
 		try {
 			if (comma) {
