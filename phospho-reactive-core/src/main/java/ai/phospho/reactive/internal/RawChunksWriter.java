@@ -7,9 +7,12 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -450,6 +453,22 @@ final class RawChunksWriter {
 		}
 		if (v == null) {
 			g.writeNull();
+			return;
+		}
+		// The classes a parsed chunk is made of, by their class first: an instanceof test against an
+		// interface that fails scans the class's interfaces, and a map's values are of several kinds.
+		Class<?> c = v.getClass();
+		if (c == String.class) {
+			g.writeString((String) v);
+		}
+		else if (c == LinkedHashMap.class || c == HashMap.class) {
+			writeMap(g, (Map<?, ?>) v, depth);
+		}
+		else if (c == ArrayList.class) {
+			writeList(g, (List<?>) v, depth);
+		}
+		else if (c == Integer.class || c == Long.class) {
+			g.writeNumber(((Number) v).longValue());
 		}
 		else if (v instanceof String s) {
 			g.writeString(s);
@@ -459,22 +478,10 @@ final class RawChunksWriter {
 				// Equal keys may be there twice: the plain copy keeps one.
 				throw Fallback.INSTANCE;
 			}
-			g.writeStartObject();
-			for (Map.Entry<?, ?> e : map.entrySet()) {
-				if (!(e.getKey() instanceof String key)) {
-					throw Fallback.INSTANCE;
-				}
-				g.writeName(key);
-				writePlain(g, e.getValue(), depth + 1);
-			}
-			g.writeEndObject();
+			writeMap(g, map, depth);
 		}
 		else if (v instanceof List<?> list && list instanceof RandomAccess) {
-			g.writeStartArray();
-			for (int i = 0, n = list.size(); i < n; i++) {
-				writePlain(g, list.get(i), depth + 1);
-			}
-			g.writeEndArray();
+			writeList(g, list, depth);
 		}
 		else if (v instanceof Boolean b) {
 			g.writeBoolean(b);
@@ -508,6 +515,26 @@ final class RawChunksWriter {
 		else {
 			throw Fallback.INSTANCE;
 		}
+	}
+
+	private static void writeMap(JsonGenerator g, Map<?, ?> map, int depth) {
+		g.writeStartObject();
+		for (Map.Entry<?, ?> e : map.entrySet()) {
+			if (!(e.getKey() instanceof String key)) {
+				throw Fallback.INSTANCE;
+			}
+			g.writeName(key);
+			writePlain(g, e.getValue(), depth + 1);
+		}
+		g.writeEndObject();
+	}
+
+	private static void writeList(JsonGenerator g, List<?> list, int depth) {
+		g.writeStartArray();
+		for (int i = 0, n = list.size(); i < n; i++) {
+			writePlain(g, list.get(i), depth + 1);
+		}
+		g.writeEndArray();
 	}
 
 	/**
