@@ -29,8 +29,8 @@ import reactor.util.context.ContextView;
  *
  * <p>A {@code String} chunk costs two array slots and a release store: no lock, no
  * read-modify-write, no plain form, no clock. A {@code Map} chunk's text is read in place; other
- * chunks go through the extractor SPI, or are converted. Chunks are kept by reference and made
- * plain on the export worker ({@link DeferredChunks}); a chunk mutated after it was emitted may
+ * chunks go through the extractor SPI, or are converted. Chunks are kept by reference and written
+ * as JSON on the export worker ({@link DeferredChunks}); a chunk mutated after it was emitted may
  * be logged as mutated.
  */
 final class StreamCapture<T> extends AbstractCapture<T> {
@@ -160,7 +160,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	 * path, or the built-in rules read in place for a {@code Map} (converted only for other types).
 	 * Model, usage and tool calls are read from the same form ({@link StreamFacts}); a chunk the SPI
 	 * reads without conversion is converted only while no model is known, a few times at most. The
-	 * chunk is kept by reference; its plain copy is made on the export worker (see
+	 * chunk is kept by reference and written as JSON on the export worker (see
 	 * {@link DeferredChunks}).
 	 */
 	private @Nullable Status other(T t) {

@@ -90,6 +90,16 @@ public final class Plain {
 				|| value instanceof Double || value instanceof Integer;
 	}
 
+	/**
+	 * Whether {@link #convert} takes {@code value} by its own rules, before asking the extractors:
+	 * the same list of types, in one place with it (the raw-output writer asks it).
+	 */
+	static boolean isBuiltIn(Object v) {
+		return v instanceof Boolean || v instanceof String || v instanceof Number || v instanceof CharSequence
+				|| v instanceof Character || v instanceof Enum<?> || v instanceof Map<?, ?> || v instanceof Collection<?>
+				|| v instanceof byte[] || v.getClass().isArray() || v instanceof JsonNode || v instanceof Optional<?>;
+	}
+
 	private static @Nullable Object convert(@Nullable Object value, int depth, @Nullable ConversionBudget b) {
 		if (depth > MAX_DEPTH) {
 			throw NotPlain.INSTANCE;
@@ -318,7 +328,8 @@ public final class Plain {
 	}
 
 
-	private static Object number(Number n) {
+	/** The plain form of a number: see {@link #of(Object)}. */
+	static Object number(Number n) {
 		if (n instanceof Double d) {
 			// JSON has no NaN or infinity.
 			return Double.isFinite(d) ? d : (Object) d.toString();

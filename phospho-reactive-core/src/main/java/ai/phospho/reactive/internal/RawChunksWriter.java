@@ -2,24 +2,18 @@ package ai.phospho.reactive.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.RandomAccess;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -32,7 +26,6 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.util.JsonGeneratorDelegate;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
 
 /**
@@ -160,7 +153,7 @@ final class RawChunksWriter {
 		boolean typed = extractedFrom == null && chunk.getClass() == typedClass;
 		if (!typed) {
 			if (!(chunk instanceof String) && !(chunk instanceof Map<?, ?>)) {
-				if (extractedFrom != null || isBuiltIn(chunk)) {
+				if (extractedFrom != null || Plain.isBuiltIn(chunk)) {
 					return converted(chunk, comma, extractedFrom);
 				}
 				typed = true;
@@ -436,13 +429,6 @@ final class RawChunksWriter {
 		return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 	}
 
-	/** The types {@link Plain} converts before asking the extractors. */
-	private static boolean isBuiltIn(Object v) {
-		return v instanceof Number || v instanceof Boolean || v instanceof CharSequence || v instanceof Character
-				|| v instanceof Enum<?> || v instanceof Collection<?> || v instanceof byte[] || v.getClass().isArray()
-				|| v instanceof JsonNode || v instanceof Optional<?>;
-	}
-
 	/**
 	 * Writes a value of plain types (what a map parsed from JSON holds) the way {@link Plain} then
 	 * {@link EventWriter#writeValue} would; anything else throws {@link Fallback}.
@@ -486,31 +472,10 @@ final class RawChunksWriter {
 		else if (v instanceof Boolean b) {
 			g.writeBoolean(b);
 		}
-		else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
-				|| v instanceof AtomicInteger || v instanceof AtomicLong) {
-			g.writeNumber(((Number) v).longValue());
-		}
-		else if (v instanceof Double d) {
-			if (Double.isFinite(d)) {
-				g.writeNumber(d);
-			}
-			else {
-				g.writeString(d.toString());
-			}
-		}
-		else if (v instanceof Float f) {
-			if (Float.isFinite(f)) {
-				g.writeNumber(Double.parseDouble(f.toString()));
-			}
-			else {
-				g.writeString(f.toString());
-			}
-		}
-		else if (v instanceof BigInteger bi) {
-			g.writeNumber(bi);
-		}
-		else if (v instanceof BigDecimal bd) {
-			g.writeNumber(bd);
+		else if (v instanceof Number n) {
+			// Plain's own rule for numbers (a long, a finite double, an exact big number, or the text
+			// JSON cannot hold as a number), written as EventWriter writes it.
+			EventWriter.writeValue(g, Plain.number(n));
 		}
 		else {
 			throw Fallback.INSTANCE;

@@ -23,11 +23,15 @@ final class SdkExtraction {
 				|| value instanceof ChatCompletionCreateParams;
 	}
 
+	/** What the SDK sends for an object: a request's body, or the object itself. */
+	private static Object body(Object value) {
+		return value instanceof ChatCompletionCreateParams p ? p._body() : value;
+	}
+
 	/** The wire JSON of an SDK object, read back as a Jackson 3 tree. */
 	static Object toPlain(Object value) {
-		Object body = value instanceof ChatCompletionCreateParams p ? p._body() : value;
 		try {
-			String json = ObjectMappers.jsonMapper().writeValueAsString(body);
+			String json = ObjectMappers.jsonMapper().writeValueAsString(body(value));
 			return Json.MAPPER.readTree(json);
 		}
 		catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -38,8 +42,7 @@ final class SdkExtraction {
 
 	/** The wire JSON of an SDK object, written by the SDK's own mapper. */
 	static void writeJson(Object value, OutputStream out) throws IOException {
-		Object body = value instanceof ChatCompletionCreateParams p ? p._body() : value;
-		ObjectMappers.jsonMapper().writeValue(out, body);
+		ObjectMappers.jsonMapper().writeValue(out, body(value));
 	}
 
 	/** The text of choice 0's delta; {@code null} for a chunk with usage or tool calls, read as JSON. */
