@@ -70,7 +70,6 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	private @Nullable Object container;
 
 	private final Chunks chunks;
-	/** Model, usage and tool calls: written before {@link Chunks} publishes the chunk. */
 	/**
 	 * Model, usage and tool calls, made at the first chunk that may hold them (a stream of strings
 	 * never needs them); written before {@link Chunks} publishes the chunk.
@@ -185,16 +184,16 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 					return null;
 				}
 			}
-			return general(t, fast, true);
+			return general(t, extractors, fast, true);
 		}
-		return general(t, null, false);
+		return general(t, extractors, null, false);
 	}
 
 	/**
-	 * {@link #other}'s general case; {@code fast} is the extractors' text of a typed chunk when
-	 * {@code asked}, else they are asked here.
+	 * {@link #other}'s general case, with the extractors that read {@code t}'s class; {@code asked}
+	 * is their text of a typed chunk when {@code wasAsked}, else they are asked here.
 	 */
-	private @Nullable Status general(T t, @Nullable String asked, boolean wasAsked) {
+	private @Nullable Status general(T t, PhosphoExtractor[] extractors, @Nullable String asked, boolean wasAsked) {
 		String s = null;
 		if (spec.outputToString != null) {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
@@ -206,7 +205,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			}
 		}
 		else if (view == null) {
-			String fast = wasAsked ? asked : spiChunkText(extractorsOf(t), t);
+			String fast = wasAsked ? asked : spiChunkText(extractors, t);
 			if (fast == null || fast.isEmpty()) {
 				// A typed chunk without text (an audio delta, a role or finish chunk) may hold anything:
 				// it is measured, and read, through its plain form, so that the chunks held stay bounded.
@@ -279,7 +278,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			return stop(t);
 		}
 		try {
-			Boolean spi = spiIsFinalChunk(extractorsOf(t), t);
+			Boolean spi = spiIsFinalChunk(extractors, t);
 			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(view != null ? view : t);
 			return end ? Status.COMPLETED : null;
 		}
