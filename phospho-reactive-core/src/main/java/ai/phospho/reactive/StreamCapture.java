@@ -169,20 +169,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			if (fast != null && !fast.isEmpty() && (facts().hasModel() || modelLookups >= MODEL_LOOKUPS)) {
 				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
 				chunks.add(t, fast, fast.length() + (long) TYPED_CHUNK_OVERHEAD);
-				if (collector != null) {
-					collect(t);
-				}
-				if (spec.stop != null) {
-					return stop(t);
-				}
-				try {
-					Boolean spi = spiIsFinalChunk(extractors, t);
-					return (spi != null ? spi : Extraction.isFinalChunk(t)) ? Status.COMPLETED : null;
-				}
-				catch (Throwable e) {
-					failed("reading a chunk", e);
-					return null;
-				}
+				return added(t, extractors, null, t);
 			}
 			return general(t, extractors, fast, true);
 		}
@@ -271,6 +258,15 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			size = rawSize(view, s);
 		}
 		chunks.add(t, s, size);
+		return added(t, extractors, read, view != null ? view : t);
+	}
+
+	/**
+	 * After a chunk that is not a plain {@code String} was added: the collector, then the stop
+	 * predicate or the default stop rule, the extractors first, then the built-in rule on what
+	 * {@code read} read or on {@code plain} (the chunk's plain form or map, else the chunk).
+	 */
+	private @Nullable Status added(T t, PhosphoExtractor[] extractors, @Nullable MapChunkPass read, Object plain) {
 		if (collector != null) {
 			collect(t);
 		}
@@ -279,7 +275,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		}
 		try {
 			Boolean spi = spiIsFinalChunk(extractors, t);
-			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(view != null ? view : t);
+			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(plain);
 			return end ? Status.COMPLETED : null;
 		}
 		catch (Throwable e) {
