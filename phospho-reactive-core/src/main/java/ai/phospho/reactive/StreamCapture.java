@@ -70,7 +70,6 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	private @Nullable Object container;
 
 	private final Chunks chunks;
-	/** Model, usage and tool calls: written before {@link Chunks} publishes the chunk. */
 	/**
 	 * Model, usage and tool calls, made at the first chunk that may hold them (a stream of strings
 	 * never needs them); written before {@link Chunks} publishes the chunk.
@@ -170,31 +169,18 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			if (fast != null && !fast.isEmpty() && (facts().hasModel() || modelLookups >= MODEL_LOOKUPS)) {
 				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
 				chunks.add(t, fast, fast.length() + (long) TYPED_CHUNK_OVERHEAD);
-				if (collector != null) {
-					collect(t);
-				}
-				if (spec.stop != null) {
-					return stop(t);
-				}
-				try {
-					Boolean spi = spiIsFinalChunk(extractors, t);
-					return (spi != null ? spi : Extraction.isFinalChunk(t)) ? Status.COMPLETED : null;
-				}
-				catch (Throwable e) {
-					failed("reading a chunk", e);
-					return null;
-				}
+				return added(t, extractors, null, t);
 			}
-			return general(t, fast, true);
+			return general(t, extractors, fast, true);
 		}
-		return general(t, null, false);
+		return general(t, extractors, null, false);
 	}
 
 	/**
-	 * {@link #other}'s general case; {@code fast} is the extractors' text of a typed chunk when
-	 * {@code asked}, else they are asked here.
+	 * {@link #other}'s general case, with the extractors that read {@code t}'s class; {@code asked}
+	 * is their text of a typed chunk when {@code wasAsked}, else they are asked here.
 	 */
-	private @Nullable Status general(T t, @Nullable String asked, boolean wasAsked) {
+	private @Nullable Status general(T t, PhosphoExtractor[] extractors, @Nullable String asked, boolean wasAsked) {
 		String s = null;
 		if (spec.outputToString != null) {
 			s = Callbacks.applyText("outputToString", spec.outputToString, t);
@@ -206,7 +192,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			}
 		}
 		else if (view == null) {
-			String fast = wasAsked ? asked : spiChunkText(extractorsOf(t), t);
+			String fast = wasAsked ? asked : spiChunkText(extractors, t);
 			if (fast == null || fast.isEmpty()) {
 				// A typed chunk without text (an audio delta, a role or finish chunk) may hold anything:
 				// it is measured, and read, through its plain form, so that the chunks held stay bounded.
@@ -272,6 +258,15 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			size = rawSize(view, s);
 		}
 		chunks.add(t, s, size);
+		return added(t, extractors, read, view != null ? view : t);
+	}
+
+	/**
+	 * After a chunk that is not a plain {@code String} was added: the collector, then the stop
+	 * predicate or the default stop rule, the extractors first, then the built-in rule on what
+	 * {@code read} read or on {@code plain} (the chunk's plain form or map, else the chunk).
+	 */
+	private @Nullable Status added(T t, PhosphoExtractor[] extractors, @Nullable MapChunkPass read, Object plain) {
 		if (collector != null) {
 			collect(t);
 		}
@@ -279,8 +274,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			return stop(t);
 		}
 		try {
-			Boolean spi = spiIsFinalChunk(extractorsOf(t), t);
-			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(view != null ? view : t);
+			Boolean spi = spiIsFinalChunk(extractors, t);
+			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(plain);
 			return end ? Status.COMPLETED : null;
 		}
 		catch (Throwable e) {

@@ -43,8 +43,7 @@ public final class StreamFacts {
 				finishReason = reason;
 			}
 			Object u = map.get("usage");
-			// Copied: a map chunk may be changed by its owner after it was emitted.
-			Map<String, Object> found = u != null ? Usages.of(Plain.of(Map.of("usage", u), new ConversionBudget(maxChars)))
+			Map<String, Object> found = u != null ? usageOf(u)
 					: map.containsKey("eval_count") || map.containsKey("prompt_eval_count")
 							? Usages.of(Plain.of(map, new ConversionBudget(maxChars))) : null;
 			if (found != null) {
@@ -53,12 +52,7 @@ public final class StreamFacts {
 		}
 		List<?> calls = Extraction.chunkToolCalls(plain);
 		if (calls != null) {
-			ToolCalls t = toolCalls;
-			if (t == null) {
-				t = new ToolCalls(maxChars);
-				toolCalls = t;
-			}
-			t.add(calls);
+			addToolCalls(calls);
 		}
 	}
 
@@ -79,20 +73,28 @@ public final class StreamFacts {
 			finishReason = r;
 		}
 		if (u != null) {
-			// Copied: a map chunk may be changed by its owner after it was emitted.
-			Map<String, Object> found = Usages.of(Plain.of(Map.of("usage", u), new ConversionBudget(maxChars)));
+			Map<String, Object> found = usageOf(u);
 			if (found != null) {
 				usage = found;
 			}
 		}
 		if (calls instanceof List<?> list && !list.isEmpty()) {
-			ToolCalls t = toolCalls;
-			if (t == null) {
-				t = new ToolCalls(maxChars);
-				toolCalls = t;
-			}
-			t.add(list);
+			addToolCalls(list);
 		}
+	}
+
+	/** The usage of a chunk's {@code usage} value, copied: a map chunk may be changed by its owner after it was emitted. */
+	private @Nullable Map<String, Object> usageOf(Object u) {
+		return Usages.of(Plain.of(Map.of("usage", u), new ConversionBudget(maxChars)));
+	}
+
+	private void addToolCalls(List<?> calls) {
+		ToolCalls t = toolCalls;
+		if (t == null) {
+			t = new ToolCalls(maxChars);
+			toolCalls = t;
+		}
+		t.add(calls);
 	}
 
 	/** Choice 0's {@code finish_reason} (OpenAI), or {@code done_reason} (Ollama); null when the chunk has none. */
