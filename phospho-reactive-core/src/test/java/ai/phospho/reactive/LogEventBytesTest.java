@@ -178,6 +178,51 @@ class LogEventBytesTest {
 		}
 	}
 
+	/**
+	 * The event writer's shortcuts (keys and the options' ids as pre-encoded bytes, a long input or
+	 * output that is also the raw one encoded once for both fields) write what Jackson writes for the
+	 * task's map, for every kind of character: escapes, non-ASCII, non-BMP, and lone surrogates (which
+	 * Jackson's encoder refuses and its generator escapes), at every length around the threshold, with
+	 * the options' values changing from task to task under the same keys.
+	 */
+	@Test
+	void theWritersShortcutsWriteWhatJacksonWritesForTheTasksMap() {
+		String[] pieces = {"plain words ", "quote \" ", "backslash \\ ", "newline \n ", "nul \u0000 ", "del \u007f ",
+			"é ", "中 ", "😀 ", "\u2028 ", "lone high \ud800 ", "lone low \udc00 "};
+		java.util.Random random = new java.util.Random(18);
+		List<String> values = new ArrayList<>(List.of("", "x", "\ud83d", "a".repeat(63), "a".repeat(64), "é".repeat(64),
+				"\ud800".repeat(64), "😀".repeat(40)));
+		for (int n = 0; n < 300; n++) {
+			StringBuilder sb = new StringBuilder();
+			int target = random.nextInt(200);
+			while (sb.length() < target) {
+				sb.append(pieces[random.nextInt(pieces.length)]);
+			}
+			values.add(sb.toString());
+		}
+		tools.jackson.databind.json.JsonMapper jackson = tools.jackson.databind.json.JsonMapper.builder().build();
+		for (int i = 0; i < values.size(); i++) {
+			String s = values.get(i);
+			String other = values.get((i * 7 + 3) % values.size());
+			PhosphoOptions o = TestSupport.options(RecordingExporter.immediate()).versionId(other).environment(s)
+					.projectId(i % 2 == 0 ? "p" : other).build();
+			for (TaskLog<?, ?> log : new TaskLog<?, ?>[] {TaskLog.of(s).output(s), TaskLog.of(s).output(other),
+				TaskLog.of(other).output(s).rawInput(s), TaskLog.of(s).output(s).rawOutput(other).put("k", s)}) {
+				LoggedTask t = TaskBuilder.of(log, o, null);
+				// As escaped text: a lone surrogate in a failure's message would hide the difference.
+				assertThat(escaped(t.json())).as("value #%d", i).isEqualTo(escaped(jackson.writeValueAsBytes(t.toMap())));
+			}
+		}
+	}
+
+	private static String escaped(byte[] json) {
+		StringBuilder sb = new StringBuilder();
+		for (byte b : json) {
+			sb.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("<%02x>", b & 0xff));
+		}
+		return sb.toString();
+	}
+
 	@Test
 	void idsTheLibraryMakesAreWrittenWhenReadAndStayTheSame() throws Exception {
 		LoggedTask t = TaskBuilder.of(TaskLog.of("in").output("out"), options(100_000), null);

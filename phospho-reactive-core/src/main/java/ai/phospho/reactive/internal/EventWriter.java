@@ -13,6 +13,8 @@ import ai.phospho.reactive.Flag;
 import ai.phospho.reactive.LoggedTask;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * Writes a {@link LoggedTask} as the phospho {@code LogEvent} JSON with Jackson's streaming
@@ -223,7 +225,7 @@ public final class EventWriter {
 		 * from elsewhere is only not remembered.
 		 */
 		@SuppressWarnings("ReferenceEquality")
-		private static int constantSlot(String name) {
+		static int constantSlot(String name) {
 			if (name == "version_id") {
 				return 0;
 			}
@@ -297,6 +299,11 @@ public final class EventWriter {
 	 * its slot to another is measured, as any other key.
 	 */
 	private static final String[] WIRE_KEYS = new String[512];
+	/**
+	 * The key of {@link #WIRE_KEYS}' slot, quoted and encoded once: the generator copies its bytes
+	 * where a key given as a {@code String} is checked for escapes character by character.
+	 */
+	private static final SerializedString[] WIRE_NAMES = new SerializedString[WIRE_KEYS.length];
 
 	static {
 		for (String k : new String[] {"project_id", "task_id", "session_id", "input", "output", "client_created_at",
@@ -306,6 +313,7 @@ public final class EventWriter {
 			int i = k.hashCode() & (WIRE_KEYS.length - 1);
 			if (WIRE_KEYS[i] == null) {
 				WIRE_KEYS[i] = k;
+				WIRE_NAMES[i] = new SerializedString(k);
 			}
 		}
 	}
@@ -421,11 +429,112 @@ public final class EventWriter {
 
 	public static void write(JsonGenerator g, LoggedTask t) {
 		g.writeStartObject();
-		visit(t, (name, value) -> {
-			g.writeName(name);
-			writeValue(g, value);
-		}, true);
+		visit(t, new Writer(g, t), true);
 		g.writeEndObject();
+	}
+
+	/**
+	 * The visitor of {@link #write}: the event's own keys as their pre-encoded bytes; the options' ids
+	 * and the type names encoded once for many tasks; a long input or output that the task also holds
+	 * as its raw input or raw output (a task logged with strings) encoded once for its two fields.
+	 */
+	private static final class Writer implements Visitor {
+		/** Shorter strings cost less to write twice than to encode once and copy. */
+		private static final int REPEATED_LENGTH = 64;
+
+		private final JsonGenerator g;
+		private final LoggedTask t;
+		private @Nullable String repeated;
+		private @Nullable SerializedString repeatedJson;
+
+		Writer(JsonGenerator g, LoggedTask t) {
+			this.g = g;
+			this.t = t;
+		}
+
+		@Override
+		@SuppressWarnings("ReferenceEquality")
+		public void field(String name, @Nullable Object value) {
+			int i = name.hashCode() & (WIRE_KEYS.length - 1);
+			if (WIRE_KEYS[i] == name) {
+				g.writeName((SerializableString) WIRE_NAMES[i]);
+			}
+			else {
+				g.writeName(name);
+			}
+			if (!(value instanceof String s)) {
+				writeValue(g, value);
+			}
+			else if (s == repeated && repeatedJson != null) {
+				g.writeString((SerializableString) repeatedJson);
+			}
+			else if (s.length() >= REPEATED_LENGTH && heldTwice(name, s)) {
+				SerializedString e = encoded(s);
+				if (e == null) {
+					g.writeString(s);
+				}
+				else {
+					repeated = s;
+					repeatedJson = e;
+					g.writeString((SerializableString) e);
+				}
+			}
+			else {
+				writeString(name, s);
+			}
+		}
+
+		/** Whether {@code s}, the input or the output, is also the raw one, which {@link #visit} gives later. */
+		@SuppressWarnings("ReferenceEquality")
+		private boolean heldTwice(String name, String s) {
+			if (name == "input") {
+				return t.rawInput() == s;
+			}
+			Function<LoggedTask, @Nullable Object> held = rawOutputs;
+			return name == "output" && held != null && held.apply(t) == s;
+		}
+
+		/** A field whose value is most often the same string task after task: its bytes encoded once. */
+		@SuppressWarnings("ReferenceEquality")
+		private void writeString(String name, String s) {
+			int slot = Sizer.constantSlot(name);
+			if (slot < 0) {
+				g.writeString(s);
+				return;
+			}
+			SerializedString known = CONSTANT_VALUES[slot];
+			if (known == null || known.getValue() != s) {
+				known = encoded(s);
+				if (known == null) {
+					g.writeString(s);
+					return;
+				}
+				CONSTANT_VALUES[slot] = known;
+			}
+			g.writeString((SerializableString) known);
+		}
+	}
+
+	/**
+	 * Per field of {@link Sizer#constantSlot}: the last string written there, encoded. Read and written
+	 * by any thread without a lock: an entry is immutable, and a stale one only costs an encoding.
+	 */
+	private static final @Nullable SerializedString[] CONSTANT_VALUES = new SerializedString[5];
+
+	/**
+	 * {@code s} with its JSON text encoded, or {@code null} for a string with a lone surrogate, which
+	 * Jackson's encoder refuses where its generator writes it as an escape (the only difference
+	 * between the two, checked for every {@code char}).
+	 */
+	static @Nullable SerializedString encoded(String s) {
+		SerializedString e = new SerializedString(s);
+		try {
+			e.asQuotedUTF8();
+			return e;
+		}
+		catch (IllegalArgumentException lone) {
+			return null;
+		}
 	}
 
 	/** Writes a plain value (see {@link Plain}). */
