@@ -169,7 +169,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			if (fast != null && !fast.isEmpty() && (facts().hasModel() || modelLookups >= MODEL_LOOKUPS)) {
 				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
 				chunks.add(t, fast, fast.length() + (long) TYPED_CHUNK_OVERHEAD);
-				return added(t, extractors, null, t);
+				return added(t, extractors, false, t);
 			}
 			return general(t, extractors, fast, true);
 		}
@@ -258,15 +258,18 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			size = rawSize(view, s);
 		}
 		chunks.add(t, s, size);
-		return added(t, extractors, read, view != null ? view : t);
+		return added(t, extractors, read != null, view != null ? view : t);
 	}
 
 	/**
 	 * After a chunk that is not a plain {@code String} was added: the collector, then the stop
 	 * predicate or the default stop rule, the extractors first, then the built-in rule on what
-	 * {@code read} read or on {@code plain} (the chunk's plain form or map, else the chunk).
+	 * {@link #pass} read when {@code passRead}, or on {@code plain} (the chunk's plain form or map,
+	 * else the chunk). No {@code MapChunkPass} in the signature: a stream that never made one has
+	 * not loaded its class, and the JIT does not inline a method whose signature names a class
+	 * not loaded (the typed chunks' path then paid a call per chunk).
 	 */
-	private @Nullable Status added(T t, PhosphoExtractor[] extractors, @Nullable MapChunkPass read, Object plain) {
+	private @Nullable Status added(T t, PhosphoExtractor[] extractors, boolean passRead, Object plain) {
 		if (collector != null) {
 			collect(t);
 		}
@@ -275,7 +278,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		}
 		try {
 			Boolean spi = spiIsFinalChunk(extractors, t);
-			boolean end = spi != null ? spi : read != null ? read.isFinal() : Extraction.isFinalChunk(plain);
+			MapChunkPass read = pass;
+			boolean end = spi != null ? spi : passRead && read != null ? read.isFinal() : Extraction.isFinalChunk(plain);
 			return end ? Status.COMPLETED : null;
 		}
 		catch (Throwable e) {

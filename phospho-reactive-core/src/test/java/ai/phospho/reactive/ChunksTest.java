@@ -145,4 +145,22 @@ class ChunksTest {
 		assertThat(s.last()).isEqualTo(List.of("lo"));
 		assertThat(s.truncated()).isFalse();
 	}
+
+	@Test
+	void theTextIsEveryTextJoinedWhateverItsCharactersAndTheLengthHint() {
+		// Latin-1, other BMP characters, a surrogate pair, empty texts: kept as they came.
+		String[] texts = {"tok ", "", "é", "日本", "\uD83D\uDE00", "", "a".repeat(40), "z"};
+		String all = String.join("", texts);
+		Chunks chunks = new Chunks(1_000);
+		for (String t : texts) {
+			chunks.add(t, t, t.length() + 3L);
+		}
+		assertThat(chunks.snapshot().text()).isEqualTo(all);
+		// The writer's count of text kept is only a hint for a concurrent reader: short or long, the same text.
+		for (long hint : new long[] {0, 1, 5, all.length(), all.length() + 100}) {
+			assertThat(Chunks.join(texts, texts.length, hint)).isEqualTo(all);
+			assertThat(Chunks.join(texts, 3, hint)).isEqualTo("tok é");
+		}
+		assertThat(Chunks.join(texts, 1, 0)).isEqualTo("tok ");
+	}
 }

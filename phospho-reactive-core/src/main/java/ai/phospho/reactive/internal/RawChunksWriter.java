@@ -104,7 +104,12 @@ final class RawChunksWriter {
 	private @Nullable RawJson writeArray(List<Object> chunks) {
 		out.writeUnbounded('[');
 		int n = chunks.size();
-		for (int i = 0; i < n; i++) {
+		int i = strings(chunks, n);
+		if (i < 0) {
+			truncated = true;
+			i = n;
+		}
+		for (; i < n; i++) {
 			if (!add(chunks.get(i), i > 0)) {
 				truncated = true;
 				break;
@@ -121,6 +126,49 @@ final class RawChunksWriter {
 		}
 		out.writeUnbounded(']');
 		return new RawJson(out.toByteArray());
+	}
+
+	/**
+	 * The leading {@code String} chunks, as {@link #add} writes them, in a loop of their own (a
+	 * stream of text chunks is only that): the index of the first chunk not written, or -1 when a
+	 * chunk took the array past the cap (it is left out, and the chunks after it).
+	 */
+	private int strings(List<Object> chunks, int n) {
+		int i = 0;
+		JsonGenerator g = null;
+		for (; i < n; i++) {
+			if (!(chunks.get(i) instanceof String s)) {
+				break;
+			}
+			if (g == null) {
+				g = generator();
+			}
+			long mark = (long) out.count + g.streamWriteOutputBuffered();
+			try {
+				if (i > 0) {
+					g.writeRaw(',');
+				}
+				g.writeString(s);
+			}
+			catch (Throwable e) {
+				Failures.throwIfFatal(e);
+				boolean overflowed = out.overflowed;
+				rewind(mark, true);
+				if (overflowed || !converted(s, i > 0, null)) {
+					return -1;
+				}
+				g = null;
+				continue;
+			}
+			if (out.overflowed || (long) out.count + g.streamWriteOutputBuffered() > maxChars) {
+				rewind(mark, true);
+				return -1;
+			}
+		}
+		if (i > 0) {
+			allMaps = false;
+		}
+		return i;
 	}
 
 	/** The JSON of a plain value (as {@link Plain} makes them): chunks of mixed shapes, once fitted. */

@@ -234,6 +234,26 @@ class RawChunksWriterTest {
 	}
 
 	@Test
+	void stringChunksKeepTheLongestPrefixThatFitsExactlyAsThePlainCopy() {
+		List<Object> chunks = new ArrayList<>();
+		// No lone surrogate: the plain copy counts it as 2 bytes where Jackson writes 6, so at the cap the two differ.
+		String[] kinds = {"tok ", "", "quote \" and \\", "\u0001\n", "é à", "中文", "\uD83D\uDE00"};
+		for (int i = 0; i < 120; i++) {
+			chunks.add(kinds[i % kinds.length] + i);
+		}
+		for (int max = 1; max < 2_500; max += 3) {
+			DeferredChunks d = new DeferredChunks(chunks, max);
+			String expected = new String(reference(chunks, max), StandardCharsets.UTF_8);
+			assertThat(d.json().getValue()).as("max %d", max).isEqualTo(expected);
+			assertThat(d.truncated()).as("max %d", max).isEqualTo(Json.mapper().readTree(expected).size() < chunks.size());
+		}
+		// Strings first, then other shapes: written on, or fitted as before.
+		assertSameAsPlainCopy(List.of("text", "more", openAiChunk("a", null)));
+		assertSameAsPlainCopy(List.of("a", "b", 42, "c"));
+		assertSameAsPlainCopy(List.of("a", "b", Map.of(), "c"));
+	}
+
+	@Test
 	void aHugeChunkIsLeftOutWithoutWritingItAll() {
 		WritingTestExtractor.HUGE_ATTEMPTED.set(0);
 		DeferredChunks d = new DeferredChunks(List.of(new Good("kept", 1), new Huge(50_000_000), new Good("after", 2)),
