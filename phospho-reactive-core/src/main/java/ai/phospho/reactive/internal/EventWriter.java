@@ -400,8 +400,9 @@ public final class EventWriter {
 		for (int i = 0; i < s.length(); i++) {
 			char c = s.charAt(i);
 			if (c >= 0x80) {
-				// 2 bytes up to U+07FF, 3 above; a surrogate pair (4 bytes) counts 2 + 2.
-				n += c < 0x800 ? 1 : (Character.isSurrogate(c) ? 1 : 2);
+				// 2 bytes up to U+07FF, 3 above; a surrogate pair (4 bytes) counts 2 + 2; a surrogate
+				// alone, which Jackson writes as an escape, 6.
+				n += c < 0x800 ? 1 : (Character.isSurrogate(c) ? (paired(s, i, c) ? 1 : 5) : 2);
 			}
 			else if (c < 0x20) {
 				n += c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 1 : 5;
@@ -411,6 +412,12 @@ public final class EventWriter {
 			}
 		}
 		return n;
+	}
+
+	/** Whether the surrogate {@code c} at {@code i} is half of a pair: a high one before a low one. */
+	private static boolean paired(String s, int i, char c) {
+		return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+				: i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
 	}
 
 	public static byte[] toJson(LoggedTask t) {
