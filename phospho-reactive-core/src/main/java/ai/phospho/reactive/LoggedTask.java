@@ -269,8 +269,7 @@ public final class LoggedTask {
 	long estimatedSize() {
 		long n = estimatedSize;
 		if (n == 0) {
-			n = EventWriter.estimateSize(this, madeTaskId ? taskId() : null,
-					madeSessionId ? sessionId() : null);
+			n = EventWriter.estimateSize(this, madeTaskId, madeSessionId);
 			estimatedSize = n;
 		}
 		return n;
