@@ -15,51 +15,57 @@ import org.jspecify.annotations.Nullable;
  * take the head too, and keeps a linked queue.
  *
  * <p>Three counters, each only growing: {@code admitted} (places taken by producers, the tail),
- * {@code taken} (places taken by the consumer, the head; the consumer's own) and {@code released}
- * (tasks no longer held: their export is over, or they were settled). The count held is
- * {@code admitted - released}: queued or being exported, as {@link Admission} counts it.
+ * {@code taken} (places taken by the consumer, the head) and {@code released} (tasks no longer held:
+ * their export is over, or they were settled). The count held is {@code admitted - released}: queued
+ * or being exported, as {@link Admission} counts it.
  *
- * <p>A producer reads {@code admitted}, then {@code released}: if {@code admitted - released} is the
- * bound, the ring was full when {@code released} was read (both only grow). Otherwise it CASes
- * {@code admitted} from {@code p} to {@code p + 1}, so the count held never exceeds the bound, even
- * briefly ({@code released} can only have grown since it was read), then stores its task in slot
- * {@code p mod capacity} (a release store). That slot is empty by then, and the producer sees it so:
- * the capacity is at least the bound and {@code p - released < bound}, so more tasks were released
- * than {@code p - capacity}; every released task was taken first by the one consumer, which takes in
- * order and empties each slot as it takes it, before the release that the producer read (later in
- * the consumer's order, published by that release), so place {@code p - capacity} was taken and its
- * slot emptied. No producer reads the slots, and there is nothing per slot but the task (a ring of
- * turns, as in D. Vyukov's queue, is needed only with several consumers).
+ * <p>Each slot has a turn (D. Vyukov's bounded queue): the slot of place {@code p} is the producers'
+ * when its turn is {@code p}, the consumer's when it is {@code p + 1}; the consumer gives it back for
+ * place {@code p + capacity}. A producer reads {@code admitted}, then {@code released}: if
+ * {@code admitted - released} is the bound, the ring was full when {@code released} was read (both
+ * only grow). Otherwise it CASes {@code admitted} from {@code p} to {@code p + 1}, so the count held
+ * never exceeds the bound, even briefly ({@code released} can only have grown since it was read),
+ * then stores its task and hands the slot to the consumer. Its slot is free by then: the capacity is
+ * at least the bound and {@code p - released < bound}, so more tasks were released than
+ * {@code p - capacity}; every released task was taken first, by the one consumer, in order, and
+ * given back before the release that the producer read (its release is later in the consumer's
+ * order), so place {@code p - capacity} was taken and its slot given back.
  *
- * <p>The consumer reads the slot at {@code taken} (an acquire load): empty means the ring is empty
- * there, or its producer has taken the place and not yet stored the task; {@link #poll()} then
- * answers {@code null}, as a linked queue would before that producer's offer (the worker looks again
- * shortly, see {@code ExportWorker#retryLater}). Otherwise it empties the slot and moves on.
+ * <p>The consumer reads the slot at {@code taken}: not its turn means the ring is empty there, or its
+ * producer has taken the place and not yet stored the task; {@link #poll()} then answers
+ * {@code null}, as a linked queue would before that producer's offer (the worker looks again
+ * shortly, see {@code ExportWorker#retryLater}).
  */
 final class TaskRing {
 
-	/** The largest bound a ring is made for: its array is allocated whole, up front. */
+	/** The largest bound a ring is made for: its arrays are allocated whole, up front. */
 	static final int MAX_BOUND = 1 << 16;
 
-	/** The counters, each on a cache line of its own (producers and releases apart). */
+	/** The counters, each on a cache line of its own (producers, consumers and releases apart). */
 	private static final int ADMITTED = 16;
-	private static final int RELEASED = 32;
+	private static final int TAKEN = 32;
+	private static final int RELEASED = 48;
 
 	private final int bound;
+	private final int capacity;
 	private final int mask;
 	private final AtomicReferenceArray<@Nullable LoggedTask> tasks;
+	private final AtomicLongArray turns;
 	private final AtomicLongArray counters = new AtomicLongArray(RELEASED + 16);
-	/** The consumer's: one at a time, ordered by the worker's work counter. */
-	private long taken;
 
 	TaskRing(int bound) {
 		if (bound < 1 || bound > MAX_BOUND) {
 			throw new IllegalArgumentException("bound " + bound);
 		}
 		this.bound = bound;
-		int capacity = Integer.highestOneBit(Math.max(1, bound - 1)) << 1;
+		// A power of two, and at least 2: with one slot a turn could not tell its producer from its consumer.
+		this.capacity = Math.max(2, Integer.highestOneBit(bound - 1) << 1);
 		this.mask = capacity - 1;
 		this.tasks = new AtomicReferenceArray<>(capacity);
+		this.turns = new AtomicLongArray(capacity);
+		for (int i = 0; i < capacity; i++) {
+			turns.setPlain(i, i);
+		}
 	}
 
 	/**
@@ -74,22 +80,31 @@ final class TaskRing {
 			if (p - released >= bound) {
 				return 0;
 			}
-			if (counters.compareAndSet(ADMITTED, p, p + 1)) {
-				tasks.setRelease((int) p & mask, task);
-				return (int) (p + 1 - released);
+			int i = (int) p & mask;
+			long turn = turns.get(i);
+			if (turn == p) {
+				if (counters.compareAndSet(ADMITTED, p, p + 1)) {
+					tasks.setPlain(i, task);
+					turns.setRelease(i, p + 1);
+					return (int) (p + 1 - released);
+				}
 			}
+			// turn > p: another producer took place p; look again. (turn < p, the slot not given back
+			// yet, cannot be: see the class's comment.)
 		}
 	}
 
 	/** The consumer's side: the task at the head, or {@code null} when none is queued there (yet). */
 	@Nullable LoggedTask poll() {
-		int i = (int) taken & mask;
-		LoggedTask t = tasks.getAcquire(i);
-		if (t == null) {
+		long c = counters.getPlain(TAKEN);
+		int i = (int) c & mask;
+		if (turns.get(i) != c + 1) {
 			return null;
 		}
+		LoggedTask t = tasks.getPlain(i);
 		tasks.setPlain(i, null);
-		taken++;
+		turns.setRelease(i, c + capacity);
+		counters.setRelease(TAKEN, c + 1);
 		return t;
 	}
 
