@@ -92,6 +92,42 @@ public final class LoggedTask {
 		this.madeSessionId = d.madeSessionId;
 	}
 
+	/**
+	 * The task of two texts that {@code TaskBuilder} makes without a draft ({@code texts}): every field
+	 * as the draft would hold it for them, the ids made by the library from these bits.
+	 */
+	LoggedTask(PhosphoOptions options, String input, @Nullable String output, boolean raw, long clientCreatedAt,
+			long sessionHi, long sessionLo, long taskHi, long taskLo) {
+		this.projectId = options.projectId();
+		this.input = input;
+		this.output = output;
+		this.clientCreatedAt = clientCreatedAt;
+		this.lastUpdate = null;
+		this.metadata = Map.of();
+		this.sessionId = null;
+		this.taskId = null;
+		this.sessionHi = sessionHi;
+		this.sessionLo = sessionLo;
+		this.taskHi = taskHi;
+		this.taskLo = taskLo;
+		this.versionId = options.versionId();
+		this.userId = null;
+		this.testId = options.testId();
+		this.flag = null;
+		this.rawInput = raw ? input : null;
+		this.rawInputTypeName = TaskBuilder.typeName(input);
+		this.rawOutput = raw ? output : null;
+		this.rawOutputTypeName = TaskBuilder.typeName(output);
+		this.environment = options.environment();
+		this.systemPrompt = null;
+		this.model = null;
+		this.usage = Map.of();
+		this.truncated = false;
+		this.extras = Map.of();
+		this.madeTaskId = true;
+		this.madeSessionId = true;
+	}
+
 	public @Nullable String projectId() {
 		return projectId;
 	}
@@ -269,8 +305,7 @@ public final class LoggedTask {
 	long estimatedSize() {
 		long n = estimatedSize;
 		if (n == 0) {
-			n = EventWriter.estimateSize(this, madeTaskId ? taskId() : null,
-					madeSessionId ? sessionId() : null);
+			n = EventWriter.estimateSize(this, madeTaskId, madeSessionId);
 			estimatedSize = n;
 		}
 		return n;

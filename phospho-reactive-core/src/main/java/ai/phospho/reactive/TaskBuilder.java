@@ -88,6 +88,13 @@ final class TaskBuilder extends TaskDraft {
 	static LoggedTask of(Object input, @Nullable Object output, PhosphoOptions options,
 			@Nullable ContextValues context, Listening listening) {
 		long now = System.currentTimeMillis();
+		if (context == null && listening == Listening.NONE && input instanceof String in
+				&& (output == null || output instanceof String)) {
+			LoggedTask t = texts(in, (String) output, options, now);
+			if (t != null) {
+				return t;
+			}
+		}
 		try {
 			return new TaskBuilder(options, context, now)
 					.input(input, null, false, null)
@@ -103,6 +110,26 @@ final class TaskBuilder extends TaskDraft {
 			return withoutContent(e, options, context, now).identity(null, null, null, null).flag(null)
 					.listened(listening).build();
 		}
+	}
+
+	/**
+	 * The task of {@code log(input, output)} for two texts (the output may be null) within
+	 * {@code maxFieldChars}, without a Context's values, listeners or {@code METADATA_ONLY}: what the
+	 * builder makes of them, made without a builder (one object less per task). For a string the
+	 * builder extracts nothing: it is its own text and raw value, of type {@code String}, with no
+	 * system prompt, model or usage, and nothing is cut. {@code null} for any other case.
+	 */
+	private static @Nullable LoggedTask texts(String input, @Nullable String output, PhosphoOptions options,
+			long now) {
+		int max = options.maxFieldChars();
+		PhosphoOptions.ContentMode mode = options.contentMode();
+		if (input.length() > max || (output != null && output.length() > max)
+				|| mode == PhosphoOptions.ContentMode.METADATA_ONLY) {
+			return null;
+		}
+		ThreadLocalRandom r = ThreadLocalRandom.current();
+		return new LoggedTask(options, input, output, mode == PhosphoOptions.ContentMode.FULL, now / 1000,
+				r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong());
 	}
 
 	/** After assembling a task threw: reported once per exception class, a builder with what threw as a fact. */

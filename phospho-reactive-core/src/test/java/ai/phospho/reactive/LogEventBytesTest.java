@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import static ai.phospho.reactive.TestSupport.chatCompletion;
 import static ai.phospho.reactive.TestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The event bytes of {@code log} for normal and hostile values are those the code wrote before the
@@ -263,6 +264,34 @@ class LogEventBytesTest {
 					LoggedTask viaLog = TaskBuilder.of(TaskLog.of(p[0]).output(p[1]), options(max), ctx);
 					assertThat(withoutIds(event(direct))).as("%s %s", p[0], max).isEqualTo(withoutIds(event(viaLog)));
 					assertThat(direct.estimatedSize()).isEqualTo(referenceEstimate(direct));
+				}
+			}
+		}
+	}
+
+	/**
+	 * Two texts within the cap, without a Context, are made without a builder: the same event as
+	 * through the builder, for every content mode, at the cap and past it, hostile or empty.
+	 */
+	@Test
+	void twoTextsMadeWithoutABuilderGiveTheBuildersEvent() {
+		String hostile = "quote \" backslash \\ newline \n bell \u0007 nul \u0000 é 中 😀 lone \ud800 end";
+		String[] texts = {"", "in", "12345678", "123456789", "1234567😀", hostile, "{\"model\":\"m\"}"};
+		for (PhosphoOptions.ContentMode mode : PhosphoOptions.ContentMode.values()) {
+			for (int max : new int[] {8, 100_000}) {
+				PhosphoOptions o = TestSupport.options(RecordingExporter.immediate()).versionId("v-1").projectId("p-1")
+						.environment("test-env").testId("t-1").contentMode(mode).maxFieldChars(max).build();
+				for (String in : texts) {
+					for (String out : new String[] {null, "out", "123456789", hostile}) {
+						LoggedTask direct = TaskBuilder.of(in, out, o, null, Listening.NONE);
+						LoggedTask viaLog = TaskBuilder.of(TaskLog.of(in).output(out), o, null);
+						assertThat(withoutIds(event(direct))).as("%s %s %s %s", mode, max, in, out)
+								.isEqualTo(withoutIds(event(viaLog)));
+						assertThat(direct.toMap().keySet()).isEqualTo(viaLog.toMap().keySet());
+						assertThat(direct.estimatedSize()).isEqualTo(referenceEstimate(direct))
+								.isEqualTo(viaLog.estimatedSize());
+						assertThat(direct.clientCreatedAt()).isCloseTo(viaLog.clientCreatedAt(), within(1L));
+					}
 				}
 			}
 		}

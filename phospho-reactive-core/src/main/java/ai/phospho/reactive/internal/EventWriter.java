@@ -81,8 +81,19 @@ public final class EventWriter {
 		if (t.projectId() != null) {
 			v.field("project_id", t.projectId());
 		}
-		v.field("task_id", t.taskId());
-		v.field("session_id", t.sessionId());
+		// An id the library made is sized by its length, known without its text (made when first read).
+		if (v instanceof Sizer s && s.madeTaskId) {
+			s.known("task_id", Ids.TASK_ID_LENGTH);
+		}
+		else {
+			v.field("task_id", t.taskId());
+		}
+		if (v instanceof Sizer s && s.madeSessionId) {
+			s.known("session_id", Ids.SESSION_ID_LENGTH);
+		}
+		else {
+			v.field("session_id", t.sessionId());
+		}
 		v.field("input", t.input());
 		if (t.output() != null) {
 			v.field("output", t.output());
@@ -128,17 +139,22 @@ public final class EventWriter {
 		if (t.model() != null) {
 			v.field("model", t.model());
 		}
-		for (Map.Entry<String, Object> e : t.usage().entrySet()) {
-			// A key given with TaskLog.put wins over the provider's.
-			if (!t.extras().containsKey(e.getKey())) {
-				v.field(e.getKey(), e.getValue());
+		// Most tasks have neither: no iterator made for an empty map.
+		if (!t.usage().isEmpty()) {
+			for (Map.Entry<String, Object> e : t.usage().entrySet()) {
+				// A key given with TaskLog.put wins over the provider's.
+				if (!t.extras().containsKey(e.getKey())) {
+					v.field(e.getKey(), e.getValue());
+				}
 			}
 		}
 		if (t.truncated()) {
 			v.field("truncated", Boolean.TRUE);
 		}
-		for (Map.Entry<String, Object> e : t.extras().entrySet()) {
-			v.field(e.getKey(), e.getValue());
+		if (!t.extras().isEmpty()) {
+			for (Map.Entry<String, Object> e : t.extras().entrySet()) {
+				v.field(e.getKey(), e.getValue());
+			}
 		}
 	}
 
@@ -161,17 +177,16 @@ public final class EventWriter {
 	}
 
 	public static long estimateSize(LoggedTask t) {
-		return estimateSize(t, null, null);
+		return estimateSize(t, false, false);
 	}
 
 	/**
-	 * As {@link #estimateSize(LoggedTask)}, knowing that {@code plain} and {@code plain2}, strings of
-	 * the task (its ids, when the library made them), are ASCII with nothing to escape: each is sized
-	 * by its length where the task holds it, without walking it. A field holding another string of the
-	 * same text is measured as any other.
+	 * As {@link #estimateSize(LoggedTask)}, knowing whether the task's ids are those the library made
+	 * ({@link Ids}): ASCII with nothing to escape and of a fixed length, each is sized by that length
+	 * without its text, which is then made only when something reads it (an exporter writing it).
 	 */
-	public static long estimateSize(LoggedTask t, @Nullable String plain, @Nullable String plain2) {
-		Sizer sizer = new Sizer(plain, plain2);
+	public static long estimateSize(LoggedTask t, boolean madeTaskId, boolean madeSessionId) {
+		Sizer sizer = new Sizer(madeTaskId, madeSessionId);
 		visit(t, sizer, true);
 		return sizer.size;
 	}
@@ -197,8 +212,8 @@ public final class EventWriter {
 		private static final int REMEMBERED_LENGTH = 16;
 
 		long size = 2;
-		private final @Nullable String plain;
-		private final @Nullable String plain2;
+		final boolean madeTaskId;
+		final boolean madeSessionId;
 		private @Nullable String s0;
 		private @Nullable String s1;
 		private @Nullable String s2;
@@ -209,9 +224,14 @@ public final class EventWriter {
 		private long n3;
 		private int next;
 
-		Sizer(@Nullable String plain, @Nullable String plain2) {
-			this.plain = plain;
-			this.plain2 = plain2;
+		Sizer(boolean madeTaskId, boolean madeSessionId) {
+			this.madeTaskId = madeTaskId;
+			this.madeSessionId = madeSessionId;
+		}
+
+		/** A field whose value is a string of {@code length} ASCII chars with nothing to escape. */
+		void known(String name, int length) {
+			size += nameLength(name) + 4 + length + 2;
 		}
 
 		@Override
@@ -242,9 +262,6 @@ public final class EventWriter {
 		}
 
 		private long string(String name, String s) {
-			if (s == plain || s == plain2) {
-				return s.length() + 2;
-			}
 			int slot = constantSlot(name);
 			if (slot >= 0) {
 				Known k = CONSTANTS[slot];

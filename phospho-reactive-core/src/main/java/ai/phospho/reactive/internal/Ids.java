@@ -26,6 +26,11 @@ public final class Ids {
 	private static final byte[] TASK = "task_".getBytes(StandardCharsets.US_ASCII);
 	private static final byte[] SESSION = "session_".getBytes(StandardCharsets.US_ASCII);
 
+	/** The length of every {@link #taskId(long, long)}: {@code task_} and 32 hex digits. */
+	public static final int TASK_ID_LENGTH = 5 + 32;
+	/** The length of every {@link #sessionId(long, long)}: {@code session_} and 32 hex digits. */
+	public static final int SESSION_ID_LENGTH = 8 + 32;
+
 	private static final String PROCESS_VERSION_ID = newVersionId();
 
 	private Ids() {

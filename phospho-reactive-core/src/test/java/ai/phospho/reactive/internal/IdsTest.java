@@ -13,6 +13,9 @@ class IdsTest {
 	void idsArePrefixedUuidHex() {
 		assertThat(Ids.newTaskId()).matches("task_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
 		assertThat(Ids.newSessionId()).matches("session_[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}");
+		// The estimate sizes a made id by these lengths, without its text.
+		assertThat(Ids.taskId(-1L, 0L)).hasSize(Ids.TASK_ID_LENGTH);
+		assertThat(Ids.sessionId(0L, -1L)).hasSize(Ids.SESSION_ID_LENGTH);
 	}
 
 	@Test
