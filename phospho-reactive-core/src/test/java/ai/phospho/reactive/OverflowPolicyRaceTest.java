@@ -84,26 +84,6 @@ class OverflowPolicyRaceTest {
 		}
 	}
 
-	/** DROP_NEWEST above the bound of the array ring ({@code TaskRing}): the linked queue, every task exported. */
-	@Test
-	void dropNewestWithABoundAboveTheRingsExportsEveryTaskOfRacingProducers() {
-		RecordingExporter exporter = RecordingExporter.immediate();
-		PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder().exporter(exporter)
-				.maxQueueSize(100_000).maxBatchSize(64).lingerDelay(Duration.ofMillis(5)).shutdownHook(false).build());
-		Runnable producer = () -> {
-			for (int i = 0; i < 5_000; i++) {
-				client.log("in", "out");
-			}
-		};
-		RaceTestUtils.race(producer, producer, producer, producer);
-		StepVerifier.create(client.shutdown()).expectComplete().verify(Duration.ofSeconds(10));
-
-		assertThat(client.stats().exported()).isEqualTo(20_000);
-		assertThat(client.stats().dropped()).isZero();
-		assertThat(client.stats().queued()).isZero();
-		assertThat(exporter.tasks().stream().map(LoggedTask::taskId).distinct().count()).isEqualTo(20_000);
-	}
-
 	@Test
 	void dropOldestProducersRacingShutdownLeaveNothingQueuedAndEveryTaskCounted() {
 		raceShutdown(PhosphoOptions.OverflowPolicy.DROP_OLDEST);

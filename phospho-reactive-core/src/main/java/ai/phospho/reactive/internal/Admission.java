@@ -20,11 +20,6 @@ import org.jspecify.annotations.Nullable;
  * {@code poll} (O(1)) and replaces by the new task, so the count held does not change; when nothing
  * is left in the queue (every held task is in flight), the new task is dropped instead.
  *
- * <p>With {@code DROP_NEWEST} (the default) and a bound up to {@link TaskRing#MAX_BOUND}, the queue
- * and the count held are one {@link TaskRing} instead: a producer's place in both is one CAS, and
- * nothing is allocated per task. Otherwise (producers taking the head, or a bound too large to
- * allocate up front) a {@link ConcurrentLinkedQueue} and an {@link AtomicInteger} as described above.
- *
  * <p>Against shutdown: a producer checks {@code closed}, reserves its place, queues the task, then
  * checks {@code closed} again and, if it is set, answers {@link #LATE}: the shutdown may have taken
  * its count before this task was queued, so whoever drains next settles it
@@ -41,9 +36,6 @@ final class Admission {
 
 	private static final String SHUT_DOWN = "the client is shut down";
 
-	/** The queue and the count held, for DROP_NEWEST and a bound up to {@link TaskRing#MAX_BOUND}; else null. */
-	private final @Nullable TaskRing ring;
-	/** Above that bound: the queue and the count held. */
 	private final Queue<LoggedTask> queue = new ConcurrentLinkedQueue<>();
 	private final AtomicInteger held = new AtomicInteger();
 	private final int maxQueueSize;
@@ -64,8 +56,6 @@ final class Admission {
 		this.fullReason = "the queue is full (maxQueueSize=" + maxQueueSize + " tasks queued or being exported)";
 		this.fullOldestReason = fullReason + ": the oldest queued task made room";
 		this.stats = stats;
-		// One consumer at a time (the worker): not with DROP_OLDEST, whose producers take the head too.
-		this.ring = !dropOldest && maxQueueSize <= TaskRing.MAX_BOUND ? new TaskRing(maxQueueSize) : null;
 	}
 
 	/**
@@ -77,10 +67,6 @@ final class Admission {
 	int offer(LoggedTask task) {
 		if (closed) {
 			return reject(task, SHUT_DOWN) ? TAKEN : REFUSED;
-		}
-		TaskRing r = ring;
-		if (r != null) {
-			return offer(r, task);
 		}
 		// A CAS loop rather than increment-then-undo: the count held never exceeds the bound, even briefly.
 		for (;;) {
@@ -102,16 +88,6 @@ final class Admission {
 		}
 	}
 
-	/** DROP_NEWEST with a ring: its place in the bound and in the queue with one CAS. */
-	private int offer(TaskRing r, LoggedTask task) {
-		int n = r.offer(task);
-		if (n == 0) {
-			drop(fullReason);
-			return REFUSED;
-		}
-		return closed ? LATE : n;
-	}
-
 	/** From now on, what this pipeline would drop because it is shut down goes to {@code next}. */
 	void handOverTo(ExportPipeline next) {
 		successor = next;
@@ -126,28 +102,17 @@ final class Admission {
 	}
 
 	int held() {
-		TaskRing r = ring;
-		return r != null ? r.held() : held.get();
+		return held.get();
 	}
 
-	/**
-	 * The worker's side (or, once it is gone, whoever holds its work counter): the next queued task;
-	 * never peek-then-poll, a DROP_OLDEST producer may take the head in between.
-	 */
+	/** The worker's side: the next queued task; never peek-then-poll, a DROP_OLDEST producer may take the head in between. */
 	@Nullable LoggedTask poll() {
-		TaskRing r = ring;
-		return r != null ? r.poll() : queue.poll();
+		return queue.poll();
 	}
 
 	/** The worker's side: {@code n} tasks held are no longer, whatever became of them. */
 	void release(int n) {
-		TaskRing r = ring;
-		if (r != null) {
-			r.release(n);
-		}
-		else {
-			held.addAndGet(-n);
-		}
+		held.addAndGet(-n);
 	}
 
 	/**
@@ -156,7 +121,7 @@ final class Admission {
 	 * @return whether it was dropped
 	 */
 	boolean settle(LoggedTask task) {
-		release(1);
+		held.decrementAndGet();
 		return !reject(task, SHUT_DOWN);
 	}
 
