@@ -43,6 +43,11 @@ final class ExportWorker {
 	private final FlushWaiters waiters = new FlushWaiters();
 	private final int maxBatchSize;
 	private final int maxConcurrent;
+	/** How long tasks counted but not queued must stay missing before their places are given up. */
+	static final long LOST_PLACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+	/** ... and how many looks (about one per millisecond) must have found them missing. */
+	static final int LOST_PLACE_LOOKS = 100;
+
 	private final Scheduler scheduler = Schedulers.newSingle("phospho-export", true);
 	private final Disposable ticker;
 	private final AtomicInteger wip = new AtomicInteger();
@@ -64,6 +69,10 @@ final class ExportWorker {
 	private long forceUntil;
 	private long completedPrefix;
 	private boolean retryScheduled;
+	/** When the worker first found fewer tasks queued than counted (0: not now), and the fewest since. */
+	private long missingSince;
+	private int fewestMissing;
+	private int missingLooks;
 	private final ArrayDeque<Batch> started = new ArrayDeque<>();
 
 	ExportWorker(Admission admission, ExportCalls calls, ExportStats stats, PhosphoOptions options) {
@@ -249,7 +258,11 @@ final class ExportWorker {
 		}
 		while (inFlight < maxConcurrent) {
 			int available = admission.held() - inFlightTasks;
-			if (available <= 0 || (available < maxBatchSize && polled >= forceUntil)) {
+			if (available <= 0) {
+				missingSince = 0;
+				break;
+			}
+			if (available < maxBatchSize && polled >= forceUntil) {
 				break;
 			}
 			Batch b = cutter.next();
@@ -259,9 +272,13 @@ final class ExportWorker {
 				// A producer has counted its task in held but not queued it yet. Look again
 				// shortly: its offer may not signal, and a flush waiting for that task would
 				// otherwise wait for the next linger tick.
+				if (lostPlaces(available)) {
+					continue;
+				}
 				retryLater();
 				break;
 			}
+			missingSince = 0;
 			start(b);
 		}
 		saturated = inFlight >= maxConcurrent;
@@ -306,6 +323,39 @@ final class ExportWorker {
 		if (started.isEmpty()) {
 			completedPrefix = polled;
 		}
+	}
+
+	/**
+	 * Whether places counted in held for tasks that never reached the queue were given up: a producer
+	 * stopped between its count and its offer (a {@code StackOverflowError} at the end of a deep
+	 * stack that the application caught, as {@code Admission} cannot always undo its count then)
+	 * never queues its task, and its place would hold the bound and every later flush's target for
+	 * ever. After {@link #LOST_PLACE_NANOS} and {@link #LOST_PLACE_LOOKS} looks that all found places
+	 * missing, the fewest seen are counted as failed and released. A producer merely that slow would find its task taken
+	 * later with another's place: the counts would be one off, the task still exported.
+	 */
+	private boolean lostPlaces(int missing) {
+		long now = System.nanoTime();
+		if (missingSince == 0) {
+			missingSince = now;
+			fewestMissing = missing;
+			missingLooks = 1;
+			return false;
+		}
+		fewestMissing = Math.min(fewestMissing, missing);
+		// Many looks as well as the time: a pause of the whole JVM (a long collection) while a producer
+		// was between its count and its offer is one look, not a lost place.
+		if (++missingLooks < LOST_PLACE_LOOKS || now - missingSince < LOST_PLACE_NANOS) {
+			return false;
+		}
+		int lost = fewestMissing;
+		missingSince = 0;
+		failUnsent(lost);
+		String reason = lost + " places of the queue were counted for tasks that never reached it (a log stopped by an "
+				+ "error such as StackOverflowError between its count and its offer); counted as failed";
+		stats.lastError(reason);
+		Reports.warn(ExportStats.LOG, "phospho: {}", reason);
+		return true;
 	}
 
 	private void retryLater() {

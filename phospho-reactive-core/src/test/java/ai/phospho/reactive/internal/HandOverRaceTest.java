@@ -19,12 +19,11 @@ import reactor.test.util.RaceTestUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Producers racing a re-initialisation on pipelines whose queue is the ring ({@code DROP_NEWEST},
- * small bounds, one a bound of 1): the old pipeline hands over to a successor and shuts down while
- * they offer. Every task is exported once (by either) or counted as dropped once, and nothing is
+ * Producers racing a re-initialisation on pipelines of small bounds (one a bound of 1), with
+ * {@code DROP_NEWEST}: the old pipeline hands over to a successor and shuts down while they offer. Every task is exported once (by either) or counted as dropped once, and nothing is
  * left held.
  */
-class RingHandOverRaceTest {
+class HandOverRaceTest {
 
 	/** Remembers every task it exported, and any it was given twice (by either pipeline). */
 	private static final class Recording implements TaskExporter {
