@@ -69,6 +69,13 @@ final class ExportWorker {
 	private long forceUntil;
 	private long completedPrefix;
 	private boolean retryScheduled;
+	/**
+	 * Drain loops started, and what the last tick saw of it while the work counter was held (-1: it
+	 * was not): a lost wake-up shows as the counter held over two ticks with no drain started.
+	 * Worker thread only (the drain loop and the ticks run there).
+	 */
+	private long drainsStarted;
+	private long drainsAtTick = -1;
 	/** When the worker first found fewer tasks queued than counted (0: not now), and the fewest since. */
 	private long missingSince;
 	private int fewestMissing;
@@ -194,6 +201,18 @@ final class ExportWorker {
 
 	private void onTick() {
 		tick = true;
+		int w = wip.get();
+		if (w > 0 && drainsStarted == drainsAtTick) {
+			// The work counter has been held over two ticks and no drain started in between, on
+			// this very thread where a scheduled one would have run: the wake-up that took the
+			// counter from 0 was lost between its increment and its schedule (a StackOverflowError
+			// in a log at the end of a deep stack). This tick drains in its place, as its owner.
+			drainsAtTick = -1;
+			Reports.warn(ExportStats.LOG, "phospho: the export worker's wake-up was lost; the worker resumed");
+			drainLoop();
+			return;
+		}
+		drainsAtTick = w > 0 ? drainsStarted : -1;
 		signal();
 	}
 
@@ -219,6 +238,7 @@ final class ExportWorker {
 	}
 
 	private void drainLoop() {
+		drainsStarted++;
 		int missed = 1;
 		for (;;) {
 			try {

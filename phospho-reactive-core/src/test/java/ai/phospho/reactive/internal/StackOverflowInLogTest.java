@@ -100,4 +100,45 @@ class StackOverflowInLogTest {
 			pipeline.shutdown().block(Duration.ofSeconds(10));
 		}
 	}
+
+	/**
+	 * The other window: the worker's wake-up, where a producer takes the work counter from 0 and then
+	 * schedules the drain. Stopped in between, it would leave the counter held and the worker asleep
+	 * for good (every later wake-up sees the counter held). Made here by taking the counter as that
+	 * producer would and not scheduling: the ticks find it held over two of them with no drain, and
+	 * drain in its place.
+	 */
+	@Test
+	void aWakeUpLostBetweenTheCounterAndTheScheduleIsRecoveredByTheTicks() throws Exception {
+		Counting exporter = new Counting();
+		PhosphoOptions options = TestSupport.options(exporter).lingerDelay(java.time.Duration.ofMillis(20)).build();
+		ExportPipeline pipeline = new ExportPipeline(exporter, options);
+		try {
+			java.lang.reflect.Field workerField = ExportPipeline.class.getDeclaredField("worker");
+			workerField.setAccessible(true);
+			java.lang.reflect.Field wipField = ExportWorker.class.getDeclaredField("wip");
+			wipField.setAccessible(true);
+			java.util.concurrent.atomic.AtomicInteger wip = (java.util.concurrent.atomic.AtomicInteger) wipField
+					.get(workerField.get(pipeline));
+			// Taken from 0 by a producer that never scheduled (the worker is idle, so it is 0 now).
+			long end = System.nanoTime() + 5_000_000_000L;
+			while (!wip.compareAndSet(0, 1)) {
+				assertThat(System.nanoTime()).as("the worker never went idle").isLessThan(end);
+				Thread.onSpinWait();
+			}
+			for (int i = 0; i < 10; i++) {
+				pipeline.offer(TestSupport.task("in " + i, "out"));
+			}
+			pipeline.flush().block(Duration.ofSeconds(10));
+			assertThat(exporter.exported.get()).isEqualTo(10);
+			// And the worker goes on as before: woken by producers and flushes again.
+			pipeline.offer(TestSupport.task("after", "out"));
+			pipeline.flush().block(Duration.ofSeconds(10));
+			assertThat(exporter.exported.get()).isEqualTo(11);
+			assertThat(wip.get()).isZero();
+		}
+		finally {
+			pipeline.shutdown().block(Duration.ofSeconds(10));
+		}
+	}
 }
