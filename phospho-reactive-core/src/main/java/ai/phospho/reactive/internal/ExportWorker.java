@@ -346,13 +346,19 @@ final class ExportWorker {
 	}
 
 	/**
-	 * Whether places counted in held for tasks that never reached the queue were given up: a producer
-	 * stopped between its count and its offer (a {@code StackOverflowError} at the end of a deep
-	 * stack that the application caught, as {@code Admission} cannot always undo its count then)
-	 * never queues its task, and its place would hold the bound and every later flush's target for
-	 * ever. After {@link #LOST_PLACE_NANOS} and {@link #LOST_PLACE_LOOKS} looks that all found places
-	 * missing, the fewest seen are counted as failed and released. A producer merely that slow would find its task taken
-	 * later with another's place: the counts would be one off, the task still exported.
+	 * Whether places counted in held for tasks that never reached the queue were given up. A producer
+	 * stopped between its count and its offer (a {@code StackOverflowError} at the end of a deep stack
+	 * that the application caught) never queues its task, and its place would hold the bound and every
+	 * later flush's target for ever; {@code Admission} cannot undo its count when the offer throws, as
+	 * the queue may have linked the task before the error. After {@link #LOST_PLACE_NANOS} and
+	 * {@link #LOST_PLACE_LOOKS} looks that all found places missing, the fewest seen are counted as
+	 * failed and released. A producer that was only paused that long would find its task taken later
+	 * in another's place: the counts would be one off, the task still exported.
+	 *
+	 * <p>The wake-up has the same window (the work counter taken from 0, the drain not yet scheduled):
+	 * {@link #onTick} finds it. A drain it runs in place of one that was in fact only late is harmless:
+	 * both run on this thread, and the drain loop's count of missed signals brings the counter back to
+	 * 0 through a negative value.
 	 */
 	private boolean lostPlaces(int missing) {
 		long now = System.nanoTime();
