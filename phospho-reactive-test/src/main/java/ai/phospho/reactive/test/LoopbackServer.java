@@ -48,7 +48,9 @@ public abstract class LoopbackServer implements AutoCloseable {
 		DisposableServer s = server;
 		if (s != null) {
 			server = null;
-			s.disposeNow(Duration.ofSeconds(5));
+			// Reactor Netty waits for the connections' requests to end; five seconds were once not
+			// enough for the examples' application test at the end of a full build on two busy cores.
+			s.disposeNow(Duration.ofSeconds(30));
 		}
 	}
 
