@@ -191,15 +191,30 @@ public final class EventWriter {
 		return sizer.size;
 	}
 
-	/** A string and its size, as the last task held it in a field whose value is most often the same string. */
-	private record Known(String value, long size) {
+	/**
+	 * A string, its size, and its JSON text encoded once ({@code null} for a string with a lone
+	 * surrogate, which the generator writes itself), as the last task held it in a field whose value is
+	 * most often the same string: the sizer and the writer share it.
+	 */
+	private record Known(String value, long size, @Nullable SerializedString json) {
 	}
 
 	/**
-	 * Per field of {@link Sizer#constantSlot}: the last string sized there. Read and written by any
-	 * thread without a lock: an entry is immutable, and a stale one only costs a walk.
+	 * Per field of {@link Sizer#constantSlot}: the last string sized or written there. Read and written
+	 * by any thread without a lock: an entry is immutable, and a stale one only costs its making again.
 	 */
 	private static final @Nullable Known[] CONSTANTS = new Known[5];
+
+	/** The entry of {@code slot} for {@code s}: the one held when it is of the same string, else a new one. */
+	@SuppressWarnings("ReferenceEquality")
+	private static Known constant(int slot, String s) {
+		Known k = CONSTANTS[slot];
+		if (k == null || k.value() != s) {
+			k = new Known(s, utf8Length(s) + 2, encoded(s));
+			CONSTANTS[slot] = k;
+		}
+		return k;
+	}
 
 	/**
 	 * The visitor of {@link #estimateSize}: one object per task rather than a lambda and its array,
@@ -264,13 +279,7 @@ public final class EventWriter {
 		private long string(String name, String s) {
 			int slot = constantSlot(name);
 			if (slot >= 0) {
-				Known k = CONSTANTS[slot];
-				if (k != null && k.value() == s) {
-					return k.size();
-				}
-				long n = utf8Length(s) + 2;
-				CONSTANTS[slot] = new Known(s, n);
-				return n;
+				return constant(slot, s).size();
 			}
 			if (s.length() < REMEMBERED_LENGTH) {
 				return utf8Length(s) + 2;
@@ -519,31 +528,17 @@ public final class EventWriter {
 		}
 
 		/** A field whose value is most often the same string task after task: its bytes encoded once. */
-		@SuppressWarnings("ReferenceEquality")
 		private void writeString(String name, String s) {
 			int slot = Sizer.constantSlot(name);
-			if (slot < 0) {
+			SerializedString json = slot < 0 ? null : constant(slot, s).json();
+			if (json != null) {
+				g.writeString((SerializableString) json);
+			}
+			else {
 				g.writeString(s);
-				return;
 			}
-			SerializedString known = CONSTANT_VALUES[slot];
-			if (known == null || known.getValue() != s) {
-				known = encoded(s);
-				if (known == null) {
-					g.writeString(s);
-					return;
-				}
-				CONSTANT_VALUES[slot] = known;
-			}
-			g.writeString((SerializableString) known);
 		}
 	}
-
-	/**
-	 * Per field of {@link Sizer#constantSlot}: the last string written there, encoded. Read and written
-	 * by any thread without a lock: an entry is immutable, and a stale one only costs an encoding.
-	 */
-	private static final @Nullable SerializedString[] CONSTANT_VALUES = new SerializedString[5];
 
 	/**
 	 * {@code s} with its JSON text encoded, or {@code null} for a string with a lone surrogate, which
