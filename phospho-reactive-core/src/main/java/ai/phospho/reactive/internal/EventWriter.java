@@ -25,6 +25,14 @@ public final class EventWriter {
 
 	public interface Visitor {
 		void field(String name, @Nullable Object value);
+
+		/**
+		 * The field of the task's id ({@code session}: its session id); its value is read from the task
+		 * only if this visitor needs its text (an id the library made is made when first read).
+		 */
+		default void id(String name, LoggedTask t, boolean session) {
+			field(name, session ? t.sessionId() : t.taskId());
+		}
 	}
 
 	private EventWriter() {
@@ -81,19 +89,8 @@ public final class EventWriter {
 		if (t.projectId() != null) {
 			v.field("project_id", t.projectId());
 		}
-		// An id the library made is sized by its length, known without its text (made when first read).
-		if (v instanceof Sizer s && s.madeTaskId) {
-			s.known("task_id", Ids.TASK_ID_LENGTH);
-		}
-		else {
-			v.field("task_id", t.taskId());
-		}
-		if (v instanceof Sizer s && s.madeSessionId) {
-			s.known("session_id", Ids.SESSION_ID_LENGTH);
-		}
-		else {
-			v.field("session_id", t.sessionId());
-		}
+		v.id("task_id", t, false);
+		v.id("session_id", t, true);
 		v.field("input", t.input());
 		if (t.output() != null) {
 			v.field("output", t.output());
@@ -227,8 +224,8 @@ public final class EventWriter {
 		private static final int REMEMBERED_LENGTH = 16;
 
 		long size = 2;
-		final boolean madeTaskId;
-		final boolean madeSessionId;
+		private final boolean madeTaskId;
+		private final boolean madeSessionId;
 		private @Nullable String s0;
 		private @Nullable String s1;
 		private @Nullable String s2;
@@ -244,9 +241,15 @@ public final class EventWriter {
 			this.madeSessionId = madeSessionId;
 		}
 
-		/** A field whose value is a string of {@code length} ASCII chars with nothing to escape. */
-		void known(String name, int length) {
-			size += nameLength(name) + 4 + length + 2;
+		/** An id the library made is sized by its length, known without its text (made when first read). */
+		@Override
+		public void id(String name, LoggedTask t, boolean session) {
+			if (session ? madeSessionId : madeTaskId) {
+				size += nameLength(name) + 4 + (session ? Ids.SESSION_ID_LENGTH : Ids.TASK_ID_LENGTH) + 2;
+			}
+			else {
+				field(name, session ? t.sessionId() : t.taskId());
+			}
 		}
 
 		@Override
