@@ -286,8 +286,16 @@ final class ExportWorker {
 				break;
 			}
 			Batch b = cutter.next();
-			failUnsent(cutter.takeUnconvertible());
-			removeUnsent(cutter.takeRemoved());
+			int unconvertible = cutter.takeUnconvertible();
+			int removed = cutter.takeRemoved();
+			failUnsent(unconvertible);
+			removeUnsent(removed);
+			if (b == null && unconvertible + removed > 0) {
+				// Tasks were taken, but the redactor removed them or they could not be converted:
+				// progress, not a place missing. What is available is measured again without them.
+				missingSince = 0;
+				continue;
+			}
 			if (b == null) {
 				// A producer has counted its task in held but not queued it yet. Look again
 				// shortly: its offer may not signal, and a flush waiting for that task would
