@@ -62,6 +62,34 @@ class HttpExporterWireTest {
 		assertThat(event).isEqualTo(normalised(task.toMap()));
 	}
 
+	/**
+	 * The reply shape of the phospho API ({@code {"logged_events": [event | {"error_in_log": msg}]}},
+	 * one entry per event, the stored ones echoed): the text {@code error_in_log} in the user's own
+	 * strings, as a key of the user's nested maps, as a key the user put on the event, and non-ASCII
+	 * bytes right around it, must not be taken for refusals; the two events the server refused (one
+	 * reason non-ASCII and quoting the key) are counted, and only they.
+	 */
+	@Test
+	void refusalsAreCountedExactlyWhateverTheUsersTextSaysAboutErrorInLog(MockPhosphoServer server) {
+		client = client(server);
+		server.enqueue(MockReply.ok().rejectEvent(2, "quota reached — 配额已满 \"error_in_log\" 😀")
+				.rejectEvent(5, "error_in_log"));
+		client.log("é\"error_in_log\"中", "\"error_in_log\": 😀");
+		client.log(TaskLog.of("nested").output("ok").metadata(Map.of("error_in_log", "é\"error_in_log\"é")));
+		client.log("refused by the server", "é");
+		client.log(TaskLog.of("a key of the user's own").output("ok").put("error_in_log", "not a refusal"));
+		client.log(TaskLog.of(Map.of("error_in_log", List.of("ü", Map.of("error_in_log", "ß")))).output("raw map"));
+		client.log("refused too", "ok");
+		StepVerifier.create(client.flush()).verifyComplete();
+
+		assertThat(server.requests()).hasSize(1);
+		assertThat(client.stats().rejected()).as("%s", client.stats()).isEqualTo(2);
+		assertThat(client.stats().exported()).as("%s", client.stats()).isEqualTo(4);
+		assertThat(server.events()).extracting(e -> e.get("input")).containsExactly("é\"error_in_log\"中", "nested",
+				"a key of the user's own", "{\"error_in_log\":[\"ü\",{\"error_in_log\":\"ß\"}]}");
+		assertThat(server.events().get(2)).containsEntry("error_in_log", "not a refusal");
+	}
+
 	/** The map a JSON round trip gives: numbers as parsed, nested maps and lists as plain ones. */
 	private static Object normalised(Object value) {
 		tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
