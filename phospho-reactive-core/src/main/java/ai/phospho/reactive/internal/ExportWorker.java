@@ -307,9 +307,12 @@ final class ExportWorker {
 			removeUnsent(removed);
 			if (b == null && unconvertible + removed > 0) {
 				// Tasks were taken, but the redactor removed them or they could not be converted:
-				// progress, not a place missing. What is available is measured again without them.
+				// progress, not a place missing (what was available counted them). Looked at again
+				// shortly, as when a place is missing, rather than at once: a flood of tasks that are
+				// all removed must not keep the worker from its completions and flushes.
 				missingSince = 0;
-				continue;
+				retryLater();
+				break;
 			}
 			if (b == null) {
 				// A producer has counted its task in held but not queued it yet. Look again
