@@ -212,6 +212,90 @@ class LogEventBytesTest {
 		}
 	}
 
+	/**
+	 * The writer keeps the last options' ids and type names it wrote, encoded, in one array shared by
+	 * every thread and client: two clients of different environments, versions and projects, logging
+	 * from several threads at once inputs of several types (so the type names change too), must each
+	 * have their own values in every event, and every event must be what Jackson writes of its map.
+	 */
+	@Test
+	void clientsWritingAtOnceFromManyThreadsEachWriteTheirOwnOptionsValues() throws Exception {
+		PhosphoOptions a = TestSupport.options(RecordingExporter.immediate()).versionId("version-A é")
+				.environment("production 中").projectId("project-A").build();
+		PhosphoOptions b = TestSupport.options(RecordingExporter.immediate()).versionId(new String("version-B"))
+				.environment("staging \"quoted\"").projectId("project-😀").build();
+		String longText = "A long answer, written twice when it is both the output and the raw output: 😀 中 é \"q\" \n";
+		tools.jackson.databind.json.JsonMapper jackson = tools.jackson.databind.json.JsonMapper.builder().build();
+		int threads = 6;
+		java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+		List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		try {
+			for (int n = 0; n < threads; n++) {
+				int id = n;
+				done.add(pool.submit(() -> {
+					start.await();
+					int checked = 0;
+					for (int round = 0; round < 3_000; round++) {
+						PhosphoOptions o = (round + id) % 2 == 0 ? a : b;
+						TaskLog<?, ?> log = switch ((round + id) % 3) {
+							case 0 -> TaskLog.of(longText + round).output(longText);
+							case 1 -> TaskLog.of(new StringBuilder(longText).append(round)).output(new StringBuilder(longText));
+							default -> TaskLog.of(Map.of("prompt", longText)).output(List.of(longText, round));
+						};
+						LoggedTask t = TaskBuilder.of(log, o, null);
+						byte[] json = t.json();
+						Map<String, Object> event = TestSupport.map(new String(json, StandardCharsets.UTF_8));
+						assertThat(event.get("environment")).isEqualTo(o.environment());
+						assertThat(event.get("version_id")).isEqualTo(o.versionId());
+						assertThat(event.get("project_id")).isEqualTo(o.projectId());
+						assertThat(event.get("raw_input_type_name")).isEqualTo(t.rawInputTypeName());
+						assertThat(event.get("raw_output_type_name")).isEqualTo(t.rawOutputTypeName());
+						if (round % 10 == 0) {
+							assertThat(escaped(json)).isEqualTo(escaped(jackson.writeValueAsBytes(t.toMap())));
+						}
+						checked++;
+					}
+					return checked;
+				}));
+			}
+			for (java.util.concurrent.Future<Integer> f : done) {
+				assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3_000);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/**
+	 * A {@code StringBuilder} input and output (not strings): the event holds their text, and the
+	 * shortcut for a long input written twice (same object as the raw input) must not take a
+	 * builder's text for the raw value, nor a string equal to it but not the same object.
+	 */
+	@Test
+	void builderInputsAndEqualButDistinctStringsTakeNoShortcut() {
+		tools.jackson.databind.json.JsonMapper jackson = tools.jackson.databind.json.JsonMapper.builder().build();
+		String text = "x".repeat(70) + " 😀 \"quoted\" \n 中";
+		StringBuilder builder = new StringBuilder(text);
+		String equalCopy = new String(text);
+		for (TaskLog<?, ?> log : new TaskLog<?, ?>[] {TaskLog.of(builder).output(builder),
+			TaskLog.of(text).output(text).rawInput(equalCopy).rawOutput(equalCopy + "!"),
+			TaskLog.of(builder).output(text).rawInput(text + "?"),
+			TaskLog.of(text).output(builder).rawOutput(Map.of("text", text))}) {
+			LoggedTask t = TaskBuilder.of(log, options(100_000), null);
+			assertThat(escaped(t.json())).isEqualTo(escaped(jackson.writeValueAsBytes(t.toMap())));
+			Map<String, Object> event = TestSupport.map(new String(t.json(), StandardCharsets.UTF_8));
+			assertThat(event.get("input")).isEqualTo(text);
+			assertThat(event.get("output")).isEqualTo(text);
+		}
+		// Appending to the builder after the log changes nothing already written.
+		LoggedTask t = TaskBuilder.of(TaskLog.of(builder).output("o"), options(100_000), null);
+		byte[] before = t.json();
+		builder.append(" later");
+		assertThat(t.json()).isEqualTo(before);
+	}
+
 	private static String escaped(byte[] json) {
 		StringBuilder sb = new StringBuilder();
 		for (byte b : json) {

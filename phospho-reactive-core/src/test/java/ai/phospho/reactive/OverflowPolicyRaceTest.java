@@ -103,4 +103,43 @@ class OverflowPolicyRaceTest {
 	void dropNewestUnderRacingProducersStaysBoundedAndAccountsForEveryTask() {
 		raceProducers(PhosphoOptions.OverflowPolicy.DROP_NEWEST);
 	}
+	/**
+	 * DROP_OLDEST with a full queue: producers take the head and queue their own task in its place,
+	 * so for a moment the queue holds fewer tasks than are counted, over and over for seconds. That
+	 * is not a place lost: the worker must never give one up (count a task as failed) in normal
+	 * operation, with a batch smaller than the queue (many drains) or larger (drains on ticks only).
+	 */
+	@Test
+	void dropOldestSwapsWithAFullQueueForSecondsGiveUpNoPlaces() throws Exception {
+		for (int maxBatchSize : new int[] {2, 512}) {
+			RecordingExporter exporter = RecordingExporter.counting();
+			PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder().exporter(exporter)
+					.maxQueueSize(4).maxBatchSize(maxBatchSize).maxConcurrentExports(2).lingerDelay(Duration.ofMillis(2))
+					.overflowPolicy(PhosphoOptions.OverflowPolicy.DROP_OLDEST).shutdownHook(false).build());
+			long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+			AtomicInteger logged = new AtomicInteger();
+			List<Thread> producers = new java.util.ArrayList<>();
+			for (int p = 0; p < 4; p++) {
+				Thread t = new Thread(() -> {
+					while (System.nanoTime() < end) {
+						client.log("in", "out");
+						logged.incrementAndGet();
+					}
+				});
+				t.start();
+				producers.add(t);
+			}
+			for (Thread t : producers) {
+				t.join();
+			}
+			client.flush().block(Duration.ofSeconds(10));
+
+			PhosphoStats stats = client.stats();
+			assertThat(stats.failed()).as("maxBatchSize %d: %s", maxBatchSize, stats).isZero();
+			assertThat(String.valueOf(stats.lastError())).doesNotContain("places");
+			assertThat(stats.queued()).as("%s", stats).isZero();
+			assertThat(stats.exported() + stats.dropped()).as("%s", stats).isEqualTo(logged.get());
+			client.shutdown().block(Duration.ofSeconds(10));
+		}
+	}
 }

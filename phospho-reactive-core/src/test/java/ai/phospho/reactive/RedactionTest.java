@@ -152,4 +152,44 @@ class RedactionTest {
 				+ stats.redacted() + stats.redactionFailures()).isEqualTo(10);
 		client.shutdown().block(Duration.ofSeconds(10));
 	}
+	/**
+	 * A redactor that drops every task (a switch that turns logging off, a filter of health checks)
+	 * under steady traffic: each forced drain (a linger tick) takes and removes what is queued and
+	 * finds no batch. Those places are released as removed; none is a place counted for a task that
+	 * never reached the queue, so none may be given up as lost: before, after a hundred ticks the
+	 * worker counted the fewest removed per tick as failed and released them a second time (about
+	 * 20 failed and a negative queued count with one producer and a linger of 5 ms).
+	 */
+	@Test
+	void aRedactorThatDropsEveryTaskUnderSteadyTrafficGivesUpNoPlaces() throws Exception {
+		RecordingExporter exporter = RecordingExporter.immediate();
+		PhosphoClient client = PhosphoClient.create(options(exporter).redactor(t -> null)
+				.lingerDelay(Duration.ofMillis(5)).build());
+		long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+		AtomicInteger logged = new AtomicInteger();
+		List<Thread> producers = new ArrayList<>();
+		for (int p = 0; p < 2; p++) {
+			Thread t = new Thread(() -> {
+				while (System.nanoTime() < end) {
+					client.log("health check", "ok");
+					logged.incrementAndGet();
+					java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+				}
+			});
+			t.start();
+			producers.add(t);
+		}
+		for (Thread t : producers) {
+			t.join();
+		}
+		client.flush().block(Duration.ofSeconds(10));
+
+		PhosphoStats stats = client.stats();
+		assertThat(stats.failed()).as("%s", stats).isZero();
+		assertThat(String.valueOf(stats.lastError())).doesNotContain("places");
+		assertThat(stats.queued()).as("%s", stats).isZero();
+		assertThat(stats.redacted() + stats.dropped()).as("%s", stats).isEqualTo(logged.get());
+		assertThat(exporter.tasks()).isEmpty();
+		client.shutdown().block(Duration.ofSeconds(10));
+	}
 }

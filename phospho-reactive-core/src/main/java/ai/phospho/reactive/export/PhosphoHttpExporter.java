@@ -16,6 +16,7 @@ import ai.phospho.reactive.internal.Reports;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -198,7 +199,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		int rejected = 0;
 		for (int i = 0; i < events.size(); i++) {
 			JsonNode e = events.get(i);
-			if (e.has("error_in_log")) {
+			if (e.has("error_in_log") && !echoesOwnKey(e, i < size ? batch.get(i) : null)) {
 				rejected++;
 				if (LOG.isDebugEnabled()) {
 					Reports.debug(LOG, "phospho: the API rejected task {}: {}", i < size ? batch.get(i).taskId() : "#" + i,
@@ -208,6 +209,15 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		}
 		rejected = Math.min(rejected, size);
 		return new ExportResult(size - rejected, rejected);
+	}
+
+	/**
+	 * Whether {@code entry} is the stored event of a task that put an {@code error_in_log} key of its
+	 * own ({@link ai.phospho.reactive.TaskLog#put}), echoed: it carries the event's required
+	 * {@code input}, where a refusal is {@code {"error_in_log": reason}} alone.
+	 */
+	private static boolean echoesOwnKey(JsonNode entry, @Nullable LoggedTask task) {
+		return task != null && task.extras().containsKey("error_in_log") && entry.has("input");
 	}
 
 	private static final String ERROR_KEY = "\"error_in_log\"";

@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import ai.phospho.reactive.LoggedTask;
@@ -76,6 +77,14 @@ final class ExportWorker {
 	 */
 	private long drainsStarted;
 	private long drainsAtTick = -1;
+	/**
+	 * Drains scheduled by a signal (counted once the schedule returned), and those of them started:
+	 * while one is still to start, the counter held is no lost wake-up but a drain late behind the
+	 * ticks (a worker busy longer than the linger period runs its late ticks one after the other,
+	 * before a drain scheduled meanwhile). The second is worker thread only.
+	 */
+	private final AtomicLong drainsScheduled = new AtomicLong();
+	private long scheduledDrainsStarted;
 	/** When the worker first found fewer tasks queued than counted (0: not now), and the fewest since. */
 	private long missingSince;
 	private int fewestMissing;
@@ -202,7 +211,7 @@ final class ExportWorker {
 	private void onTick() {
 		tick = true;
 		int w = wip.get();
-		if (w > 0 && drainsStarted == drainsAtTick) {
+		if (w > 0 && drainsStarted == drainsAtTick && scheduledDrainsStarted >= drainsScheduled.get()) {
 			// The work counter has been held over two ticks and no drain started in between, on
 			// this very thread where a scheduled one would have run: the wake-up that took the
 			// counter from 0 was lost between its increment and its schedule (a StackOverflowError
@@ -219,7 +228,8 @@ final class ExportWorker {
 	private void signal() {
 		if (wip.getAndIncrement() == 0) {
 			try {
-				scheduler.schedule(this::drainLoop);
+				scheduler.schedule(this::scheduledDrain);
+				drainsScheduled.incrementAndGet();
 			}
 			catch (RuntimeException rejected) {
 				// The worker is gone (shut down): this thread settles what is queued and answers the
@@ -235,6 +245,11 @@ final class ExportWorker {
 				}
 			}
 		}
+	}
+
+	private void scheduledDrain() {
+		scheduledDrainsStarted++;
+		drainLoop();
 	}
 
 	private void drainLoop() {
@@ -286,8 +301,19 @@ final class ExportWorker {
 				break;
 			}
 			Batch b = cutter.next();
-			failUnsent(cutter.takeUnconvertible());
-			removeUnsent(cutter.takeRemoved());
+			int unconvertible = cutter.takeUnconvertible();
+			int removed = cutter.takeRemoved();
+			failUnsent(unconvertible);
+			removeUnsent(removed);
+			if (b == null && unconvertible + removed > 0) {
+				// Tasks were taken, but the redactor removed them or they could not be converted:
+				// progress, not a place missing (what was available counted them). Looked at again
+				// shortly, as when a place is missing, rather than at once: a flood of tasks that are
+				// all removed must not keep the worker from its completions and flushes.
+				missingSince = 0;
+				retryLater();
+				break;
+			}
 			if (b == null) {
 				// A producer has counted its task in held but not queued it yet. Look again
 				// shortly: its offer may not signal, and a flush waiting for that task would

@@ -153,4 +153,38 @@ class HttpExporterBoundsTest {
 		assertThat(client.stats().exported()).isEqualTo(8);
 		assertThat(server.peakInProgress()).isEqualTo(8);
 	}
+	/**
+	 * A worker kept busy longer than the linger period (a redactor that takes a few milliseconds per
+	 * task, as a masker of long texts may) has its late ticks run one after the other once it is free
+	 * (a periodic task at a fixed rate catches up), before the drain a producer scheduled meanwhile:
+	 * that is no lost wake-up, and must not be reported as one.
+	 */
+	@Test
+	void aBusyWorkerIsNotReportedAsHavingLostItsWakeUp(MockPhosphoServer server) throws Exception {
+		try (LogCapture logs = new LogCapture()) {
+			client = client(server, b -> b.lingerDelay(Duration.ofMillis(2)).maxBatchSize(4).redactor(t -> {
+				java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(3).toNanos());
+				return t;
+			}));
+			long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+			List<Thread> producers = new java.util.ArrayList<>();
+			for (int p = 0; p < 2; p++) {
+				Thread t = new Thread(() -> {
+					while (System.nanoTime() < end) {
+						client.log("in", "out");
+						java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+					}
+				});
+				t.start();
+				producers.add(t);
+			}
+			for (Thread t : producers) {
+				t.join();
+			}
+			StepVerifier.create(client.flush()).expectComplete().verify(BOUND);
+
+			assertThat(logs.phospho(Level.WARNING)).noneMatch(l -> l.contains("wake-up was lost"));
+			assertThat(client.stats().failed()).isZero();
+		}
+	}
 }

@@ -62,6 +62,100 @@ class HttpExporterWireTest {
 		assertThat(event).isEqualTo(normalised(task.toMap()));
 	}
 
+	/**
+	 * The reply shape of the phospho API ({@code {"logged_events": [event | {"error_in_log": msg}]}},
+	 * one entry per event, the stored ones echoed): the text {@code error_in_log} in the user's own
+	 * strings, as a key of the user's nested maps, as a key the user put on the event, and non-ASCII
+	 * bytes right around it, must not be taken for refusals; the two events the server refused (one
+	 * reason non-ASCII and quoting the key) are counted, and only they.
+	 */
+	@Test
+	void refusalsAreCountedExactlyWhateverTheUsersTextSaysAboutErrorInLog(MockPhosphoServer server) {
+		client = client(server);
+		server.enqueue(MockReply.ok().rejectEvent(2, "quota reached — 配额已满 \"error_in_log\" 😀")
+				.rejectEvent(5, "error_in_log"));
+		client.log("é\"error_in_log\"中", "\"error_in_log\": 😀");
+		client.log(TaskLog.of("nested").output("ok").metadata(Map.of("error_in_log", "é\"error_in_log\"é")));
+		client.log("refused by the server", "é");
+		client.log(TaskLog.of("a key of the user's own").output("ok").put("error_in_log", "not a refusal"));
+		client.log(TaskLog.of(Map.of("error_in_log", List.of("ü", Map.of("error_in_log", "ß")))).output("raw map"));
+		client.log("refused too", "ok");
+		StepVerifier.create(client.flush()).verifyComplete();
+
+		assertThat(server.requests()).hasSize(1);
+		assertThat(client.stats().rejected()).as("%s", client.stats()).isEqualTo(2);
+		assertThat(client.stats().exported()).as("%s", client.stats()).isEqualTo(4);
+		assertThat(server.events()).extracting(e -> e.get("input")).containsExactly("é\"error_in_log\"中", "nested",
+				"a key of the user's own", "{\"error_in_log\":[\"ü\",{\"error_in_log\":\"ß\"}]}");
+		assertThat(server.events().get(2)).containsEntry("error_in_log", "not a refusal");
+	}
+
+	/**
+	 * A real answer of qwen-plus (CJK, full-width punctuation, an emoji), verbatim: the reply recorded
+	 * in JqyModi/MojiTalk-iOS, {@code docs/API.md} (the "返回示例" of the DashScope compatible-mode
+	 * {@code /chat/completions} call), its {@code choices[0].message.content}.
+	 */
+	static final String QWEN_ANSWER = "你好！我是通义千问（Qwen），阿里巴巴集团旗下的超大规模语言模型。我可以回答问题、创作文字，"
+			+ "比如写故事、写公文、写邮件、写剧本、逻辑推理、编程等等，还能表达观点，玩游戏等。如果你有任何问题或需要帮助，欢迎随时告诉我！😊";
+	/** Derived: the answer above followed by a code block with quotes and newlines written by hand. */
+	static final String QWEN_ANSWER_WITH_CODE = QWEN_ANSWER + "\n\n```python\nprint(\"你好，世界 🌍\")  # \\n is a \"newline\"\n```\n";
+
+	/**
+	 * Real LLM text through the real client and HTTP exporter to the mock server: every recording of
+	 * the test kit (its sources in {@code openai/SOURCES.md}) as one text and line by line, and a real
+	 * answer with CJK and an emoji (with a code block added by hand). The body sent is exactly what
+	 * Jackson writes of each task's map (the writer's shortcuts change nothing), and the server
+	 * parsed every event intact.
+	 */
+	@Test
+	void realLlmTextIsWrittenAsJacksonWritesItsMapAndParsedIntact(MockPhosphoServer server) {
+		client = client(server);
+		tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+		int requests = 0;
+		int events = 0;
+		for (ai.phospho.reactive.test.openai.Recording r : ai.phospho.reactive.test.openai.Recording.values()) {
+			String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+			List<LoggedTask> tasks = new java.util.ArrayList<>();
+			// The whole body, as input and output (the same long string: written once, copied).
+			tasks.add(client.log(TaskLog.of(text).output(text).metadata(Map.of("recording", r.name()))));
+			for (String line : text.split("\r?\n")) {
+				if (line.isBlank()) {
+					continue;
+				}
+				String data = line.startsWith("data: ") ? line.substring(6) : line;
+				Object parsed = data;
+				if (data.startsWith("{") && data.endsWith("}")) {
+					// A line of a pretty-printed body is kept as text.
+					parsed = json.readValue(data, Map.class);
+				}
+				tasks.add(client.log(TaskLog.of(line).output(parsed)));
+			}
+			if (r.name().equals("CHAT_COMPLETION")) {
+				Map<?, ?> reply = json.readValue(text, Map.class);
+				tasks.add(client.log(TaskLog.of(QWEN_ANSWER).output(QWEN_ANSWER_WITH_CODE).rawOutput(reply)));
+				tasks.add(client.log(TaskLog.of(QWEN_ANSWER_WITH_CODE).output(QWEN_ANSWER_WITH_CODE)));
+			}
+			StepVerifier.create(client.flush()).verifyComplete();
+			requests++;
+			assertThat(server.requests()).as(r.name()).hasSize(requests);
+			StringBuilder expected = new StringBuilder("{\"batched_log_events\":[");
+			for (int i = 0; i < tasks.size(); i++) {
+				expected.append(i == 0 ? "" : ",").append(json.writeValueAsString(tasks.get(i).toMap()));
+			}
+			expected.append("]}");
+			assertThat(server.requests().get(requests - 1).body()).as(r.name()).isEqualTo(expected.toString());
+			List<Map<String, Object>> stored = server.events();
+			for (int i = 0; i < tasks.size(); i++) {
+				assertThat(stored.get(events + i)).as("%s #%d", r.name(), i).isEqualTo(normalised(tasks.get(i).toMap()));
+			}
+			events += tasks.size();
+		}
+		assertThat(client.stats().rejected()).isZero();
+		assertThat(client.stats().exported()).isEqualTo(events);
+		assertThat(server.events()).hasSize(events);
+		assertThat(server.events()).anySatisfy(e -> assertThat(e.get("output")).isEqualTo(QWEN_ANSWER_WITH_CODE));
+	}
+
 	/** The map a JSON round trip gives: numbers as parsed, nested maps and lists as plain ones. */
 	private static Object normalised(Object value) {
 		tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
