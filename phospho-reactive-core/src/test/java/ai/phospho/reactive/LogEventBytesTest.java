@@ -161,8 +161,10 @@ class LogEventBytesTest {
 		LoggedTask t = TaskBuilder.of(TaskLog.of("é \"x\"").output("y"), options(100_000), null);
 		assertThat(t.estimatedSize()).isEqualTo(referenceEstimate(t)).isEqualTo(EventWriter.estimateSize(t))
 				.isGreaterThanOrEqualTo(t.json().length);
-		// An extra key of the same name as an id, with another value: measured, not taken for the id.
-		LoggedTask copy = t.toBuilder().extras(Map.of("task_id", "t\"é\"", "session_id", t.sessionId() + "\n")).build();
+		// An extra key of the same name as an id, with another value: measured, not taken for the id; an
+		// extra key to escape, measured (the event's own keys are sized by their length).
+		LoggedTask copy = t.toBuilder().extras(Map.of("task_id", "t\"é\"", "session_id", t.sessionId() + "\n",
+				"key \"q\"\n\u0001é", 6L)).build();
 		assertThat(copy.estimatedSize()).isEqualTo(referenceEstimate(copy)).isGreaterThanOrEqualTo(copy.json().length);
 		// Values that change under the same key from task to task: each sized as it is.
 		for (String env : new String[] {"a", "é\"", "a", "production"}) {

@@ -24,7 +24,18 @@ import tools.jackson.core.io.SerializedString;
 public final class EventWriter {
 
 	public interface Visitor {
+		/** A field under one of the event's own keys: a literal of {@link #visit}, plain ASCII. */
 		void field(String name, @Nullable Object value);
+
+		/** A field under a key of the task's own (usage, extra keys): any string. */
+		default void entry(String key, @Nullable Object value) {
+			field(key, value);
+		}
+
+		/** A field of the event's own whose value is a number (the client's time): not boxed by visitors that need not. */
+		default void number(String name, long value) {
+			field(name, value);
+		}
 
 		/**
 		 * The field of the task's id ({@code session}: its session id); its value is read from the task
@@ -95,7 +106,7 @@ public final class EventWriter {
 		if (t.output() != null) {
 			v.field("output", t.output());
 		}
-		v.field("client_created_at", t.clientCreatedAt());
+		v.number("client_created_at", t.clientCreatedAt());
 		if (t.lastUpdate() != null) {
 			v.field("last_update", t.lastUpdate());
 		}
@@ -141,7 +152,7 @@ public final class EventWriter {
 			for (Map.Entry<String, Object> e : t.usage().entrySet()) {
 				// A key given with TaskLog.put wins over the provider's.
 				if (!t.extras().containsKey(e.getKey())) {
-					v.field(e.getKey(), e.getValue());
+					v.entry(e.getKey(), e.getValue());
 				}
 			}
 		}
@@ -150,7 +161,7 @@ public final class EventWriter {
 		}
 		if (!t.extras().isEmpty()) {
 			for (Map.Entry<String, Object> e : t.extras().entrySet()) {
-				v.field(e.getKey(), e.getValue());
+				v.entry(e.getKey(), e.getValue());
 			}
 		}
 	}
@@ -245,16 +256,28 @@ public final class EventWriter {
 		@Override
 		public void id(String name, LoggedTask t, boolean session) {
 			if (session ? madeSessionId : madeTaskId) {
-				size += nameLength(name) + 4 + (session ? Ids.SESSION_ID_LENGTH : Ids.TASK_ID_LENGTH) + 2;
+				size += name.length() + 4 + (session ? Ids.SESSION_ID_LENGTH : Ids.TASK_ID_LENGTH) + 2;
 			}
 			else {
 				field(name, session ? t.sessionId() : t.taskId());
 			}
 		}
 
+		/** One of the event's own keys: plain ASCII, its length is its size. */
 		@Override
 		public void field(String name, @Nullable Object value) {
-			size += nameLength(name) + 4 + (value instanceof String s ? string(name, s) : estimate(value));
+			size += name.length() + 4 + (value instanceof String s ? string(name, s) : estimate(value));
+		}
+
+		@Override
+		public void entry(String key, @Nullable Object value) {
+			size += nameLength(key) + 4 + (value instanceof String s ? string(key, s) : estimate(value));
+		}
+
+		/** As {@link #estimate} counts any number. */
+		@Override
+		public void number(String name, long value) {
+			size += name.length() + 4 + NUMBER_SIZE;
 		}
 
 		/**
@@ -356,6 +379,9 @@ public final class EventWriter {
 		return WIRE_KEYS[name.hashCode() & (WIRE_KEYS.length - 1)] == name ? name.length() : utf8Length(name);
 	}
 
+	/** What {@link #estimate} counts for a number or a boolean: a long has at most 20 characters, a double 24, a boolean 5. */
+	private static final int NUMBER_SIZE = 24;
+
 	public static long estimate(@Nullable Object value) {
 		if (value == null) {
 			return 4;
@@ -383,8 +409,7 @@ public final class EventWriter {
 		if (value instanceof BigDecimal || value instanceof BigInteger) {
 			return value.toString().length();
 		}
-		// A long has at most 20 characters, a double 24, a boolean 5.
-		return 24;
+		return NUMBER_SIZE;
 	}
 
 	/**
@@ -489,15 +514,8 @@ public final class EventWriter {
 		}
 
 		@Override
-		@SuppressWarnings("ReferenceEquality")
 		public void field(String name, @Nullable Object value) {
-			int i = name.hashCode() & (WIRE_KEYS.length - 1);
-			if (WIRE_KEYS[i] == name) {
-				g.writeName((SerializableString) WIRE_NAMES[i]);
-			}
-			else {
-				g.writeName(name);
-			}
+			name(name);
 			if (!(value instanceof String s)) {
 				writeValue(g, value);
 			}
@@ -517,6 +535,24 @@ public final class EventWriter {
 			}
 			else {
 				writeString(name, s);
+			}
+		}
+
+		@Override
+		public void number(String name, long value) {
+			name(name);
+			g.writeNumber(value);
+		}
+
+		/** A key: one of the event's own as its pre-encoded bytes, any other as a string. */
+		@SuppressWarnings("ReferenceEquality")
+		private void name(String name) {
+			int i = name.hashCode() & (WIRE_KEYS.length - 1);
+			if (WIRE_KEYS[i] == name) {
+				g.writeName((SerializableString) WIRE_NAMES[i]);
+			}
+			else {
+				g.writeName(name);
 			}
 		}
 
