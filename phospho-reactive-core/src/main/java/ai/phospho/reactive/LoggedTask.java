@@ -53,10 +53,18 @@ public final class LoggedTask {
 		EventWriter.cacheSizesWith(LoggedTask::estimatedSize);
 		EventWriter.rebuildWith(TaskEvents::fromJson);
 		EventWriter.rawOutputsWith(t -> t.rawOutput);
+		EventWriter.plainTextsWith(t -> t.plainTexts);
+		EventWriter.madeIdsWith(LoggedTask::madeIdBytes);
 	}
 
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
 	private long estimatedSize;
+	/**
+	 * The texts the estimate found plain ({@link EventWriter#PLAIN_INPUT}, {@link EventWriter#PLAIN_OUTPUT}),
+	 * written before the estimate: 0 (none) until then. A byte cannot tear: a writer that reads it
+	 * without the estimate only writes the texts the slower way.
+	 */
+	private byte plainTexts;
 	/** Whether the task's ids are those the library made: ASCII with nothing to escape, sized without a walk. */
 	private final boolean madeTaskId;
 	private final boolean madeSessionId;
@@ -165,6 +173,14 @@ public final class LoggedTask {
 			sessionId = s;
 		}
 		return s;
+	}
+
+	/** The bytes of an id the library made (its text, were it made), or 0 for one given by the application. */
+	private static int madeIdBytes(LoggedTask t, boolean session, byte[] out) {
+		if (session) {
+			return t.madeSessionId ? Ids.sessionId(t.sessionHi, t.sessionLo, out) : 0;
+		}
+		return t.madeTaskId ? Ids.taskId(t.taskHi, t.taskLo, out) : 0;
 	}
 
 	public String taskId() {
@@ -305,7 +321,9 @@ public final class LoggedTask {
 	long estimatedSize() {
 		long n = estimatedSize;
 		if (n == 0) {
-			n = EventWriter.estimateSize(this, madeTaskId, madeSessionId);
+			long e = EventWriter.estimate(this, madeTaskId, madeSessionId);
+			n = e >>> 2;
+			plainTexts = (byte) (e & 3);
 			estimatedSize = n;
 		}
 		return n;

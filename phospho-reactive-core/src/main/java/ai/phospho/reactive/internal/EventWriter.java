@@ -4,9 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 
 import ai.phospho.reactive.Flag;
@@ -194,9 +196,49 @@ public final class EventWriter {
 	 * without its text, which is then made only when something reads it (an exporter writing it).
 	 */
 	public static long estimateSize(LoggedTask t, boolean madeTaskId, boolean madeSessionId) {
+		return estimate(t, madeTaskId, madeSessionId) >>> 2;
+	}
+
+	/** The input's bit in {@link #estimate}'s plain texts: its text is printable ASCII with nothing to escape. */
+	public static final int PLAIN_INPUT = 1;
+	/** The output's bit in {@link #estimate}'s plain texts. */
+	public static final int PLAIN_OUTPUT = 2;
+
+	/**
+	 * {@link #estimateSize(LoggedTask, boolean, boolean)} shifted left by two, with the bits of the
+	 * texts found plain ({@link #PLAIN_INPUT}, {@link #PLAIN_OUTPUT}) below it: a text whose size is its
+	 * length and two quotes has no character to escape nor beyond ASCII, so that its JSON is its
+	 * Latin-1 bytes, written by {@link #write} without a second walk.
+	 */
+	public static long estimate(LoggedTask t, boolean madeTaskId, boolean madeSessionId) {
 		Sizer sizer = new Sizer(madeTaskId, madeSessionId);
 		visit(t, sizer, true);
-		return sizer.size;
+		return sizer.size << 2 | sizer.plain;
+	}
+
+	private static volatile @Nullable ToIntFunction<LoggedTask> plainTexts;
+
+	/** The bytes of an id the library made, written without its text. */
+	public interface MadeIds {
+		/**
+		 * Writes the bytes of the task's id ({@code session}: its session id) into {@code out} when the
+		 * library made it.
+		 *
+		 * @return their count, or 0 for an id given by the application (written from its text)
+		 */
+		int bytes(LoggedTask t, boolean session, byte[] out);
+	}
+
+	private static volatile @Nullable MadeIds madeIds;
+
+	/** Registered by {@link LoggedTask} as its class is initialised. */
+	public static void madeIdsWith(MadeIds ids) {
+		madeIds = ids;
+	}
+
+	/** Registered by {@link LoggedTask} as its class is initialised: the plain texts its estimate found. */
+	public static void plainTextsWith(ToIntFunction<LoggedTask> plain) {
+		plainTexts = plain;
 	}
 
 	/**
@@ -235,6 +277,8 @@ public final class EventWriter {
 		private static final int REMEMBERED_LENGTH = 16;
 
 		long size = 2;
+		/** The texts found plain: {@link #PLAIN_INPUT}, {@link #PLAIN_OUTPUT}. */
+		int plain;
 		private final boolean madeTaskId;
 		private final boolean madeSessionId;
 		private @Nullable String s0;
@@ -265,8 +309,18 @@ public final class EventWriter {
 
 		/** One of the event's own keys: plain ASCII, its length is its size. */
 		@Override
+		@SuppressWarnings("ReferenceEquality")
 		public void field(String name, @Nullable Object value) {
-			size += name.length() + 4 + (value instanceof String s ? string(name, s) : estimate(value));
+			if (value instanceof String s) {
+				long n = string(name, s);
+				if (n == s.length() + 2L) {
+					plain |= name == "input" ? PLAIN_INPUT : name == "output" ? PLAIN_OUTPUT : 0;
+				}
+				size += name.length() + 4 + n;
+			}
+			else {
+				size += name.length() + 4 + estimate(value);
+			}
 		}
 
 		@Override
@@ -502,15 +556,25 @@ public final class EventWriter {
 	private static final class Writer implements Visitor {
 		/** Shorter strings cost less to write twice than to encode once and copy. */
 		private static final int REPEATED_LENGTH = 64;
+		/** Shorter plain texts cost less to write through the generator than to copy to bytes first. */
+		private static final int PLAIN_LENGTH = 32;
 
 		private final JsonGenerator g;
 		private final LoggedTask t;
 		private @Nullable String repeated;
 		private @Nullable SerializedString repeatedJson;
+		/** The texts the task's estimate found plain ({@link #PLAIN_INPUT}, {@link #PLAIN_OUTPUT}), and their bytes once made. */
+		private final int plain;
+		private byte @Nullable [] inputBytes;
+		private byte @Nullable [] outputBytes;
+		/** The bytes of an id the library made: written as they are, without making its text. */
+		private byte @Nullable [] idBytes;
 
 		Writer(JsonGenerator g, LoggedTask t) {
 			this.g = g;
 			this.t = t;
+			ToIntFunction<LoggedTask> texts = plainTexts;
+			this.plain = texts == null ? 0 : texts.applyAsInt(t);
 		}
 
 		@Override
@@ -518,6 +582,9 @@ public final class EventWriter {
 			name(name);
 			if (!(value instanceof String s)) {
 				writeValue(g, value);
+			}
+			else if (plain != 0 && s.length() >= PLAIN_LENGTH && writePlain(s)) {
+				return;
 			}
 			else if (s == repeated && repeatedJson != null) {
 				g.writeString((SerializableString) repeatedJson);
@@ -544,6 +611,26 @@ public final class EventWriter {
 			g.writeNumber(value);
 		}
 
+		/** An id the library made: hex digits and a prefix, written as bytes without making its text. */
+		@Override
+		public void id(String name, LoggedTask t, boolean session) {
+			MadeIds ids = madeIds;
+			if (ids != null) {
+				byte[] b = idBytes;
+				if (b == null) {
+					b = new byte[Math.max(Ids.TASK_ID_LENGTH, Ids.SESSION_ID_LENGTH)];
+					idBytes = b;
+				}
+				int n = ids.bytes(t, session, b);
+				if (n > 0) {
+					name(name);
+					g.writeRawUTF8String(b, 0, n);
+					return;
+				}
+			}
+			field(name, session ? t.sessionId() : t.taskId());
+		}
+
 		/** A key: one of the event's own as its pre-encoded bytes, any other as a string. */
 		@SuppressWarnings("ReferenceEquality")
 		private void name(String name) {
@@ -554,6 +641,35 @@ public final class EventWriter {
 			else {
 				g.writeName(name);
 			}
+		}
+
+		/**
+		 * Writes {@code s} as its Latin-1 bytes when it is the task's input or output and the estimate
+		 * found it plain (printable ASCII, nothing to escape: its JSON is those bytes between quotes), once
+		 * made for its two fields ({@code raw_input} is most often the input itself).
+		 */
+		@SuppressWarnings("ReferenceEquality")
+		private boolean writePlain(String s) {
+			byte[] b;
+			if (s == t.input() && (plain & PLAIN_INPUT) != 0) {
+				b = inputBytes;
+				if (b == null) {
+					b = s.getBytes(StandardCharsets.ISO_8859_1);
+					inputBytes = b;
+				}
+			}
+			else if (s == t.output() && (plain & PLAIN_OUTPUT) != 0) {
+				b = outputBytes;
+				if (b == null) {
+					b = s.getBytes(StandardCharsets.ISO_8859_1);
+					outputBytes = b;
+				}
+			}
+			else {
+				return false;
+			}
+			g.writeRawUTF8String(b, 0, b.length);
+			return true;
 		}
 
 		/** Whether {@code s}, the input or the output, is also the raw one, which {@link #visit} gives later. */

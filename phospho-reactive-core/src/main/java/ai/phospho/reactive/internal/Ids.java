@@ -70,18 +70,38 @@ public final class Ids {
 	}
 
 	private static String prefixedHex(byte[] prefix, long randomHi, long randomLo) {
+		byte[] out = new byte[prefix.length + 32];
+		prefixedHex(prefix, randomHi, randomLo, out);
+		return new String(out, StandardCharsets.ISO_8859_1);
+	}
+
+	/**
+	 * The bytes of {@link #taskId(long, long)} written into {@code out} from its start, without the
+	 * string: for an event writer that needs them once.
+	 *
+	 * @return their count, {@link #TASK_ID_LENGTH}
+	 */
+	public static int taskId(long hi, long lo, byte[] out) {
+		return prefixedHex(TASK, hi, lo, out);
+	}
+
+	/** The bytes of {@link #sessionId(long, long)}, as {@link #taskId(long, long, byte[])}. */
+	public static int sessionId(long hi, long lo, byte[] out) {
+		return prefixedHex(SESSION, hi, lo, out);
+	}
+
+	private static int prefixedHex(byte[] prefix, long randomHi, long randomLo, byte[] out) {
 		// Shaped as a version-4 UUID so that tools expecting one accept it.
 		long hi = (randomHi & ~0xF000L) | 0x4000L;
 		long lo = (randomLo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
 		// Latin-1 bytes, eight digits per write: this runs twice per logged task.
 		int n = prefix.length;
-		byte[] out = new byte[n + 32];
 		System.arraycopy(prefix, 0, out, 0, n);
 		LONGS.set(out, n, hex8(hi >>> 32));
 		LONGS.set(out, n + 8, hex8(hi));
 		LONGS.set(out, n + 16, hex8(lo >>> 32));
 		LONGS.set(out, n + 24, hex8(lo));
-		return new String(out, StandardCharsets.ISO_8859_1);
+		return n + 32;
 	}
 
 	/**
