@@ -230,6 +230,12 @@ final class RawChunksWriter {
 	 * tests, no kind to dispatch on; the caller counts its kind.
 	 */
 	private boolean addString(String s, boolean comma) {
+		if (generator == null) {
+			int written = plainString(s, comma);
+			if (written != NOT_PLAIN) {
+				return written == WRITTEN;
+			}
+		}
 		JsonGenerator g = generator();
 		long mark = (long) out.count + g.streamWriteOutputBuffered();
 		try {
@@ -249,6 +255,42 @@ final class RawChunksWriter {
 			return false;
 		}
 		return true;
+	}
+
+	private static final int WRITTEN = 1;
+	private static final int PAST_CAP = 0;
+	private static final int NOT_PLAIN = -1;
+
+	/**
+	 * Writes a String chunk of printable ASCII with nothing to escape (its JSON is its bytes between
+	 * quotes, as Jackson writes it) straight into the buffer, while no generator holds bytes of its
+	 * own: the generator's checks and escape table per chunk cost more than the chunk. {@link #PAST_CAP}
+	 * when it would take the array past the cap (any JSON of it is at least that long);
+	 * {@link #NOT_PLAIN}, with nothing written, for any other string: the generator writes it.
+	 */
+	private int plainString(String s, boolean comma) {
+		int len = s.length();
+		long end = (long) out.count + (comma ? 1 : 0) + len + 2;
+		if (end > maxChars) {
+			return PAST_CAP;
+		}
+		out.ensure((int) end);
+		byte[] b = out.buf;
+		int at = out.count;
+		if (comma) {
+			b[at++] = ',';
+		}
+		b[at++] = '"';
+		for (int i = 0; i < len; i++) {
+			char c = s.charAt(i);
+			if (c < 0x20 || c > 0x7F || c == '"' || c == '\\') {
+				return NOT_PLAIN;
+			}
+			b[at++] = (byte) c;
+		}
+		b[at++] = '"';
+		out.count = at;
+		return WRITTEN;
 	}
 
 	/**
@@ -766,7 +808,7 @@ final class RawChunksWriter {
 			throw Overflow.INSTANCE;
 		}
 
-		private void ensure(int size) {
+		void ensure(int size) {
 			if (size > buf.length) {
 				buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, 2L * buf.length)));
 			}

@@ -241,16 +241,33 @@ class RawChunksWriterTest {
 		for (int i = 0; i < 120; i++) {
 			chunks.add(kinds[i % kinds.length] + i);
 		}
+		assertLongestPrefixAsThePlainCopy(chunks);
+		// A run of plain ASCII chunks first (written without the generator until the first other one),
+		// the characters at the edges of plain among them.
+		List<Object> plainFirst = new ArrayList<>();
+		for (int i = 0; i < 150; i++) {
+			plainFirst.add("tok" + i + " ");
+			if (i % 30 == 7) {
+				plainFirst.add(String.valueOf((char) (0x1F + i % 4)) + "\u007e\u007f");
+			}
+		}
+		plainFirst.add("\u0080 after");
+		plainFirst.addAll(chunks);
+		plainFirst.add("plain again");
+		assertLongestPrefixAsThePlainCopy(plainFirst);
+		// Strings first, then other shapes: written on, or fitted as before.
+		assertSameAsPlainCopy(List.of("text", "more", openAiChunk("a", null)));
+		assertSameAsPlainCopy(List.of("a", "b", 42, "c"));
+		assertSameAsPlainCopy(List.of("a", "b", Map.of(), "c"));
+	}
+
+	private static void assertLongestPrefixAsThePlainCopy(List<Object> chunks) {
 		for (int max = 1; max < 2_500; max += 3) {
 			DeferredChunks d = new DeferredChunks(chunks, max);
 			String expected = new String(reference(chunks, max), StandardCharsets.UTF_8);
 			assertThat(d.json().getValue()).as("max %d", max).isEqualTo(expected);
 			assertThat(d.truncated()).as("max %d", max).isEqualTo(Json.mapper().readTree(expected).size() < chunks.size());
 		}
-		// Strings first, then other shapes: written on, or fitted as before.
-		assertSameAsPlainCopy(List.of("text", "more", openAiChunk("a", null)));
-		assertSameAsPlainCopy(List.of("a", "b", 42, "c"));
-		assertSameAsPlainCopy(List.of("a", "b", Map.of(), "c"));
 	}
 
 	@Test
