@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
 
+import ai.phospho.reactive.internal.ArrayPrefix;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -191,7 +192,7 @@ final class Chunks {
 		Object lastChunk = (s & LAST_IS_ENTRY) != 0 ? chunks[c - 1] : LAST.getAcquire(this);
 		// rawKept may be newer than the state read; entries below c are the ones published with it.
 		int kept = Math.min(rawKept, c);
-		return new Snapshot(join(ts, c, textUsed), Arrays.asList(chunks).subList(0, kept), kept > 0 ? chunks[0] : ts[0],
+		return new Snapshot(join(ts, c, textUsed), ArrayPrefix.of(chunks, kept), kept > 0 ? chunks[0] : ts[0],
 				lastChunk, count, cut);
 	}
 
