@@ -12,6 +12,7 @@ module ai.phospho.reactive.openai {
 	requires io.netty.transport;
 	requires tools.jackson.core;
 	requires tools.jackson.databind;
+	requires tools.jackson.module.blackbird;
 	requires com.fasterxml.jackson.annotation;
 	requires static transitive org.jspecify;
 	// The official SDK (and its Jackson 2) is optional; its jar has no module name of its own, so
@@ -22,8 +23,8 @@ module ai.phospho.reactive.openai {
 
 	exports ai.phospho.reactive.openai;
 
-	// The records are read and written by Jackson.
-	opens ai.phospho.reactive.openai to tools.jackson.databind;
+	// The records are read and written by Jackson, their accessors called through Blackbird's lambdas.
+	opens ai.phospho.reactive.openai to tools.jackson.databind, tools.jackson.module.blackbird;
 
 	provides ai.phospho.reactive.PhosphoExtractor with ai.phospho.reactive.openai.OpenAiExtractor;
 }

@@ -12,6 +12,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.module.blackbird.BlackbirdModule;
 
 /** The JSON mapper of this module and the copies the records make of their collections. */
 final class Json {
@@ -21,6 +22,7 @@ final class Json {
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+			.addModule(new BlackbirdModule())
 			.build();
 
 	/**
