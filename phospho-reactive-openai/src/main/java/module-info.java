@@ -23,7 +23,8 @@ module ai.phospho.reactive.openai {
 
 	exports ai.phospho.reactive.openai;
 
-	// The records are read and written by Jackson, their accessors called through Blackbird's lambdas.
+	// The records are read and written by Jackson (on the class path, their accessors called through
+	// Blackbird's lambdas; see Json.mapper()).
 	opens ai.phospho.reactive.openai to tools.jackson.databind, tools.jackson.module.blackbird;
 
 	provides ai.phospho.reactive.PhosphoExtractor with ai.phospho.reactive.openai.OpenAiExtractor;

@@ -76,11 +76,32 @@ final class TaskMaps {
 			}
 			long room = max - used - e.getKey().length() - 6;
 			if (room > 0) {
-				out.put(e.getKey(), TaskBuilder.cut(Json.text(e.getValue()), (int) room));
+				out.put(e.getKey(), cutToSize(Json.text(e.getValue()), room));
 			}
 			break;
 		}
 		return out;
+	}
+
+	/**
+	 * The longest prefix of {@code s} whose JSON string body takes at most {@code size} bytes as
+	 * {@link EventWriter#utf8Length} counts them (escapes included), without splitting a pair: a
+	 * count of characters would be longer than a text of escapes (and past its end).
+	 */
+	static String cutToSize(String s, long size) {
+		long used = 0;
+		int i = 0;
+		while (i < s.length()) {
+			char c = s.charAt(i);
+			boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+			long n = pair ? 4 : EventWriter.utf8Length(String.valueOf(c));
+			if (used + n > size) {
+				break;
+			}
+			used += n;
+			i += pair ? 2 : 1;
+		}
+		return i == s.length() ? s : s.substring(0, i);
 	}
 
 }
