@@ -116,7 +116,9 @@ public final class EventWriter {
 		if (t.userId() != null) {
 			v.field("user_id", t.userId());
 		}
-		if (t.testId() != null) {
+		// A test id given with TaskLog.put (a key of the task's own, written with them) wins over the
+		// options' or the Context's: the event has the key once.
+		if (t.testId() != null && (t.extras().isEmpty() || !t.extras().containsKey("test_id"))) {
 			v.field("test_id", t.testId());
 		}
 		if (t.flag() != null) {
