@@ -47,8 +47,13 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 				w = new Writing(out);
 			}
 			try {
-				w.values.write(value);
-				w.values.flush();
+				if (value instanceof ChatCompletionChunk c && ChunkWriter.write(w.generator, c)) {
+					w.generator.flush();
+				}
+				else {
+					w.values.write(value);
+					w.values.flush();
+				}
 			}
 			catch (RuntimeException | Error e) {
 				// The generator may be inside the value: not used again.
