@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
@@ -132,6 +133,26 @@ class RawChunksWriterTest {
 		}
 		chunks.add(numbers);
 		assertSameAsPlainCopy(chunks, 0);
+	}
+
+	@Test
+	void chunkKeysAreWrittenAsThePlainCopyWhetherKnownOrNot() {
+		Map<String, Object> map = new LinkedHashMap<>();
+		// The keys the writer knows, as literals and as equal strings that are other objects (not interned).
+		for (String k : new String[] {"id", "object", "created", "model", "choices", "index", "delta", "content", "role",
+			"finish_reason", "logprobs", "refusal", "tool_calls", "usage", "total_tokens", "done", "eval_count"}) {
+			Map<String, Object> other = new LinkedHashMap<>();
+			other.put(new String(k.toCharArray()), k);
+			map.put(k, other);
+		}
+		// Others, some of whose hashes fall in a known key's slot (the table has 256); and keys to escape.
+		for (int i = 0; i < 300; i++) {
+			map.put("k" + i, i);
+		}
+		map.put("quote \" key", "v");
+		map.put("clé\n\u0001", List.of(Map.of(new String("content".toCharArray()), "x")));
+		Map<String, Object> chunk = new HashMap<>(map);
+		assertSameAsPlainCopy(List.of(map, chunk, openAiChunk("a", null), map));
 	}
 
 	@Test
