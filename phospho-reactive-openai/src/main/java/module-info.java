@@ -12,7 +12,6 @@ module ai.phospho.reactive.openai {
 	requires io.netty.transport;
 	requires tools.jackson.core;
 	requires tools.jackson.databind;
-	requires tools.jackson.module.blackbird;
 	requires com.fasterxml.jackson.annotation;
 	requires static transitive org.jspecify;
 	// The official SDK (and its Jackson 2) is optional; its jar has no module name of its own, so
@@ -23,9 +22,8 @@ module ai.phospho.reactive.openai {
 
 	exports ai.phospho.reactive.openai;
 
-	// The records are read and written by Jackson (on the class path, their accessors called through
-	// Blackbird's lambdas; see Json.mapper()).
-	opens ai.phospho.reactive.openai to tools.jackson.databind, tools.jackson.module.blackbird;
+	// The records are read and written by Jackson.
+	opens ai.phospho.reactive.openai to tools.jackson.databind;
 
 	provides ai.phospho.reactive.PhosphoExtractor with ai.phospho.reactive.openai.OpenAiExtractor;
 }

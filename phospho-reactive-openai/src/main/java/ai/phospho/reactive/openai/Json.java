@@ -12,30 +12,16 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.module.blackbird.BlackbirdModule;
 
 /** The JSON mapper of this module and the copies the records make of their collections. */
 final class Json {
 
 	/** Unknown fields are kept by the records themselves, so they never fail a read. */
-	static final JsonMapper MAPPER = mapper();
-
-	/**
-	 * The mapper; with Blackbird only on the class path. On the module path Blackbird's module does
-	 * not read this one: its own lookup cannot reach the records (every write failed), and with this
-	 * module's lookup its creators' lambdas cannot be made (every read failed); databind's reflection,
-	 * through the {@code opens}, serves them there.
-	 */
-	private static JsonMapper mapper() {
-		JsonMapper.Builder b = JsonMapper.builder()
-				.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-				.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-				.disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY);
-		if (!Json.class.getModule().isNamed()) {
-			b.addModule(new BlackbirdModule());
-		}
-		return b.build();
-	}
+	static final JsonMapper MAPPER = JsonMapper.builder()
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+			.build();
 
 	/**
 	 * {@link #MAPPER}'s writer for one value after another on one generator: nothing between them,
