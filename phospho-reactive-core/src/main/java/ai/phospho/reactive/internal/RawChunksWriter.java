@@ -25,7 +25,6 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.TokenStreamContext;
-import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.util.JsonGeneratorDelegate;
 import tools.jackson.databind.ObjectWriter;
 
@@ -582,43 +581,20 @@ final class RawChunksWriter {
 			if (!(e.getKey() instanceof String key)) {
 				throw Fallback.INSTANCE;
 			}
-			int i = key.hashCode() & (CHUNK_KEYS.length - 1);
-			String known = CHUNK_KEYS[i];
-			if (known != null && (known == key || known.equals(key))) {
-				g.writeName(CHUNK_NAMES[i]);
-			}
-			else {
-				g.writeName(key);
-			}
+			CHUNK_KEYS.write(g, key);
 			writePlain(g, e.getValue(), depth + 1);
 		}
 		g.writeEndObject();
 	}
 
-	/**
-	 * The keys of OpenAI's and Ollama's chunks, by their hash, and their names quoted and encoded once:
-	 * every chunk of a stream repeats them, and the generator copies a pre-encoded name where it checks a
-	 * {@code String} for escapes character by character. Plain ASCII, so the bytes are the same. A slot
-	 * holds the first key of its hash; a key that lost its slot is written as any other.
-	 */
-	private static final String[] CHUNK_KEYS = new String[256];
-	private static final SerializableString[] CHUNK_NAMES = new SerializableString[CHUNK_KEYS.length];
-
-	static {
-		for (String k : new String[] {"id", "object", "created", "model", "choices", "index", "delta", "content",
-			"role", "finish_reason", "logprobs", "refusal", "tool_calls", "function", "name", "arguments", "type",
-			"system_fingerprint", "service_tier", "usage", "prompt_tokens", "completion_tokens", "total_tokens",
-			"prompt_tokens_details", "completion_tokens_details", "cached_tokens", "reasoning_tokens", "obfuscation",
-			"content_filter_results", "message", "done", "done_reason", "response", "created_at", "eval_count",
-			"prompt_eval_count", "eval_duration", "prompt_eval_duration", "load_duration", "total_duration",
-			"thinking", "reasoning_content"}) {
-			int i = k.hashCode() & (CHUNK_KEYS.length - 1);
-			if (CHUNK_KEYS[i] == null) {
-				CHUNK_KEYS[i] = k;
-				CHUNK_NAMES[i] = new SerializedString(k);
-			}
-		}
-	}
+	/** The keys of OpenAI's and Ollama's chunks: every chunk of a stream repeats them. */
+	private static final KnownNames CHUNK_KEYS = new KnownNames(256, "id", "object", "created", "model", "choices",
+			"index", "delta", "content", "role", "finish_reason", "logprobs", "refusal", "tool_calls", "function", "name",
+			"arguments", "type", "system_fingerprint", "service_tier", "usage", "prompt_tokens", "completion_tokens",
+			"total_tokens", "prompt_tokens_details", "completion_tokens_details", "cached_tokens", "reasoning_tokens",
+			"obfuscation", "content_filter_results", "message", "done", "done_reason", "response", "created_at",
+			"eval_count", "prompt_eval_count", "eval_duration", "prompt_eval_duration", "load_duration",
+			"total_duration", "thinking", "reasoning_content");
 
 	private static void writeList(JsonGenerator g, List<?> list, int depth) {
 		g.writeStartArray();
