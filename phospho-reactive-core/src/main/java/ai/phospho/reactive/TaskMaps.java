@@ -92,14 +92,17 @@ final class TaskMaps {
 		long used = 0;
 		int i = 0;
 		while (i < s.length()) {
-			char c = s.charAt(i);
-			boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-			long n = pair ? 4 : EventWriter.utf8Length(String.valueOf(c));
+			// A pair is kept or left out whole.
+			int end = i + Character.charCount(s.codePointAt(i));
+			long n = end - i;
+			for (int j = i; j < end; j++) {
+				n += EventWriter.extraBytes(s, j);
+			}
 			if (used + n > size) {
 				break;
 			}
 			used += n;
-			i += pair ? 2 : 1;
+			i = end;
 		}
 		return i == s.length() ? s : s.substring(0, i);
 	}

@@ -28,6 +28,26 @@ class ReviewFindingsTest {
 		assertThat(t.json()).isEqualTo(Json.mapper().writeValueAsBytes(t.toMap()));
 	}
 
+	/** The cut keeps the longest prefix within the size, a pair whole or not at all, for every size. */
+	@Test
+	void aValueIsCutToItsJsonSizeWithoutSplittingAPair() {
+		assertThat(TaskMaps.cutToSize("a😀b", 5)).isEqualTo("a😀");
+		assertThat(TaskMaps.cutToSize("a😀b", 4)).isEqualTo("a");
+		assertThat(TaskMaps.cutToSize("\u0001\u0001", 11)).isEqualTo("\u0001");
+		String hostile = "q\" b\\ n\n c\u0001 é 中 😀 lone \ud800 \udc00 end";
+		for (int size = 0; size <= EventWriter.utf8Length(hostile) + 1; size++) {
+			String cut = TaskMaps.cutToSize(hostile, size);
+			assertThat(hostile).startsWith(cut);
+			assertThat(EventWriter.utf8Length(cut)).as("size %d", size).isLessThanOrEqualTo(size);
+			if (cut.length() < hostile.length()) {
+				int next = cut.length() + Character.charCount(hostile.codePointAt(cut.length()));
+				assertThat(EventWriter.utf8Length(hostile.substring(0, next))).as("size %d", size).isGreaterThan(size);
+				assertThat(!cut.isEmpty() && Character.isHighSurrogate(cut.charAt(cut.length() - 1))
+						&& Character.isLowSurrogate(hostile.charAt(cut.length()))).as("a pair split at %d", size).isFalse();
+			}
+		}
+	}
+
 	/**
 	 * {@code test_id} is taken by {@code put} (a string field of the backend without a setter) and
 	 * also written from the options or the Context: the event had the key twice, where the task's map

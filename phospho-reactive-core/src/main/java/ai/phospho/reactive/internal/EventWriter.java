@@ -118,7 +118,7 @@ public final class EventWriter {
 		}
 		// A test id given with TaskLog.put (a key of the task's own, written with them) wins over the
 		// options' or the Context's: the event has the key once.
-		if (t.testId() != null && (t.extras().isEmpty() || !t.extras().containsKey("test_id"))) {
+		if (t.testId() != null && !t.extras().containsKey("test_id")) {
 			v.field("test_id", t.testId());
 		}
 		if (t.flag() != null) {
@@ -401,38 +401,18 @@ public final class EventWriter {
 		}
 	}
 
-	/**
-	 * The event's own keys (and the usual usage keys), by their hash: ASCII without anything to
-	 * escape, so their length is their size. A slot holds the first key of its hash; a key that lost
-	 * its slot to another is measured, as any other key.
-	 */
-	private static final String[] WIRE_KEYS = new String[512];
-	/**
-	 * The key of {@link #WIRE_KEYS}' slot, quoted and encoded once: the generator copies its bytes
-	 * where a key given as a {@code String} is checked for escapes character by character.
-	 */
-	private static final SerializedString[] WIRE_NAMES = new SerializedString[WIRE_KEYS.length];
-
-	static {
-		for (String k : new String[] {"project_id", "task_id", "session_id", "input", "output", "client_created_at",
-			"last_update", "version_id", "user_id", "test_id", "flag", "metadata", "raw_input", "raw_input_type_name",
-			"raw_output", "raw_output_type_name", "environment", "system_prompt", "model", "truncated", "prompt_tokens",
-			"completion_tokens", "total_tokens"}) {
-			int i = k.hashCode() & (WIRE_KEYS.length - 1);
-			if (WIRE_KEYS[i] == null) {
-				WIRE_KEYS[i] = k;
-				WIRE_NAMES[i] = new SerializedString(k);
-			}
-		}
-	}
+	/** The event's own keys (and the usual usage keys). */
+	private static final KnownNames WIRE = new KnownNames(512, "project_id", "task_id", "session_id", "input",
+			"output", "client_created_at", "last_update", "version_id", "user_id", "test_id", "flag", "metadata",
+			"raw_input", "raw_input_type_name", "raw_output", "raw_output_type_name", "environment", "system_prompt",
+			"model", "truncated", "prompt_tokens", "completion_tokens", "total_tokens");
 
 	/**
 	 * {@link #utf8Length} of a key: one of the event's own keys as {@link #visit} passes it (a string
 	 * literal, so the same object) is its length, any other key is measured.
 	 */
-	@SuppressWarnings("ReferenceEquality")
 	public static long nameLength(String name) {
-		return WIRE_KEYS[name.hashCode() & (WIRE_KEYS.length - 1)] == name ? name.length() : utf8Length(name);
+		return WIRE.of(name) != null ? name.length() : utf8Length(name);
 	}
 
 	/** What {@link #estimate} counts for a number or a boolean: a long has at most 20 characters, a double 24, a boolean 5. */
@@ -508,20 +488,26 @@ public final class EventWriter {
 	public static long utf8Length(String s) {
 		long n = s.length();
 		for (int i = 0; i < s.length(); i++) {
-			char c = s.charAt(i);
-			if (c >= 0x80) {
-				// 2 bytes up to U+07FF, 3 above; a surrogate pair (4 bytes) counts 2 + 2; a surrogate
-				// alone, which Jackson writes as an escape, 6.
-				n += c < 0x800 ? 1 : (Character.isSurrogate(c) ? (paired(s, i, c) ? 1 : 5) : 2);
-			}
-			else if (c < 0x20) {
-				n += c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 1 : 5;
-			}
-			else if (c == '"' || c == '\\') {
-				n++;
-			}
+			n += extraBytes(s, i);
 		}
 		return n;
+	}
+
+	/**
+	 * The bytes the {@code char} at {@code i} takes in a JSON string body beyond one, as
+	 * {@link #utf8Length} counts them: 2 bytes up to U+07FF, 3 above; a surrogate pair (4 bytes)
+	 * counts 2 + 2; a surrogate alone, which Jackson writes as an escape, 6; {@code \n} and the like
+	 * 2, other control characters 6 ({@code \u0001}); a quote or a backslash 2.
+	 */
+	public static int extraBytes(String s, int i) {
+		char c = s.charAt(i);
+		if (c >= 0x80) {
+			return c < 0x800 ? 1 : (Character.isSurrogate(c) ? (paired(s, i, c) ? 1 : 5) : 2);
+		}
+		if (c < 0x20) {
+			return c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 1 : 5;
+		}
+		return c == '"' || c == '\\' ? 1 : 0;
 	}
 
 	/** Whether the surrogate {@code c} at {@code i} is half of a pair: a high one before a low one. */
@@ -634,15 +620,8 @@ public final class EventWriter {
 		}
 
 		/** A key: one of the event's own as its pre-encoded bytes, any other as a string. */
-		@SuppressWarnings("ReferenceEquality")
 		private void name(String name) {
-			int i = name.hashCode() & (WIRE_KEYS.length - 1);
-			if (WIRE_KEYS[i] == name) {
-				g.writeName((SerializableString) WIRE_NAMES[i]);
-			}
-			else {
-				g.writeName(name);
-			}
+			WIRE.write(g, name);
 		}
 
 		/**
