@@ -2,6 +2,7 @@ package ai.phospho.reactive.openai;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ai.phospho.reactive.PhosphoExtractor;
@@ -99,7 +100,7 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 	public @Nullable String chunkText(Object chunk) {
 		// Chunks with usage or tool calls are read through their plain form, by the built-in rules.
 		if (chunk instanceof ChatCompletionChunk c) {
-			return c.usage() != null || hasToolCalls(c) ? null : c.text();
+			return c.usage() != null ? null : textWithoutToolCalls(c);
 		}
 		if (chunk instanceof OllamaGenerateResponse r) {
 			return r.finished() ? null : r.text();
@@ -135,6 +136,29 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 	public boolean readsChunksOf(Class<?> type) {
 		return type == ChatCompletionChunk.class || type == OllamaGenerateResponse.class
 				|| type == OllamaChatResponse.class || SDK_PRESENT && SdkExtraction.readsChunksOf(type);
+	}
+
+	/**
+	 * {@link ChatCompletionChunk#text()}, or null when a choice's delta has tool calls. The usual
+	 * chunk, one choice, is read in one pass without an iterator: this runs on the stream's thread
+	 * for every chunk.
+	 */
+	private static @Nullable String textWithoutToolCalls(ChatCompletionChunk c) {
+		List<ChatCompletionChunk.Choice> choices = c.choices();
+		if (choices.size() != 1) {
+			return hasToolCalls(c) ? null : c.text();
+		}
+		ChatCompletionChunk.Choice choice = choices.get(0);
+		ChatCompletionChunk.Delta delta = choice.delta();
+		if (delta != null && delta.toolCalls() != null) {
+			return null;
+		}
+		Integer index = choice.index();
+		if (delta == null || index != null && index != 0) {
+			return "";
+		}
+		String content = delta.content() == null ? "" : delta.content();
+		return delta.refusal() == null ? content : content + delta.refusal();
 	}
 
 	private static boolean hasToolCalls(ChatCompletionChunk c) {
