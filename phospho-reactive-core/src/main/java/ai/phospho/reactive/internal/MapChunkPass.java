@@ -142,52 +142,52 @@ public final class MapChunkPass {
 		return n <= cap;
 	}
 
-	/** Reads choice 0 and gives the size of the list; -1 when a choice is not of the shape read here. */
+	/**
+	 * Reads choice 0 and gives the size of the list; -1 when a choice is not of the shape read here.
+	 * One pass, each choice's {@code index} read once: choice 0 is the one with index 0, else the
+	 * first without an index ({@link Extraction#firstChoice}); a choice's size does not depend on
+	 * which one that is.
+	 */
 	private long choicesSize(AbstractCollection<?> choices, long cap) {
-		// Extraction.firstChoice: the choice with index 0, else the first without an index.
-		AbstractMap<?, ?> first = null;
-		AbstractMap<?, ?> unindexed = null;
-		for (Object o : choices) {
-			if (o != null && isJdkMap(o.getClass())) {
-				AbstractMap<?, ?> c = (AbstractMap<?, ?>) o;
-				Object index = c.get("index");
-				if (index instanceof Number x && x.doubleValue() == 0) {
-					first = c;
-					break;
-				}
-				if (index == null && unindexed == null) {
-					unindexed = c;
-				}
-			}
-			else if (o instanceof Map<?, ?>) {
-				return -1;
-			}
-		}
-		if (first == null) {
-			first = unindexed;
-		}
 		finishReason = null;
 		deltaMap = false;
 		content = null;
 		refusal = null;
 		toolCalls = null;
+		boolean found = false;
+		AbstractMap<?, ?> unindexed = null;
 		long n = 2;
-		for (Object c : choices) {
-			if (c != null && c == first) {
-				long s = choiceSize(first, cap - n);
-				if (s < 0) {
-					return -1;
+		for (Object o : choices) {
+			if (!found && o != null && isJdkMap(o.getClass())) {
+				AbstractMap<?, ?> c = (AbstractMap<?, ?>) o;
+				Object index = value(c, "index");
+				if (index instanceof Number x && x.doubleValue() == 0) {
+					found = true;
+					long s = choiceSize(c, index, cap - n);
+					if (s < 0) {
+						return -1;
+					}
+					n += s + 1;
+					continue;
 				}
-				n += s + 1;
+				if ((index == null || index == ABSENT) && unindexed == null) {
+					unindexed = c;
+				}
 			}
-			else {
-				n += sizeOf(c, cap - n) + 1;
+			else if (!found && o instanceof Map<?, ?>) {
+				return -1;
 			}
+			n += sizeOf(o, cap - n) + 1;
+		}
+		if (!found && unindexed != null && choiceSize(unindexed, value(unindexed, "index"), cap) < 0) {
+			// The first choice without an index is choice 0: read for its facts, its size already counted.
+			return -1;
 		}
 		return n;
 	}
 
-	private long choiceSize(AbstractMap<?, ?> c, long cap) {
+	/** A choice's size, and its facts read; {@code index} is its {@code index} value, already read. */
+	private long choiceSize(AbstractMap<?, ?> c, @Nullable Object index, long cap) {
 		Object delta = value(c, "delta");
 		if (delta == ABSENT) {
 			// A message, a completion's text, an annotation: the rules one by one.
@@ -196,7 +196,11 @@ public final class MapChunkPass {
 		int entries = c.size();
 		int found = 1;
 		long n = 2;
-		for (int i = 0; i < CHOICE.length && found < entries; i++) {
+		if (index != ABSENT) {
+			found++;
+			n += "index".length() + 4 + sizeOf(index, cap - n);
+		}
+		for (int i = 1; i < CHOICE.length && found < entries; i++) {
 			String key = CHOICE[i];
 			Object v = value(c, key);
 			if (v != ABSENT) {
@@ -262,8 +266,17 @@ public final class MapChunkPass {
 		return EventWriter.roughSize(v, cap);
 	}
 
-	/** The value of a key, {@link #ABSENT} when the map does not have it. */
+	/**
+	 * The value of a key, {@link #ABSENT} when the map does not have it: one look-up in a
+	 * {@code HashMap} or {@code LinkedHashMap} ({@code getOrDefault}), where a key mapped to null, as
+	 * {@code finish_reason} is in most chunks, cost a second one ({@code containsKey}).
+	 */
+	@SuppressWarnings("unchecked")
 	private static @Nullable Object value(AbstractMap<?, ?> m, String key) {
+		Class<?> c = m.getClass();
+		if (c == HashMap.class || c == LinkedHashMap.class) {
+			return ((HashMap<Object, Object>) m).getOrDefault(key, ABSENT);
+		}
 		Object v = m.get(key);
 		return v != null || m.containsKey(key) ? v : ABSENT;
 	}
