@@ -65,6 +65,19 @@ public interface PhosphoExtractor {
 		return false;
 	}
 
+	/**
+	 * Whether a chunk of this class for which {@link #chunkText(Object)} gives a non-empty text may
+	 * end its stream: asked once per class, when this extractor is the only one that reads its chunks
+	 * ({@link #readsChunksOf}). {@code false} promises that {@link #isFinalChunk(Object)} returns
+	 * {@code false} or {@code null} for every such chunk, as it does for providers whose last message
+	 * carries no text (OpenAI's usage chunk, Ollama's {@code done} line) or that end their streams
+	 * themselves: it is then called only for the chunks without text, which saves the stream's thread
+	 * a call per chunk. The default, {@code true}, asks for every chunk.
+	 */
+	default boolean textChunksMayEnd(Class<?> type) {
+		return true;
+	}
+
 	/** Extractors with a lower order are asked first. */
 	default int order() {
 		return 0;

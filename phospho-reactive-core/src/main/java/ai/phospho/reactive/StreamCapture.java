@@ -36,10 +36,13 @@ import reactor.util.context.ContextView;
 final class StreamCapture<T> extends AbstractCapture<T> {
 
 	private static final PhosphoExtractor[] EXTRACTORS = Extractors.all().toArray(new PhosphoExtractor[0]);
-	/** Per class of chunk, the extractors that may read its chunks ({@link PhosphoExtractor#readsChunksOf}). */
-	private static final ClassValue<PhosphoExtractor[]> CHUNK_EXTRACTORS = new ClassValue<>() {
+	/**
+	 * Per class of chunk, the extractors that may read its chunks ({@link PhosphoExtractor#readsChunksOf}),
+	 * and whether a chunk of it with text may end its stream ({@link PhosphoExtractor#textChunksMayEnd}).
+	 */
+	private static final ClassValue<ChunkReaders> CHUNK_READERS = new ClassValue<>() {
 		@Override
-		protected PhosphoExtractor[] computeValue(Class<?> type) {
+		protected ChunkReaders computeValue(Class<?> type) {
 			List<PhosphoExtractor> reading = new ArrayList<>();
 			for (PhosphoExtractor e : EXTRACTORS) {
 				boolean reads;
@@ -55,9 +58,26 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 					reading.add(e);
 				}
 			}
-			return reading.toArray(new PhosphoExtractor[0]);
+			boolean textMayEnd = true;
+			if (reading.size() == 1) {
+				// With two, the text may come from one and the answer from the other: both are asked.
+				PhosphoExtractor e = reading.get(0);
+				try {
+					textMayEnd = e.textChunksMayEnd(type);
+				}
+				catch (RuntimeException | LinkageError ex) {
+					Callbacks.reportOnce("textChunksMayEnd:" + e.getClass().getName(), "phospho: PhosphoExtractor "
+							+ e.getClass().getName() + ".textChunksMayEnd threw; it is asked for every chunk", ex);
+				}
+			}
+			return new ChunkReaders(reading.toArray(new PhosphoExtractor[0]), textMayEnd);
 		}
 	};
+
+	/** What {@link #CHUNK_READERS} holds for a class. */
+	private record ChunkReaders(PhosphoExtractor[] extractors, boolean textMayEnd) {
+	}
+
 	/** OpenAI's last event, as a client that passes SSE data on as strings exposes it. */
 	private static final String DONE = "[DONE]";
 	/** How many chunks that an extractor reads without their plain form are converted to find the model. */
@@ -81,6 +101,8 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	/** The class of the last chunk asked to the extractors, and the extractors that read it. */
 	private @Nullable Class<?> chunkClass;
 	private PhosphoExtractor[] chunkExtractors = EXTRACTORS;
+	/** Whether a chunk of that class with text may end the stream: its extractor is asked. */
+	private boolean chunkTextMayEnd = true;
 	/** Whether that class is neither a map nor a string: a typed chunk, read through the extractors. */
 	private boolean chunkTyped;
 	/** Written at the first chunk, before {@link Chunks} publishes it. */
@@ -169,6 +191,10 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 			if (fast != null && !fast.isEmpty() && (facts().hasModel() || modelLookups >= MODEL_LOOKUPS)) {
 				// The hot path of typed chunks, kept small: the text from an extractor, nothing converted.
 				chunks.add(t, fast, fast.length() + (long) TYPED_CHUNK_OVERHEAD);
+				if (!chunkTextMayEnd && collector == null && spec.stop == null) {
+					// Its extractor promised that a chunk with text does not end the stream.
+					return null;
+				}
 				return added(t, extractors, false, t);
 			}
 			return general(t, extractors, fast, true);
@@ -374,7 +400,9 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 	private PhosphoExtractor[] extractorsOf(Object chunk) {
 		Class<?> type = chunk.getClass();
 		if (type != chunkClass) {
-			chunkExtractors = CHUNK_EXTRACTORS.get(type);
+			ChunkReaders readers = CHUNK_READERS.get(type);
+			chunkExtractors = readers.extractors();
+			chunkTextMayEnd = readers.textMayEnd();
 			// Once per class, not per chunk: an instanceof test against an interface is not free.
 			chunkTyped = !Map.class.isAssignableFrom(type) && type != String.class;
 			chunkClass = type;

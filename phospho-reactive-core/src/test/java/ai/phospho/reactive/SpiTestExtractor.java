@@ -45,4 +45,10 @@ public final class SpiTestExtractor implements PhosphoExtractor {
 		}
 		return null;
 	}
+
+	/** It gives no chunk text nor stop: asked about no chunk, so that {@link TypedChunkExtractor} is alone on its classes. */
+	@Override
+	public boolean readsChunksOf(Class<?> type) {
+		return false;
+	}
 }

@@ -139,6 +139,42 @@ class StreamRulesTest {
 	}
 
 	@Test
+	void anExtractorWhoseTextChunksNeverEndAStreamIsAskedOnlyAboutTheChunksWithoutText() {
+		int before = TypedChunkExtractor.FINAL_ASKED.get();
+		// The fourth chunk breaks the promise (text, and last): it is not asked about, so it does not
+		// end the stream; the sixth, without text, is asked about and ends it.
+		Flux<TypedChunkExtractor.Said> chunks = Flux.just(new TypedChunkExtractor.Said("He", false),
+				new TypedChunkExtractor.Said("l", false), new TypedChunkExtractor.Said("l", false),
+				new TypedChunkExtractor.Said("o", true), new TypedChunkExtractor.Said("!", false),
+				new TypedChunkExtractor.Said("", true), new TypedChunkExtractor.Said("after", false));
+
+		StepVerifier.create(chunks.transform(client.logStream("q"))).expectNextCount(7).expectComplete().verify(TIMEOUT);
+
+		LoggedTask t = exporter.only(client);
+		assertThat(t.output()).isEqualTo("Hello!");
+		assertThat(t.model()).isEqualTo("said-model");
+		assertThat(t.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 6L);
+		// The first chunk, read in full while no model was known, and the one without text.
+		assertThat(TypedChunkExtractor.FINAL_ASKED.get() - before).isEqualTo(2);
+	}
+
+	@Test
+	void aThrowingTextChunksMayEndIsReportedOnceAndTheExtractorIsAskedAboutEveryChunk() {
+		int before = TypedChunkExtractor.FINAL_ASKED.get();
+		Flux<TypedChunkExtractor.Loud> chunks = Flux.just(new TypedChunkExtractor.Loud("a", false),
+				new TypedChunkExtractor.Loud("b", false), new TypedChunkExtractor.Loud("c", true),
+				new TypedChunkExtractor.Loud("d", false));
+
+		StepVerifier.create(chunks.transform(client.logStream("q"))).expectNextCount(4).expectComplete().verify(TIMEOUT);
+
+		LoggedTask t = exporter.only(client);
+		assertThat(t.output()).isEqualTo("abc");
+		assertThat(t.metadata()).containsEntry("stream_status", "completed").containsEntry("chunk_count", 3L);
+		assertThat(TypedChunkExtractor.FINAL_ASKED.get() - before).isEqualTo(3);
+		assertThat(Callbacks.wasReported("textChunksMayEnd:" + TypedChunkExtractor.class.getName())).isTrue();
+	}
+
+	@Test
 	void aThrowingStopPredicateLeavesTheStreamIntactAndLogsWhatWasGathered() {
 		class ExplodingStop implements java.util.function.Predicate<String> {
 			@Override

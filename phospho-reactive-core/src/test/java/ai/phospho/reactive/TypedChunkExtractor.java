@@ -20,8 +20,29 @@ public final class TypedChunkExtractor implements PhosphoExtractor {
 	public record Chunk(String token, boolean last) {
 	}
 
+	/**
+	 * A typed chunk whose text, the extractor promises, never ends its stream
+	 * ({@link #textChunksMayEnd}): {@code last} on a chunk with text breaks that promise, to show
+	 * that such a chunk is not asked about.
+	 */
+	public record Said(String token, boolean last) {
+	}
+
+	/** A typed chunk whose {@link #textChunksMayEnd} throws. */
+	public record Loud(String token, boolean last) {
+	}
+
+	/** Calls of {@code isFinalChunk} with a {@link Said} or {@link Loud}. */
+	public static final AtomicInteger FINAL_ASKED = new AtomicInteger();
+
 	@Override
 	public @Nullable Object toPlain(Object value) {
+		if (value instanceof Said c) {
+			return Map.of("token", c.token(), "model", "said-model");
+		}
+		if (value instanceof Loud c) {
+			return Map.of("token", c.token(), "model", "loud-model");
+		}
 		return value instanceof Chunk c ? Map.of("token", c.token(), "last", c.last()) : null;
 	}
 
@@ -29,6 +50,12 @@ public final class TypedChunkExtractor implements PhosphoExtractor {
 	public @Nullable String chunkText(Object chunk) {
 		if (!(chunk instanceof Chunk)) {
 			ASKED_ABOUT_OTHERS.incrementAndGet();
+		}
+		if (chunk instanceof Said c) {
+			return c.token();
+		}
+		if (chunk instanceof Loud c) {
+			return c.token();
 		}
 		return chunk instanceof Chunk c ? c.token() : null;
 	}
@@ -38,11 +65,27 @@ public final class TypedChunkExtractor implements PhosphoExtractor {
 		if (!(chunk instanceof Chunk)) {
 			ASKED_ABOUT_OTHERS.incrementAndGet();
 		}
+		if (chunk instanceof Said c) {
+			FINAL_ASKED.incrementAndGet();
+			return c.last();
+		}
+		if (chunk instanceof Loud c) {
+			FINAL_ASKED.incrementAndGet();
+			return c.last();
+		}
 		return chunk instanceof Chunk c ? c.last() : null;
 	}
 
 	@Override
 	public boolean readsChunksOf(Class<?> type) {
-		return type == Chunk.class;
+		return type == Chunk.class || type == Said.class || type == Loud.class;
+	}
+
+	@Override
+	public boolean textChunksMayEnd(Class<?> type) {
+		if (type == Loud.class) {
+			throw new IllegalStateException("textChunksMayEnd exploded");
+		}
+		return type != Said.class;
 	}
 }

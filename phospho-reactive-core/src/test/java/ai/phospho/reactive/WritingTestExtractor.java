@@ -171,4 +171,10 @@ public final class WritingTestExtractor implements PhosphoExtractor {
 		}
 		return false;
 	}
+
+	/** It gives no chunk text nor stop: asked about no chunk, so that {@link TypedChunkExtractor} is alone on its classes. */
+	@Override
+	public boolean readsChunksOf(Class<?> type) {
+		return false;
+	}
 }

@@ -67,6 +67,18 @@ public final class LangChain4jExtractor implements PhosphoExtractor {
 		return chunk instanceof ChatStreamEvent ? Boolean.FALSE : null;
 	}
 
+	/** The stream events only: the chunks of other streams cost nothing here. */
+	@Override
+	public boolean readsChunksOf(Class<?> type) {
+		return ChatStreamEvent.class.isAssignableFrom(type);
+	}
+
+	/** No event ends its stream ({@link #isFinalChunk}). */
+	@Override
+	public boolean textChunksMayEnd(Class<?> type) {
+		return !readsChunksOf(type);
+	}
+
 	private static Map<String, Object> delta(String key, @Nullable String text) {
 		Map<String, Object> delta = new LinkedHashMap<>();
 		delta.put(key, text == null ? "" : text);

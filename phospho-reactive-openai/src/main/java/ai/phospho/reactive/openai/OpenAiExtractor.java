@@ -161,6 +161,15 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 		return delta.refusal() == null ? content : content + delta.refusal();
 	}
 
+	/**
+	 * None of these chunks ends its stream while it has text: OpenAI's last chunk is the usage chunk,
+	 * and Ollama's the {@code done} line, whose texts {@link #chunkText} does not give.
+	 */
+	@Override
+	public boolean textChunksMayEnd(Class<?> type) {
+		return !readsChunksOf(type);
+	}
+
 	private static boolean hasToolCalls(ChatCompletionChunk c) {
 		for (ChatCompletionChunk.Choice choice : c.choices()) {
 			if (choice.delta() != null && choice.delta().toolCalls() != null) {

@@ -47,4 +47,16 @@ public final class SpringAiExtractor implements PhosphoExtractor {
 	public @Nullable Boolean isFinalChunk(Object chunk) {
 		return chunk instanceof ChatClientResponse || chunk instanceof ChatResponse ? Boolean.FALSE : null;
 	}
+
+	/** Spring AI's responses only: the chunks of other streams cost nothing here. */
+	@Override
+	public boolean readsChunksOf(Class<?> type) {
+		return ChatClientResponse.class.isAssignableFrom(type) || ChatResponse.class.isAssignableFrom(type);
+	}
+
+	/** No response ends its stream ({@link #isFinalChunk}). */
+	@Override
+	public boolean textChunksMayEnd(Class<?> type) {
+		return !readsChunksOf(type);
+	}
 }
