@@ -71,8 +71,9 @@ public interface PhosphoExtractor {
 	 * ({@link #readsChunksOf}). {@code false} promises that {@link #isFinalChunk(Object)} returns
 	 * {@code false} or {@code null} for every such chunk, as it does for providers whose last message
 	 * carries no text (OpenAI's usage chunk, Ollama's {@code done} line) or that end their streams
-	 * themselves: it is then called only for the chunks without text, which saves the stream's thread
-	 * a call per chunk. The default, {@code true}, asks for every chunk.
+	 * themselves: in a stream without a raw-output collector or stop predicate, it is then no longer
+	 * called for such chunks once the model is known (or no longer looked for), which saves the
+	 * stream's thread a call per chunk. The default, {@code true}, asks for every chunk.
 	 */
 	default boolean textChunksMayEnd(Class<?> type) {
 		return true;
