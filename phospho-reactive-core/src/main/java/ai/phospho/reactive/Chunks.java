@@ -186,14 +186,15 @@ final class Chunks {
 		String[] ts = texts;
 		Object[] rs = raws;
 		if (c == 0 || ts == null) {
-			return new Snapshot("", List.of(), null, LAST.getAcquire(this), count, cut);
+			return new Snapshot("", List.of(), null, LAST.getAcquire(this), count, cut, false);
 		}
 		Object[] chunks = rs != null ? rs : ts;
 		Object lastChunk = (s & LAST_IS_ENTRY) != 0 ? chunks[c - 1] : LAST.getAcquire(this);
 		// rawKept may be newer than the state read; entries below c are the ones published with it.
 		int kept = Math.min(rawKept, c);
+		// Without raws, every raw chunk is its own text: the raw chunks are pieces of the text, in order.
 		return new Snapshot(join(ts, c, textUsed), ArrayPrefix.of(chunks, kept), kept > 0 ? chunks[0] : ts[0],
-				lastChunk, count, cut);
+				lastChunk, count, cut, rs == null);
 	}
 
 	/**
@@ -229,7 +230,12 @@ final class Chunks {
 	 * @param count     the chunks seen
 	 * @param truncated whether a cap was reached by the chunks seen
 	 */
+	/**
+	 * What was gathered. {@code rawAreTexts}: every raw chunk is a {@code String} that is its own
+	 * text, so the raw chunks are pieces of {@code text}, in order (a prefix of them, when the raw cap
+	 * was reached first).
+	 */
 	record Snapshot(String text, List<Object> raw, @Nullable Object first, @Nullable Object last, int count,
-			boolean truncated) {
+			boolean truncated, boolean rawAreTexts) {
 	}
 }

@@ -465,7 +465,7 @@ final class StreamCapture<T> extends AbstractCapture<T> {
 		}
 		else {
 			// Converted to plain forms on the export worker, not on the stream's thread.
-			raw = new DeferredChunks(got.raw(), maxChars);
+			raw = new DeferredChunks(got.raw(), maxChars, got.rawAreTexts() ? got.text() : null);
 			rawType = "Flux";
 			bounded = true;
 		}

@@ -18,14 +18,25 @@ import org.jspecify.annotations.Nullable;
 public final class DeferredChunks {
 
 	private final int maxChars;
+	/** A text the chunks are pieces of, in order, every one a {@code String}; or null. */
+	private final @Nullable String whole;
 	private @Nullable List<Object> chunks;
 	private @Nullable RawJson json;
 	private @Nullable Object plain;
 	private boolean truncated;
 
 	public DeferredChunks(List<Object> chunks, int maxChars) {
+		this(chunks, maxChars, null);
+	}
+
+	/**
+	 * Chunks that are, when {@code whole} is not null, {@code String}s that are pieces of
+	 * {@code whole}, in order (a stream's text chunks and the text they make).
+	 */
+	public DeferredChunks(List<Object> chunks, int maxChars, @Nullable String whole) {
 		this.chunks = chunks;
 		this.maxChars = maxChars;
+		this.whole = whole;
 	}
 
 	/**
@@ -35,12 +46,22 @@ public final class DeferredChunks {
 	 * The chunks are then let go.
 	 */
 	public synchronized RawJson json() {
+		return json(null);
+	}
+
+	/**
+	 * {@link #json()}, told of a text found plain, printable ASCII with nothing to escape (the size
+	 * estimate found the task's output so): when it is the text these chunks are pieces of, they are
+	 * plain too, and are copied into the JSON without being read again.
+	 */
+	@SuppressWarnings("ReferenceEquality")
+	public synchronized RawJson json(@Nullable String plainText) {
 		RawJson j = json;
 		if (j == null) {
 			// The chunks are let go once written: json is set from then on.
 			List<Object> c = Objects.requireNonNull(chunks, "chunks");
 			RawChunksWriter w = new RawChunksWriter(maxChars);
-			j = w.write(c);
+			j = w.write(c, whole != null && plainText == whole);
 			if (j == null) {
 				// Chunks of mixed shapes: the slow path fits them to the backend's types.
 				j = RawChunksWriter.plainToJson(plainChunks(c, maxChars, this));

@@ -46,6 +46,11 @@ public final class EventWriter {
 		default void id(String name, LoggedTask t, boolean session) {
 			field(name, session ? t.sessionId() : t.taskId());
 		}
+
+		/** Whether this visitor found the output it was given plain ({@link #PLAIN_OUTPUT}); visited before the raw output. */
+		default boolean outputFoundPlain() {
+			return false;
+		}
 	}
 
 	private EventWriter() {
@@ -136,7 +141,8 @@ public final class EventWriter {
 		Function<LoggedTask, @Nullable Object> held = rawOutputs;
 		Object raw = wire && held != null ? held.apply(t) : null;
 		if (raw instanceof DeferredChunks d) {
-			v.field("raw_output", d.json());
+			// The output is visited first: chunks that are pieces of a plain output are plain too.
+			v.field("raw_output", d.json(v.outputFoundPlain() ? t.output() : null));
 		}
 		else if (t.rawOutput() != null) {
 			v.field("raw_output", t.rawOutput());
@@ -328,6 +334,11 @@ public final class EventWriter {
 		@Override
 		public void entry(String key, @Nullable Object value) {
 			size += nameLength(key) + 4 + (value instanceof String s ? string(key, s) : estimate(value));
+		}
+
+		@Override
+		public boolean outputFoundPlain() {
+			return (plain & PLAIN_OUTPUT) != 0;
 		}
 
 		/** As {@link #estimate} counts any number. */

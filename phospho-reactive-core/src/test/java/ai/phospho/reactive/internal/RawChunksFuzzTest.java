@@ -73,4 +73,49 @@ class RawChunksFuzzTest {
 			}
 		}
 	}
+
+	/**
+	 * Chunks that are pieces of a text found plain are copied without being read: at every cap, the
+	 * same bytes and flag as the generator's writing; told of another text (equal or not), or of a
+	 * text that is not what they are pieces of, they are read as before, escapes and all.
+	 */
+	@Test
+	void piecesOfAPlainTextAreCopiedAsTheGeneratorWritesThemAtEveryCap() {
+		SplittableRandom r = new SplittableRandom(11);
+		for (int round = 0; round < 40; round++) {
+			List<Object> chunks = new ArrayList<>();
+			StringBuilder whole = new StringBuilder();
+			int n = 1 + r.nextInt(60);
+			for (int i = 0; i < n; i++) {
+				StringBuilder b = new StringBuilder();
+				int len = r.nextInt(12);
+				for (int k = 0; k < len; k++) {
+					char c;
+					do {
+						c = (char) (0x20 + r.nextInt(0x60));
+					}
+					while (c == '"' || c == '\\');
+					b.append(c);
+				}
+				chunks.add(b.toString());
+				whole.append(b);
+			}
+			String text = whole.toString();
+			for (int max = 1; max <= 800; max += max < 300 ? 1 : 7) {
+				String expected = new String(RawChunksWriterTest.reference(chunks, max), StandardCharsets.UTF_8);
+				DeferredChunks copied = new DeferredChunks(chunks, max, text);
+				assertThat(copied.json(text).getValue()).as("round %d, max %d", round, max).isEqualTo(expected);
+				assertThat(copied.truncated()).isEqualTo(Json.mapper().readTree(expected).size() < chunks.size());
+				// An equal text that is not the one they are pieces of: read as before, same bytes.
+				assertThat(new DeferredChunks(chunks, max, text).json(new String(text)).getValue()).isEqualTo(expected);
+			}
+		}
+		// Pieces of a text that is not plain, told of a plain one: escaped as always.
+		List<Object> hostile = List.of("Caf", "é \"quoted\"", "\\ back", "\u2028", "\u0001", "😀");
+		String whole = String.join("", hostile.stream().map(String.class::cast).toList());
+		String expected = new String(RawChunksWriterTest.reference(hostile, 10_000), StandardCharsets.UTF_8);
+		assertThat(new DeferredChunks(hostile, 10_000, whole).json("plain").getValue()).isEqualTo(expected);
+		assertThat(new DeferredChunks(hostile, 10_000, whole).json(null).getValue()).isEqualTo(expected);
+		assertThat(new DeferredChunks(hostile, 10_000, null).json(whole).getValue()).isEqualTo(expected);
+	}
 }

@@ -1,0 +1,72 @@
+package ai.phospho.reactive;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import ai.phospho.reactive.export.JsonLinesTaskExporter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A stream of String chunks whose text the export worker found plain has its chunks copied into
+ * {@code raw_output} without being read again: the event in the JSON-lines file is what it was, for
+ * plain streams, for streams cut at the cap, and for a stream whose output a redactor replaced by a
+ * plain text while its chunks hold quotes, escapes and characters past ASCII.
+ */
+class PlainStreamPiecesTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path dir;
+
+	private List<Map<String, Object>> events(Path file) throws Exception {
+		return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(TestSupport::map).toList();
+	}
+
+	@Test
+	void plainChunksAndCutOnesAreWrittenAsTheyWere() throws Exception {
+		Path file = dir.resolve("tasks.jsonl");
+		PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder()
+				.exporter(JsonLinesTaskExporter.create(file)).shutdownHook(false).maxFieldChars(40).build());
+		Flux.just("Hello", ", ", "world", "!").transform(client.logStream("q")).blockLast(TIMEOUT);
+		// Past the cap of 40: the raw output keeps the chunks that fit, the text is cut.
+		Flux.range(0, 30).map(i -> "tok" + i + " ").transform(client.logStream("q")).blockLast(TIMEOUT);
+		client.shutdown().block(TIMEOUT);
+
+		List<Map<String, Object>> events = events(file);
+		assertThat(events).hasSize(2);
+		assertThat(events.get(0).get("output")).isEqualTo("Hello, world!");
+		assertThat(events.get(0).get("raw_output")).isEqualTo(List.of("Hello", ", ", "world", "!"));
+		String output = (String) events.get(1).get("output");
+		List<?> raw = (List<?>) events.get(1).get("raw_output");
+		assertThat(output).hasSize(40).startsWith("tok0 tok1 ");
+		assertThat(raw).isNotEmpty().isEqualTo(Flux.range(0, raw.size()).map(i -> "tok" + i + " ").collectList().block());
+		assertThat(output).startsWith(String.join("", raw.stream().map(String.class::cast).toList()));
+		assertThat(events.get(1).get("truncated")).isEqualTo(true);
+	}
+
+	@Test
+	void chunksOfAnOutputReplacedByAPlainTextAreStillEscaped() throws Exception {
+		Path file = dir.resolve("tasks.jsonl");
+		List<String> chunks = List.of("Caf", "é \"quoted\"", "\\ back", "\u2028", "\u0001", "😀", "\ud800");
+		PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder()
+				.exporter(JsonLinesTaskExporter.create(file)).shutdownHook(false)
+				.redactor(t -> t.toBuilder().output("masked").build()).build());
+		Flux.fromIterable(chunks).transform(client.logStream("q")).blockLast(TIMEOUT);
+		client.shutdown().block(TIMEOUT);
+
+		List<Map<String, Object>> events = events(file);
+		assertThat(events).hasSize(1);
+		assertThat(events.get(0).get("output")).isEqualTo("masked");
+		// The lone surrogate is written as Jackson writes it, an escape read back as the same char.
+		assertThat(events.get(0).get("raw_output")).isEqualTo(chunks);
+	}
+}
