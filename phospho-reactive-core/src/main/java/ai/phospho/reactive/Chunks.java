@@ -223,17 +223,17 @@ final class Chunks {
 	}
 
 	/**
-	 * @param text      the text of the chunks, cut at the cap
-	 * @param raw       the chunks kept for {@code raw_output}, as emitted
-	 * @param first     the first chunk (its text when no chunk was kept), or null when none was stored
-	 * @param last      the last chunk seen, past the caps too
-	 * @param count     the chunks seen
-	 * @param truncated whether a cap was reached by the chunks seen
-	 */
-	/**
-	 * What was gathered. {@code rawAreTexts}: every raw chunk is a {@code String} that is its own
-	 * text, so the raw chunks are pieces of {@code text}, in order (a prefix of them, when the raw cap
-	 * was reached first).
+	 * What was gathered.
+	 *
+	 * @param text        the text of the chunks, cut at the cap
+	 * @param raw         the chunks kept for {@code raw_output}, as emitted
+	 * @param first       the first chunk (its text when no chunk was kept), or null when none was stored
+	 * @param last        the last chunk seen, past the caps too
+	 * @param count       the chunks seen
+	 * @param truncated   whether a cap was reached by the chunks seen
+	 * @param rawAreTexts every raw chunk is a {@code String} that is its own text, so the raw chunks
+	 *                    are pieces of {@code text}, in order (a prefix of them, when the raw cap was
+	 *                    reached first)
 	 */
 	record Snapshot(String text, List<Object> raw, @Nullable Object first, @Nullable Object last, int count,
 			boolean truncated, boolean rawAreTexts) {
