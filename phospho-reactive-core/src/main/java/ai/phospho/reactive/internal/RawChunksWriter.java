@@ -121,7 +121,7 @@ final class RawChunksWriter {
 		int i = 0;
 		if (plainStrings) {
 			while (i < n && a[i] instanceof String s) {
-				if (!copyPlain(s, i > 0)) {
+				if (plainString(s, i > 0, true) != WRITTEN) {
 					truncated = true;
 					i = n;
 					break;
@@ -253,7 +253,7 @@ final class RawChunksWriter {
 	 */
 	private boolean addString(String s, boolean comma) {
 		if (generator == null) {
-			int written = plainString(s, comma);
+			int written = plainString(s, comma, false);
 			if (written != NOT_PLAIN) {
 				return written == WRITTEN;
 			}
@@ -288,9 +288,12 @@ final class RawChunksWriter {
 	 * quotes, as Jackson writes it) straight into the buffer, while no generator holds bytes of its
 	 * own: the generator's checks and escape table per chunk cost more than the chunk. {@link #PAST_CAP}
 	 * when it would take the array past the cap (any JSON of it is at least that long);
-	 * {@link #NOT_PLAIN}, with nothing written, for any other string: the generator writes it.
+	 * {@link #NOT_PLAIN}, with nothing written, for any other string: the generator writes it. With
+	 * {@code known}, the string is known to be plain (a piece of a text found so): its characters are
+	 * copied as bytes without being read one by one ({@code getBytes} copies a compact string's array).
 	 */
-	private int plainString(String s, boolean comma) {
+	@SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the low byte of each char, exact for ASCII
+	private int plainString(String s, boolean comma, boolean known) {
 		int len = s.length();
 		long end = (long) out.count + (comma ? 1 : 0) + len + 2;
 		if (end > maxChars) {
@@ -303,42 +306,22 @@ final class RawChunksWriter {
 			b[at++] = ',';
 		}
 		b[at++] = '"';
-		for (int i = 0; i < len; i++) {
-			char c = s.charAt(i);
-			if (c < 0x20 || c > 0x7F || c == '"' || c == '\\') {
-				return NOT_PLAIN;
+		if (known) {
+			s.getBytes(0, len, b, at);
+			at += len;
+		}
+		else {
+			for (int i = 0; i < len; i++) {
+				char c = s.charAt(i);
+				if (c < 0x20 || c > 0x7F || c == '"' || c == '\\') {
+					return NOT_PLAIN;
+				}
+				b[at++] = (byte) c;
 			}
-			b[at++] = (byte) c;
 		}
 		b[at++] = '"';
 		out.count = at;
 		return WRITTEN;
-	}
-
-	/**
-	 * {@link #plainString} of a String chunk known to be plain: its characters are copied, as bytes,
-	 * without being read one by one ({@code getBytes} copies a compact string's array); false when it
-	 * would take the array past the cap. Only while no generator holds bytes, as the leading chunks are.
-	 */
-	@SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the low byte of each char, exact for ASCII
-	private boolean copyPlain(String s, boolean comma) {
-		int len = s.length();
-		long end = (long) out.count + (comma ? 1 : 0) + len + 2;
-		if (end > maxChars) {
-			return false;
-		}
-		out.ensure((int) end);
-		byte[] b = out.buf;
-		int at = out.count;
-		if (comma) {
-			b[at++] = ',';
-		}
-		b[at++] = '"';
-		s.getBytes(0, len, b, at);
-		at += len;
-		b[at++] = '"';
-		out.count = at;
-		return true;
 	}
 
 	/**
