@@ -5,6 +5,7 @@ import java.util.Map;
 
 import ai.phospho.reactive.internal.Json;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.exc.StreamReadException;
 
 /**
  * A task read back from its event JSON (the form the disk spool keeps), such that it writes the
@@ -16,9 +17,91 @@ final class TaskEvents {
 	private TaskEvents() {
 	}
 
-	@SuppressWarnings("unchecked")
 	static LoggedTask fromJson(byte[] json) {
-		Map<String, Object> e = Json.mapper().readValue(json, LinkedHashMap.class);
+		Map<String, Object> e;
+		try {
+			e = read(json);
+		}
+		catch (StreamReadException broken) {
+			// Jackson writes a lone surrogate as an escape (a key given by the user, a map of a raw
+			// value) and then cannot read it back in a property name: the task would be lost at the
+			// restart the spool is for. Read again with each lone one as U+FFFD, as a UTF-8 encoder
+			// replaces it.
+			byte[] repaired = withoutLoneSurrogates(json);
+			if (repaired == json) {
+				throw broken;
+			}
+			e = read(repaired);
+		}
+		return task(e);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> read(byte[] json) {
+		return Json.mapper().readValue(json, LinkedHashMap.class);
+	}
+
+	/**
+	 * The JSON with every escaped lone surrogate (the escape of a high surrogate, D800 to DBFF, not
+	 * followed by the escape of a low one, DC00 to DFFF, or a low one alone) made the escape of U+FFFD;
+	 * {@code json} itself when there is none.
+	 * A backslash occurs in JSON only as an escape within a string, so the bytes are read escape by
+	 * escape; the bytes of UTF-8 cannot hold a surrogate.
+	 */
+	static byte[] withoutLoneSurrogates(byte[] json) {
+		byte[] out = null;
+		int n = json.length;
+		for (int i = 0; i < n; i++) {
+			if (json[i] != '\\' || i + 1 >= n) {
+				continue;
+			}
+			if (json[i + 1] != 'u') {
+				// Another escape, its character skipped (an escaped backslash is not the start of one).
+				i++;
+				continue;
+			}
+			int unit = hex4(json, i + 2);
+			if (unit >= 0xD800 && unit <= 0xDBFF && i + 11 < n && json[i + 6] == '\\' && json[i + 7] == 'u') {
+				int low = hex4(json, i + 8);
+				if (low >= 0xDC00 && low <= 0xDFFF) {
+					// A pair: left as it is.
+					i += 11;
+					continue;
+				}
+			}
+			if (unit >= 0xD800 && unit <= 0xDFFF) {
+				if (out == null) {
+					out = json.clone();
+				}
+				// Same length: "\\uFFFD" over the six bytes of the escape.
+				out[i + 2] = 'F';
+				out[i + 3] = 'F';
+				out[i + 4] = 'F';
+				out[i + 5] = 'D';
+			}
+			i += 5;
+		}
+		return out == null ? json : out;
+	}
+
+	/** The value of the four hex digits at {@code at}, or -1. */
+	private static int hex4(byte[] b, int at) {
+		if (at + 4 > b.length) {
+			return -1;
+		}
+		int v = 0;
+		for (int k = at; k < at + 4; k++) {
+			int d = Character.digit(b[k], 16);
+			if (d < 0) {
+				return -1;
+			}
+			v = v << 4 | d;
+		}
+		return v;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static LoggedTask task(Map<String, Object> e) {
 		TaskDraft d = new TaskDraft();
 		d.projectId = string(e.remove("project_id"));
 		d.taskId = require(e.remove("task_id"), "task_id");
