@@ -24,5 +24,6 @@ module ai.phospho.reactive {
 
 	uses ai.phospho.reactive.PhosphoExtractor;
 
-	provides io.micrometer.context.ThreadLocalAccessor with ai.phospho.reactive.internal.PhosphoThreadLocalAccessor;
+	// No `provides` of context-propagation's ThreadLocalAccessor: with the library optional, the boot
+	// layer could not be resolved without it. The accessor registers itself (internal.ContextPropagation).
 }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import ai.phospho.reactive.internal.ContextHolder;
+import ai.phospho.reactive.internal.ContextPropagation;
 import ai.phospho.reactive.internal.Plain;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
@@ -108,6 +109,12 @@ public final class PhosphoContext {
 	 * with one more value. Use it with {@code contextWrite}.
 	 */
 	public static final class Values implements Function<Context, Context> {
+
+		static {
+			// Before any Values exists, so before Reactor can meet one in a Context: the thread-local
+			// accessor, with context-propagation when it is there (on the module path too).
+			ContextPropagation.register();
+		}
 
 		static final Values EMPTY = new Values(ContextValues.EMPTY);
 

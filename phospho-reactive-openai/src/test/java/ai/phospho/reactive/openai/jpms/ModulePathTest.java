@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.PhosphoContext;
 import ai.phospho.reactive.openai.ChatCompletion;
 import ai.phospho.reactive.openai.ChatCompletionChunk;
 import ai.phospho.reactive.openai.ChatCompletionRequest;
@@ -28,6 +29,9 @@ import ai.phospho.reactive.test.openai.MockOpenAiServer;
 import ai.phospho.reactive.test.openai.Recording;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +48,25 @@ class ModulePathTest {
 
 	@Test
 	void theClientWorksOnTheModulePath() throws Exception {
+		String out = probe(LEFT_OUT);
+		// With context-propagation there, the phospho values follow the Reactor Context onto threads.
+		assertThat(out).contains("context-propagation: s-module");
+	}
+
+	/**
+	 * Without the optional context-propagation, the modules still resolve: a {@code provides} of its
+	 * service made the boot layer fail ("does not read a module that exports io.micrometer.context").
+	 */
+	@Test
+	void theClientWorksOnTheModulePathWithoutContextPropagation() throws Exception {
+		Set<String> leftOut = new LinkedHashSet<>(LEFT_OUT);
+		leftOut.add("context.propagation");
+		String out = probe(leftOut);
+		assertThat(out).contains("context-propagation: absent");
+	}
+
+	/** Runs {@link Probe} in a child JVM, the modules the roots need on its module path but {@code leftOut}. */
+	private static String probe(Set<String> leftOut) throws Exception {
 		Map<String, Path> modules = new LinkedHashMap<>();
 		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
 			Path p = Path.of(entry);
@@ -67,7 +90,7 @@ class ModulePathTest {
 		while (!todo.isEmpty()) {
 			String name = todo.pop();
 			Path p = modules.get(name);
-			if (p == null || LEFT_OUT.contains(name) || !needed.add(name)) {
+			if (p == null || leftOut.contains(name) || !needed.add(name)) {
 				continue;
 			}
 			ModuleDescriptor d = ModuleFinder.of(p).find(name).orElseThrow().descriptor();
@@ -87,6 +110,8 @@ class ModulePathTest {
 		assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(out).as("the child's output").contains("module ai.phospho.reactive.openai").contains("PROBE OK");
 		assertThat(child.exitValue()).as(out).isZero();
+		assertThat(needed.contains("context.propagation")).isEqualTo(!leftOut.contains("context.propagation"));
+		return out;
 	}
 
 	/** Run in the child, on the class path, the libraries on the module path. */
@@ -113,6 +138,22 @@ class ModulePathTest {
 				System.out.println("completion " + c.text() + ", " + chunks.size() + " chunks, raw output " + raw);
 				if (c.text() == null || chunks.size() < 2 || !(raw instanceof List<?> l) || l.size() != chunks.size()) {
 					System.exit(2);
+				}
+				if (ModuleLayer.boot().findModule("context.propagation").isPresent()) {
+					// A log on another thread sees the session written into the Context: Reactor sets it on
+					// the thread through the accessor, registered without a `provides`.
+					Hooks.enableAutomaticContextPropagation();
+					String seen = Mono.fromCallable(() -> fx.client().log("propagated", "out").sessionId())
+							.subscribeOn(Schedulers.boundedElastic())
+							.contextWrite(PhosphoContext.session("s-module"))
+							.block(Duration.ofSeconds(10));
+					System.out.println("context-propagation: " + seen);
+					if (!"s-module".equals(seen)) {
+						System.exit(3);
+					}
+				}
+				else {
+					System.out.println("context-propagation: absent");
 				}
 				System.out.println("PROBE OK");
 			}

@@ -1,0 +1,51 @@
+package ai.phospho.reactive.internal;
+
+import io.micrometer.context.ContextRegistry;
+
+/**
+ * Registers {@link PhosphoThreadLocalAccessor} with Micrometer's context-propagation when the library
+ * is there. On the class path its {@code ServiceLoader} also finds the accessor in
+ * {@code META-INF/services}; on the module path only a {@code provides} would, and a module that
+ * {@code provides} a service of an optional module cannot start without it (the boot layer's
+ * resolution fails). Registering under the accessor's key replaces an accessor already there, so the
+ * two ways give one accessor. Internal: not public API.
+ */
+public final class ContextPropagation {
+
+	private static final boolean PRESENT = present();
+
+	private ContextPropagation() {
+	}
+
+	private static boolean present() {
+		try {
+			// Not initialised here: on the module path, found only when the module was resolved (and so is read).
+			Class.forName("io.micrometer.context.ContextRegistry", false, ContextPropagation.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError e) {
+			return false;
+		}
+	}
+
+	/** Registers the accessor once per class loader; without the library, does nothing. */
+	public static void register() {
+		if (!PRESENT) {
+			return;
+		}
+		try {
+			Registration.register();
+		}
+		catch (RuntimeException | LinkageError e) {
+			Callbacks.reportOnce("contextPropagation", "phospho: the context-propagation library is present but "
+					+ "the phospho values could not be registered with it; they follow the Reactor Context only", e);
+		}
+	}
+
+	/** Loaded only when the library is present: its classes are named here alone. */
+	private static final class Registration {
+		static void register() {
+			ContextRegistry.getInstance().registerThreadLocalAccessor(new PhosphoThreadLocalAccessor());
+		}
+	}
+}
