@@ -25,5 +25,6 @@ module ai.phospho.reactive {
 	uses ai.phospho.reactive.PhosphoExtractor;
 
 	// No `provides` of context-propagation's ThreadLocalAccessor: with the library optional, the boot
-	// layer could not be resolved without it. The accessor registers itself (internal.ContextPropagation).
+	// layer could not be resolved without it. The accessor is registered when a client is made
+	// (internal.ContextPropagation); on the class path, META-INF/services still declares it.
 }

@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import ai.phospho.reactive.export.TaskExporter;
+import ai.phospho.reactive.internal.ContextPropagation;
 import ai.phospho.reactive.internal.ExportPipeline;
 import ai.phospho.reactive.internal.Extractors;
 import ai.phospho.reactive.internal.Failures;
@@ -96,7 +97,10 @@ public final class PhosphoClient {
 
 	/** A client with its own queue, worker and exporter. */
 	public static PhosphoClient create(PhosphoOptions options) {
-		return new PhosphoClient(Objects.requireNonNull(options, "options"));
+		Objects.requireNonNull(options, "options");
+		// On the module path, the thread-local accessor for context-propagation (see ContextPropagation).
+		ContextPropagation.register();
+		return new PhosphoClient(options);
 	}
 
 	private @Nullable Thread registerShutdownHook() {

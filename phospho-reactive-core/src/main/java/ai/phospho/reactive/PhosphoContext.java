@@ -111,8 +111,8 @@ public final class PhosphoContext {
 	public static final class Values implements Function<Context, Context> {
 
 		static {
-			// Before any Values exists, so before Reactor can meet one in a Context: the thread-local
-			// accessor, with context-propagation when it is there (on the module path too).
+			// Before any Values exists, so before Reactor can meet one in a Context, if no client was
+			// made yet: the thread-local accessor, on the module path (see ContextPropagation).
 			ContextPropagation.register();
 		}
 

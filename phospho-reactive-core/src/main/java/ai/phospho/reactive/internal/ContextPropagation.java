@@ -1,18 +1,24 @@
 package ai.phospho.reactive.internal;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.micrometer.context.ContextRegistry;
 
 /**
- * Registers {@link PhosphoThreadLocalAccessor} with Micrometer's context-propagation when the library
- * is there. On the class path its {@code ServiceLoader} also finds the accessor in
- * {@code META-INF/services}; on the module path only a {@code provides} would, and a module that
- * {@code provides} a service of an optional module cannot start without it (the boot layer's
- * resolution fails). Registering under the accessor's key replaces an accessor already there, so the
- * two ways give one accessor. Internal: not public API.
+ * Registers {@link PhosphoThreadLocalAccessor} with Micrometer's context-propagation on the module
+ * path, when the library is there. On the class path its {@code ServiceLoader} finds the accessor in
+ * {@code META-INF/services}, as before; on the module path only a {@code provides} would, and a module
+ * that {@code provides} a service of an optional module cannot start without it (the boot layer's
+ * resolution fails). Registering under the accessor's key replaces an accessor already there.
+ *
+ * <p>Done once, when a client is created (at start-up, as a rule) or a {@code PhosphoContext.Values}
+ * is first made: it may initialise the registry, whose {@code ServiceLoader} reads jars, which
+ * should not happen on an event loop; the class path keeps not forcing it. Internal: not public API.
  */
 public final class ContextPropagation {
 
-	private static final boolean PRESENT = present();
+	private static final boolean NEEDED = ContextPropagation.class.getModule().isNamed() && present();
+	private static final AtomicBoolean DONE = new AtomicBoolean();
 
 	private ContextPropagation() {
 	}
@@ -28,9 +34,9 @@ public final class ContextPropagation {
 		}
 	}
 
-	/** Registers the accessor once per class loader; without the library, does nothing. */
+	/** Registers the accessor once, on the module path; on the class path or without the library, does nothing. */
 	public static void register() {
-		if (!PRESENT) {
+		if (!NEEDED || DONE.getAndSet(true)) {
 			return;
 		}
 		try {
