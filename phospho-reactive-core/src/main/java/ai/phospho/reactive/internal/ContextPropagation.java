@@ -1,7 +1,5 @@
 package ai.phospho.reactive.internal;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import io.micrometer.context.ContextRegistry;
 
 /**
@@ -18,7 +16,6 @@ import io.micrometer.context.ContextRegistry;
 public final class ContextPropagation {
 
 	private static final boolean NEEDED = ContextPropagation.class.getModule().isNamed() && present();
-	private static final AtomicBoolean DONE = new AtomicBoolean();
 
 	private ContextPropagation() {
 	}
@@ -34,17 +31,31 @@ public final class ContextPropagation {
 		}
 	}
 
-	/** Registers the accessor once, on the module path; on the class path or without the library, does nothing. */
+	/**
+	 * Registers the accessor once, on the module path; on the class path or without the library, does
+	 * nothing. A caller that comes while another registers waits for it (the holder's initialisation),
+	 * so that no Values crosses threads before the accessor is there.
+	 */
 	public static void register() {
-		if (!NEEDED || DONE.getAndSet(true)) {
-			return;
+		if (NEEDED) {
+			Once.done();
 		}
-		try {
-			Registration.register();
+	}
+
+	/** Registers in its initialisation: once, and the JVM makes concurrent first callers wait for it. */
+	private static final class Once {
+		static {
+			try {
+				Registration.register();
+			}
+			catch (RuntimeException | LinkageError e) {
+				Callbacks.reportOnce("contextPropagation", "phospho: the context-propagation library is present but "
+						+ "the phospho values could not be registered with it; they follow the Reactor Context only", e);
+			}
 		}
-		catch (RuntimeException | LinkageError e) {
-			Callbacks.reportOnce("contextPropagation", "phospho: the context-propagation library is present but "
-					+ "the phospho values could not be registered with it; they follow the Reactor Context only", e);
+
+		static void done() {
+			// Its initialisation is the work.
 		}
 	}
 
