@@ -35,7 +35,16 @@ class BlockHoundIsolatedTest {
 	@BeforeAll
 	static void installBlockHound() {
 		BlockHound.install(b -> b.blockingMethodCallback(m -> {
-			BLOCKING.add(m + " on " + Thread.currentThread().getName());
+			// Where it blocked, for the failure's message: the frames below BlockHound's own.
+			StringBuilder where = new StringBuilder();
+			StackTraceElement[] stack = new Throwable().getStackTrace();
+			for (int i = 0, shown = 0; i < stack.length && shown < 12; i++) {
+				if (!stack[i].getClassName().startsWith("reactor.blockhound")) {
+					where.append("\n    at ").append(stack[i]);
+					shown++;
+				}
+			}
+			BLOCKING.add(m + " on " + Thread.currentThread().getName() + where);
 			throw new BlockingOperationError(m);
 		}));
 		// BlockHound is live: a sleep on a parallel thread is caught.

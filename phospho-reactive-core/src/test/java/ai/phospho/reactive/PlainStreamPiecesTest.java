@@ -53,6 +53,56 @@ class PlainStreamPiecesTest {
 		assertThat(events.get(1).get("truncated")).isEqualTo(true);
 	}
 
+	/**
+	 * The texts of the recorded provider streams (the test kit's recordings, public samples; see its
+	 * SOURCES.md), logged as a stream of Strings at several caps: plain ones take the copy, those
+	 * with quotes, escapes or characters past ASCII the generator; the event is the chunks either way.
+	 */
+	@Test
+	void theTextsOfRecordedProviderStreamsAreWrittenAsTheirChunks() throws Exception {
+		List<Path> files;
+		try (java.util.stream.Stream<Path> s = Files.list(ai.phospho.reactive.internal.MapChunkPassTest.RECORDINGS)) {
+			files = s.filter(p -> p.toString().endsWith(".sse") || p.toString().endsWith(".ndjson")).sorted().toList();
+		}
+		java.util.List<List<String>> streams = new java.util.ArrayList<>();
+		for (Path f : files) {
+			List<String> texts = ai.phospho.reactive.internal.MapChunkPassTest.recorded(f).stream()
+					.map(ai.phospho.reactive.internal.Extraction::chunkText).filter(t -> !t.isEmpty()).toList();
+			if (!texts.isEmpty()) {
+				streams.add(texts);
+			}
+		}
+		assertThat(streams).hasSizeGreaterThan(10);
+		assertThat(streams).anyMatch(t -> String.join("", t).chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"'));
+		assertThat(streams).anyMatch(t -> String.join("", t).chars().anyMatch(c -> c >= 0x80));
+		for (int max : new int[] {100_000, 200, 37}) {
+			Path file = dir.resolve("tasks-" + max + ".jsonl");
+			PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder()
+					.exporter(JsonLinesTaskExporter.create(file)).shutdownHook(false).maxFieldChars(max).build());
+			for (List<String> texts : streams) {
+				Flux.fromIterable(texts).transform(client.logStream("q")).blockLast(TIMEOUT);
+			}
+			client.shutdown().block(TIMEOUT);
+			List<Map<String, Object>> events = events(file);
+			assertThat(events).hasSize(streams.size());
+			for (int i = 0; i < streams.size(); i++) {
+				List<String> texts = streams.get(i);
+				List<?> raw = (List<?>) events.get(i).get("raw_output");
+				String output = (String) events.get(i).get("output");
+				String all = String.join("", texts);
+				assertThat(raw).as("stream %d at %d", i, max).isEqualTo(texts.subList(0, raw.size()));
+				assertThat(all).as("stream %d at %d", i, max).startsWith(output);
+				if (all.length() <= max) {
+					assertThat(output).isEqualTo(all);
+				}
+				if (max == 100_000) {
+					// The raw output's cap counts its JSON (quotes, commas): below it, every chunk is there.
+					assertThat(raw).isEqualTo(texts);
+				}
+			}
+		}
+	}
+
 	@Test
 	void chunksOfAnOutputReplacedByAPlainTextAreStillEscaped() throws Exception {
 		Path file = dir.resolve("tasks.jsonl");

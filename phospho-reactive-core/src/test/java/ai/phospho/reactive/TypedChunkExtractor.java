@@ -25,11 +25,18 @@ public final class TypedChunkExtractor implements PhosphoExtractor {
 	 * ({@link #textChunksMayEnd}): {@code last} on a chunk with text breaks that promise, to show
 	 * that such a chunk is not asked about.
 	 */
-	public record Said(String token, boolean last) {
+	public record Said(String token, boolean last) implements Counted {
 	}
 
 	/** A typed chunk whose {@link #textChunksMayEnd} throws. */
-	public record Loud(String token, boolean last) {
+	public record Loud(String token, boolean last) implements Counted {
+	}
+
+	/** The chunks whose {@code isFinalChunk} calls are counted ({@link #FINAL_ASKED}). */
+	public sealed interface Counted permits Said, Loud {
+		String token();
+
+		boolean last();
 	}
 
 	/** Calls of {@code isFinalChunk} with a {@link Said} or {@link Loud}. */
@@ -37,11 +44,8 @@ public final class TypedChunkExtractor implements PhosphoExtractor {
 
 	@Override
 	public @Nullable Object toPlain(Object value) {
-		if (value instanceof Said c) {
-			return Map.of("token", c.token(), "model", "said-model");
-		}
-		if (value instanceof Loud c) {
-			return Map.of("token", c.token(), "model", "loud-model");
+		if (value instanceof Counted c) {
+			return Map.of("token", c.token(), "model", c instanceof Said ? "said-model" : "loud-model");
 		}
 		return value instanceof Chunk c ? Map.of("token", c.token(), "last", c.last()) : null;
 	}
@@ -51,10 +55,7 @@ public final class TypedChunkExtractor implements PhosphoExtractor {
 		if (!(chunk instanceof Chunk)) {
 			ASKED_ABOUT_OTHERS.incrementAndGet();
 		}
-		if (chunk instanceof Said c) {
-			return c.token();
-		}
-		if (chunk instanceof Loud c) {
+		if (chunk instanceof Counted c) {
 			return c.token();
 		}
 		return chunk instanceof Chunk c ? c.token() : null;
@@ -65,11 +66,7 @@ public final class TypedChunkExtractor implements PhosphoExtractor {
 		if (!(chunk instanceof Chunk)) {
 			ASKED_ABOUT_OTHERS.incrementAndGet();
 		}
-		if (chunk instanceof Said c) {
-			FINAL_ASKED.incrementAndGet();
-			return c.last();
-		}
-		if (chunk instanceof Loud c) {
+		if (chunk instanceof Counted c) {
 			FINAL_ASKED.incrementAndGet();
 			return c.last();
 		}

@@ -42,11 +42,14 @@ public final class ContextPropagation {
 		}
 	}
 
-	/** Registers in its initialisation: once, and the JVM makes concurrent first callers wait for it. */
+	/**
+	 * Registers in its initialisation: once, and the JVM makes concurrent first callers wait for it.
+	 * Loaded only when the library is present: its classes are named here alone.
+	 */
 	private static final class Once {
 		static {
 			try {
-				Registration.register();
+				ContextRegistry.getInstance().registerThreadLocalAccessor(new PhosphoThreadLocalAccessor());
 			}
 			catch (RuntimeException | LinkageError e) {
 				Callbacks.reportOnce("contextPropagation", "phospho: the context-propagation library is present but "
@@ -56,13 +59,6 @@ public final class ContextPropagation {
 
 		static void done() {
 			// Its initialisation is the work.
-		}
-	}
-
-	/** Loaded only when the library is present: its classes are named here alone. */
-	private static final class Registration {
-		static void register() {
-			ContextRegistry.getInstance().registerThreadLocalAccessor(new PhosphoThreadLocalAccessor());
 		}
 	}
 }

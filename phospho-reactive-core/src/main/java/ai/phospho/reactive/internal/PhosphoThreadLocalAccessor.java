@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
  * Tells Micrometer's context-propagation about the thread's {@code PhosphoContext.Values}, under
  * the same key as in the Reactor Context: with {@code Hooks.enableAutomaticContextPropagation()}
  * Reactor sets it on the thread around each operator, and {@code contextCapture()} (or a blocking
- * {@code block()}) copies it into the Context. Found by {@code ServiceLoader}; loaded only when the
- * library is present. Internal: not public API.
+ * {@code block()}) copies it into the Context. On the class path found by {@code ServiceLoader}, on
+ * the module path registered by {@link ContextPropagation}; loaded only when the library is present.
+ * Internal: not public API.
  */
 public final class PhosphoThreadLocalAccessor implements ThreadLocalAccessor<Object> {
 

@@ -44,15 +44,19 @@ public record ChatCompletionChunk(
 	public String text() {
 		for (Choice c : choices) {
 			if (c.index() == null || c.index() == 0) {
-				Delta delta = c.delta();
-				if (delta == null) {
-					return "";
-				}
-				String content = delta.content() == null ? "" : delta.content();
-				return delta.refusal() == null ? content : content + delta.refusal();
+				return deltaText(c.delta());
 			}
 		}
 		return "";
+	}
+
+	/** A delta's text: its content and refusal, {@code ""} for none. */
+	static String deltaText(@Nullable Delta delta) {
+		if (delta == null) {
+			return "";
+		}
+		String content = delta.content() == null ? "" : delta.content();
+		return delta.refusal() == null ? content : content + delta.refusal();
 	}
 
 	/** One choice's increment. */

@@ -154,11 +154,7 @@ public final class OpenAiExtractor implements PhosphoExtractor {
 			return null;
 		}
 		Integer index = choice.index();
-		if (delta == null || index != null && index != 0) {
-			return "";
-		}
-		String content = delta.content() == null ? "" : delta.content();
-		return delta.refusal() == null ? content : content + delta.refusal();
+		return index == null || index == 0 ? ChatCompletionChunk.deltaText(delta) : "";
 	}
 
 	/**
