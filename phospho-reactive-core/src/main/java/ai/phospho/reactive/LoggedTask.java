@@ -50,11 +50,38 @@ public final class LoggedTask {
 	private final Map<String, Object> extras;
 
 	static {
-		EventWriter.cacheSizesWith(LoggedTask::estimatedSize);
-		EventWriter.rebuildWith(TaskEvents::fromJson);
-		EventWriter.rawOutputsWith(t -> t.rawOutput);
-		EventWriter.plainTextsWith(t -> t.plainTexts);
-		EventWriter.madeIdsWith(LoggedTask::madeIdBytes);
+		EventWriter.accessWith(new Access());
+	}
+
+	/** What {@link EventWriter} reads of a task beyond its public accessors. */
+	private static final class Access implements EventWriter.TaskAccess {
+		@Override
+		public long estimatedSize(LoggedTask t) {
+			return t.estimatedSize();
+		}
+
+		@Override
+		public @Nullable Object heldRawOutput(LoggedTask t) {
+			return t.rawOutput;
+		}
+
+		@Override
+		public int plainTexts(LoggedTask t) {
+			return t.plainTexts;
+		}
+
+		@Override
+		public int madeIdBytes(LoggedTask t, boolean session, byte[] out) {
+			if (session) {
+				return t.madeSessionId ? Ids.sessionId(t.sessionHi, t.sessionLo, out) : 0;
+			}
+			return t.madeTaskId ? Ids.taskId(t.taskHi, t.taskLo, out) : 0;
+		}
+
+		@Override
+		public LoggedTask fromJson(byte[] json) {
+			return TaskEvents.fromJson(json);
+		}
 	}
 
 	/** {@link EventWriter#estimateSize}, computed once by the export worker; 0 until then. */
@@ -173,14 +200,6 @@ public final class LoggedTask {
 			sessionId = s;
 		}
 		return s;
-	}
-
-	/** The bytes of an id the library made (its text, were it made), or 0 for one given by the application. */
-	private static int madeIdBytes(LoggedTask t, boolean session, byte[] out) {
-		if (session) {
-			return t.madeSessionId ? Ids.sessionId(t.sessionHi, t.sessionLo, out) : 0;
-		}
-		return t.madeTaskId ? Ids.taskId(t.taskHi, t.taskLo, out) : 0;
 	}
 
 	public String taskId() {

@@ -7,9 +7,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.ToIntFunction;
-import java.util.function.ToLongFunction;
 
 import ai.phospho.reactive.Flag;
 import ai.phospho.reactive.LoggedTask;
@@ -61,37 +58,58 @@ public final class EventWriter {
 		return flag == Flag.SUCCESS ? "success" : "failure";
 	}
 
-	private static volatile @Nullable Function<byte[], LoggedTask> rebuild;
+	/**
+	 * What the writer reads of a task beyond its public accessors: given by {@link LoggedTask} (in the
+	 * API package, whose internals this package cannot see) as its class is initialised.
+	 */
+	public interface TaskAccess {
+		/** {@link #estimateSize}, computed once per task and cached by it. */
+		long estimatedSize(LoggedTask t);
 
-	/** Registered by {@link LoggedTask} as its class is initialised: a spooled event back to a task. */
-	public static void rebuildWith(Function<byte[], LoggedTask> fromJson) {
-		rebuild = fromJson;
+		/** The task's raw output as it is held: a {@link DeferredChunks} for a stream's chunks, written from as JSON. */
+		@Nullable Object heldRawOutput(LoggedTask t);
+
+		/** The texts the task's estimate found plain ({@link #PLAIN_INPUT}, {@link #PLAIN_OUTPUT}); 0 before it. */
+		int plainTexts(LoggedTask t);
+
+		/**
+		 * Writes the bytes of the task's id ({@code session}: its session id) into {@code out} when the
+		 * library made it, without making its text.
+		 *
+		 * @return their count, or 0 for an id given by the application (written from its text)
+		 */
+		int madeIdBytes(LoggedTask t, boolean session, byte[] out);
+
+		/** The task a spooled event was written from. */
+		LoggedTask fromJson(byte[] json);
 	}
 
-	/** The task whose event {@link #toJson} wrote; for the disk spool. */
-	static LoggedTask fromJson(byte[] json) {
-		Function<byte[], LoggedTask> f = rebuild;
-		if (f == null) {
+	private static volatile @Nullable TaskAccess access;
+
+	/** Registered by {@link LoggedTask} as its class is initialised. */
+	public static void accessWith(TaskAccess a) {
+		access = a;
+	}
+
+	/** The registered access: there is one once a task exists; without one, {@link LoggedTask} is initialised. */
+	private static TaskAccess access() {
+		TaskAccess a = access;
+		if (a == null) {
 			try {
-				// Its initialiser registers the function.
+				// Its initialiser registers the access.
 				Class.forName(LoggedTask.class.getName(), true, LoggedTask.class.getClassLoader());
 			}
 			catch (ClassNotFoundException e) {
 				throw new IllegalStateException(e);
 			}
-			f = java.util.Objects.requireNonNull(rebuild, "rebuild");
+			a = java.util.Objects.requireNonNull(access, "access");
 		}
-		return f.apply(json);
+		return a;
 	}
 
-	private static volatile @Nullable Function<LoggedTask, @Nullable Object> rawOutputs;
-
-	/**
-	 * Registered by {@link LoggedTask} as its class is initialised: the task's raw output as it is
-	 * held, a {@link DeferredChunks} for a stream's chunks, which the event is written from as JSON.
-	 */
-	public static void rawOutputsWith(Function<LoggedTask, @Nullable Object> held) {
-		rawOutputs = held;
+	/** The task whose event {@link #toJson} wrote; for the disk spool. */
+	static LoggedTask fromJson(byte[] json) {
+		return access().fromJson(json);
 	}
 
 	/** The fields of the task's event, in wire order, as {@link LoggedTask#toMap()} has them. */
@@ -138,8 +156,7 @@ public final class EventWriter {
 		if (t.rawInputTypeName() != null) {
 			v.field("raw_input_type_name", t.rawInputTypeName());
 		}
-		Function<LoggedTask, @Nullable Object> held = rawOutputs;
-		Object raw = wire && held != null ? held.apply(t) : null;
+		Object raw = wire ? access().heldRawOutput(t) : null;
 		if (raw instanceof DeferredChunks d) {
 			// The output is visited first: chunks that are pieces of a plain output are plain too.
 			v.field("raw_output", d.json(v.outputFoundPlain() ? t.output() : null));
@@ -176,24 +193,16 @@ public final class EventWriter {
 		}
 	}
 
+	/** {@link #estimateSize}, computed once per task. */
+	public static long estimatedSize(LoggedTask t) {
+		return access().estimatedSize(t);
+	}
+
 	/**
 	 * The size of the task's JSON in bytes, from the UTF-8 length of its strings: exact but for
 	 * escapes and number widths. Batches are cut by this estimate so that the worker need not
 	 * serialise tasks that an exporter may never serialise.
 	 */
-	private static volatile @Nullable ToLongFunction<LoggedTask> cachedSizes;
-
-	/** Registered by {@link LoggedTask} as its class is initialised: each task caches its own estimate. */
-	public static void cacheSizesWith(ToLongFunction<LoggedTask> sizes) {
-		cachedSizes = sizes;
-	}
-
-	/** {@link #estimateSize}, computed once per task. */
-	public static long estimatedSize(LoggedTask t) {
-		ToLongFunction<LoggedTask> sizes = cachedSizes;
-		return sizes != null ? sizes.applyAsLong(t) : estimateSize(t);
-	}
-
 	public static long estimateSize(LoggedTask t) {
 		return estimateSize(t, false, false);
 	}
@@ -222,31 +231,6 @@ public final class EventWriter {
 		Sizer sizer = new Sizer(madeTaskId, madeSessionId);
 		visit(t, sizer, true);
 		return sizer.size << 2 | sizer.plain;
-	}
-
-	private static volatile @Nullable ToIntFunction<LoggedTask> plainTexts;
-
-	/** The bytes of an id the library made, written without its text. */
-	public interface MadeIds {
-		/**
-		 * Writes the bytes of the task's id ({@code session}: its session id) into {@code out} when the
-		 * library made it.
-		 *
-		 * @return their count, or 0 for an id given by the application (written from its text)
-		 */
-		int bytes(LoggedTask t, boolean session, byte[] out);
-	}
-
-	private static volatile @Nullable MadeIds madeIds;
-
-	/** Registered by {@link LoggedTask} as its class is initialised. */
-	public static void madeIdsWith(MadeIds ids) {
-		madeIds = ids;
-	}
-
-	/** Registered by {@link LoggedTask} as its class is initialised: the plain texts its estimate found. */
-	public static void plainTextsWith(ToIntFunction<LoggedTask> plain) {
-		plainTexts = plain;
 	}
 
 	/**
@@ -572,8 +556,7 @@ public final class EventWriter {
 		Writer(JsonGenerator g, LoggedTask t) {
 			this.g = g;
 			this.t = t;
-			ToIntFunction<LoggedTask> texts = plainTexts;
-			this.plain = texts == null ? 0 : texts.applyAsInt(t);
+			this.plain = access().plainTexts(t);
 		}
 
 		@Override
@@ -613,19 +596,16 @@ public final class EventWriter {
 		/** An id the library made: hex digits and a prefix, written as bytes without making its text. */
 		@Override
 		public void id(String name, LoggedTask t, boolean session) {
-			MadeIds ids = madeIds;
-			if (ids != null) {
-				byte[] b = idBytes;
-				if (b == null) {
-					b = new byte[Math.max(Ids.TASK_ID_LENGTH, Ids.SESSION_ID_LENGTH)];
-					idBytes = b;
-				}
-				int n = ids.bytes(t, session, b);
-				if (n > 0) {
-					name(name);
-					g.writeRawUTF8String(b, 0, n);
-					return;
-				}
+			byte[] b = idBytes;
+			if (b == null) {
+				b = new byte[Math.max(Ids.TASK_ID_LENGTH, Ids.SESSION_ID_LENGTH)];
+				idBytes = b;
+			}
+			int n = access().madeIdBytes(t, session, b);
+			if (n > 0) {
+				name(name);
+				g.writeRawUTF8String(b, 0, n);
+				return;
 			}
 			field(name, session ? t.sessionId() : t.taskId());
 		}
@@ -670,8 +650,7 @@ public final class EventWriter {
 			if (name == "input") {
 				return t.rawInput() == s;
 			}
-			Function<LoggedTask, @Nullable Object> held = rawOutputs;
-			return name == "output" && held != null && held.apply(t) == s;
+			return name == "output" && access().heldRawOutput(t) == s;
 		}
 
 		/** A field whose value is most often the same string task after task: its bytes encoded once. */
