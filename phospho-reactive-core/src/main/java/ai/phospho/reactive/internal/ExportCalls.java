@@ -117,6 +117,6 @@ final class ExportCalls {
 	}
 
 	void dispose() {
-		thread.disposeGracefully().subscribe(null, e -> { });
+		OwnSchedulers.dispose(thread);
 	}
 }

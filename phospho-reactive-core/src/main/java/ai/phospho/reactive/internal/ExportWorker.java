@@ -151,7 +151,7 @@ final class ExportWorker {
 
 	void dispose() {
 		ticker.dispose();
-		scheduler.disposeGracefully().subscribe(null, e -> { });
+		OwnSchedulers.dispose(scheduler);
 	}
 
 	private int abandonNow() {

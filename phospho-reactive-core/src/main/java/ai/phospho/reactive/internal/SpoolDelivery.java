@@ -167,7 +167,7 @@ final class SpoolDelivery {
 		catch (RuntimeException gone) {
 			log.close();
 		}
-		thread.disposeGracefully().subscribe(null, e -> { });
+		OwnSchedulers.dispose(thread);
 	}
 
 	private ExportResult append(List<LoggedTask> batch) throws IOException {

@@ -39,7 +39,10 @@ class BlockHoundIsolatedTest {
 	@BeforeAll
 	static void installBlockHound() {
 		BlockHound.install(b -> b.blockingMethodCallback(m -> {
-			BLOCKING.add(m + " on " + Thread.currentThread().getName());
+			// Where it blocked, for the failure's message.
+			StackTraceElement[] stack = new Throwable().getStackTrace();
+			BLOCKING.add(m + " on " + Thread.currentThread().getName() + " at "
+					+ java.util.Arrays.asList(stack).subList(0, Math.min(30, stack.length)));
 			throw new BlockingOperationError(m);
 		}));
 		StepVerifier.create(Mono.fromCallable(() -> {
