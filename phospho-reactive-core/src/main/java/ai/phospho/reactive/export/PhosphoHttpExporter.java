@@ -1,7 +1,6 @@
 package ai.phospho.reactive.export;
 
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import ai.phospho.reactive.LoggedTask;
@@ -183,7 +182,7 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		int size = batch.size();
 		// The reply echoes every event: parsing it into a tree costs as much as writing the batch.
 		// Without the bytes of the key anywhere, no event was refused, and the tree is not needed.
-		if (indexOf(reply, ERROR_KEY) < 0) {
+		if (ERROR_KEY.indexOf(reply) < 0) {
 			return ExportResult.accepted(size);
 		}
 		JsonNode events;
@@ -220,19 +219,8 @@ public final class PhosphoHttpExporter implements TaskExporter {
 		return task != null && task.extras().containsKey("error_in_log") && entry.has("input");
 	}
 
-	private static final String ERROR_KEY = "\"error_in_log\"";
-
-	/**
-	 * The first index of {@code key} in {@code bytes}, or -1. The bytes are read as ISO-8859-1, one
-	 * char per byte, so that the JDK's {@code String.indexOf} searches them: an intrinsic that compares
-	 * 16 bytes at a time, where a search written in Java (Horspool's, before) moved on by a few bytes
-	 * at each step through English text and cost as much as writing the batch (every reply echoes its
-	 * batch, some hundreds of kilobytes). A byte sequence of UTF-8 matches an ASCII key only where
-	 * the text holds the key: no byte of a multi-byte character is below 0x80.
-	 */
-	static int indexOf(byte[] bytes, String key) {
-		return new String(bytes, StandardCharsets.ISO_8859_1).indexOf(key);
-	}
+	/** The reply's search for the bytes of {@code "error_in_log"}, quotes included. */
+	static final KeySearch ERROR_KEY = new KeySearch("\"error_in_log\"");
 
 	@Override
 	public Mono<Void> shutdown() {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -194,51 +193,6 @@ class PhosphoHttpExporterTest {
 		assertThat(PhosphoHttpExporter.result(accepted, batch, new KeyRedactor(KEY))).isEqualTo(ExportResult.accepted(2));
 		assertThat(PhosphoHttpExporter.result(refused, batch, new KeyRedactor(KEY))).isEqualTo(new ExportResult(1, 1));
 		assertThat(PhosphoHttpExporter.result(new byte[0], batch, new KeyRedactor(KEY))).isEqualTo(ExportResult.accepted(2));
-	}
-
-	/**
-	 * The reply search against a search written here byte by byte (the search itself is
-	 * {@code String.indexOf}, so comparing with it would prove nothing), on UTF-8 replies with
-	 * multi-byte characters around and inside near-copies of the key: the index is in bytes.
-	 */
-	@Test
-	void theReplySearchFindsTheKeysBytesWhereABytewiseSearchDoes() {
-		String key = "\"error_in_log\"";
-		byte[] k = key.getBytes(StandardCharsets.US_ASCII);
-		Random random = new Random(18);
-		String[] alphabet = {"\"", "e", "r", "o", "_", "i", "n", "l", "g", "{", "}", ":", ",", " ", "é", "中", "😀",
-			"\u00ff", "\"error_in_lo", "rror_in_log\""};
-		for (int n = 0; n < 20_000; n++) {
-			StringBuilder sb = new StringBuilder();
-			int len = random.nextInt(40);
-			for (int i = 0; i < len; i++) {
-				sb.append(alphabet[random.nextInt(alphabet.length)]);
-			}
-			if (random.nextInt(4) == 0) {
-				sb.insert(random.nextInt(sb.length() + 1), key);
-			}
-			byte[] reply = sb.toString().getBytes(StandardCharsets.UTF_8);
-			assertThat(PhosphoHttpExporter.indexOf(reply, key)).as(sb.toString()).isEqualTo(bytewise(reply, k));
-		}
-		assertThat(PhosphoHttpExporter.indexOf(new byte[0], key)).isEqualTo(-1);
-		assertThat(PhosphoHttpExporter.indexOf(k, key)).isZero();
-		assertThat(PhosphoHttpExporter.indexOf("\"error_in_log".getBytes(StandardCharsets.US_ASCII), key)).isEqualTo(-1);
-		// Bytes past 0x7f (a multi-byte character's) match nothing of the key; the index counts bytes.
-		assertThat(PhosphoHttpExporter.indexOf("\u00e9\u00ff\"error_in_log\"".getBytes(StandardCharsets.UTF_8), key))
-				.isEqualTo(4);
-	}
-
-	private static int bytewise(byte[] bytes, byte[] key) {
-		outer:
-		for (int i = 0; i + key.length <= bytes.length; i++) {
-			for (int j = 0; j < key.length; j++) {
-				if (bytes[i + j] != key[j]) {
-					continue outer;
-				}
-			}
-			return i;
-		}
-		return -1;
 	}
 
 	@Test
