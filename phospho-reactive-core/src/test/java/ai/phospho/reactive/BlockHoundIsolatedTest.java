@@ -107,6 +107,52 @@ class BlockHoundIsolatedTest {
 				"\"output\":\"abc\"", "\"output\":\"wrap in!\"", "\"stream_status\":\"cancelled\"");
 	}
 
+	/**
+	 * The HTTP exporter is subscribed to where an export starts, without a thread hop: on the worker,
+	 * and, for the batch cut ahead, on the Reactor Netty event loop that received the reply before it.
+	 * Neither blocks. A loopback server answers each batch after 20 ms, with one export slot, so that
+	 * batches wait and are started from event loops.
+	 */
+	@Test
+	void theHttpExporterNeverBlocksTheWorkerNorAnEventLoop() {
+		java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+		reactor.netty.DisposableServer server = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+				.route(r -> r.post("/v2/log/{project}", (req, res) -> req.receive().aggregate().asString()
+						.delayElement(Duration.ofMillis(20))
+						.flatMap(body -> {
+							int n = body.split("\"task_id\"", -1).length - 1;
+							events.addAndGet(n);
+							return res.header("content-type", "application/json")
+									.sendString(Mono.just("{\"logged_events\":[" + "{},".repeat(n - 1) + "{}]}")).then();
+						})))
+				.bindNow();
+		try {
+			PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder().apiKey("phk-blockhound")
+					.projectId("p").baseUrl("http://127.0.0.1:" + server.port()).shutdownHook(false)
+					.maxBatchSize(5).maxConcurrentExports(1).lingerDelay(Duration.ofMillis(10)).build());
+			Mono<Void> everything = Mono.fromRunnable(() -> {
+				for (int i = 0; i < 60; i++) {
+					client.log("q" + i, "a");
+				}
+			})
+					.publishOn(Schedulers.parallel())
+					.then(Mono.defer(client::flush))
+					.publishOn(Schedulers.parallel())
+					.then(Mono.defer(client::shutdown))
+					.subscribeOn(Schedulers.parallel());
+
+			everything.block(Duration.ofSeconds(20));
+
+			assertThat(BLOCKING).isEmpty();
+			assertThat(client.stats().exported()).isEqualTo(60);
+			assertThat(events).hasValue(60);
+			assertThat(client.stats().batches()).isEqualTo(12);
+		}
+		finally {
+			server.disposeNow();
+		}
+	}
+
 	@Test
 	void warningsOnNonBlockingThreadsAreWrittenElsewhere() throws Exception {
 		// Each of these has something to say on the thread it runs on: a full queue on the caller's,

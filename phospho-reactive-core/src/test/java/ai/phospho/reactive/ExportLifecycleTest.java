@@ -82,6 +82,34 @@ class ExportLifecycleTest {
 		StepVerifier.create(client.flush()).expectComplete().verify(TIMEOUT);
 	}
 
+	/**
+	 * The batch the worker cut ahead, waiting for the one slot, is never started by a shutdown that
+	 * times out, and is counted as dropped with the one in flight and the one still queued.
+	 */
+	@Test
+	void aShutdownTimeoutCountsTheBatchWaitingForASlotAsDroppedWithoutStartingIt() {
+		java.util.concurrent.atomic.AtomicInteger exports = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.CountDownLatch exporting = new java.util.concurrent.CountDownLatch(1);
+		PhosphoClient client = client(TestSupport.options(batch -> Mono.<ExportResult>never()
+				.doOnSubscribe(s -> {
+					exports.incrementAndGet();
+					exporting.countDown();
+				}))
+				.maxBatchSize(1).maxConcurrentExports(1).shutdownTimeout(Duration.ofMillis(200)));
+		client.log("a", "1");
+		client.log("b", "2");
+		client.log("c", "3");
+		client.flush().subscribe();
+		assertThat(await(exporting)).isTrue();
+
+		StepVerifier.create(client.shutdown()).expectComplete().verify(TIMEOUT);
+
+		assertThat(exports).hasValue(1);
+		assertThat(client.stats().dropped()).isEqualTo(3);
+		assertThat(client.stats().queued()).isZero();
+		assertThat(client.stats().inFlight()).isZero();
+	}
+
 	@Test
 	void shutdownGivesUpOnAStalledExporterAfterTheShutdownTimeout() {
 		RecordingExporter exporter = RecordingExporter.stalled();

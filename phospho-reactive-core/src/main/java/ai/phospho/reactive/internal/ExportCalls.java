@@ -1,5 +1,7 @@
 package ai.phospho.reactive.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -17,9 +19,16 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Where batches meet the exporter: on a thread of its own, {@code phospho-export-call}, in the
- * order they were cut, never on the worker, so that an exporter that blocks, against its contract,
- * holds neither the worker nor the shutdown timeout.
+ * Where batches meet the exporter, in the order they were cut: on a thread of its own,
+ * {@code phospho-export-call}, never on the worker, so that an exporter that blocks, against its
+ * contract, holds neither the worker nor the shutdown timeout. The library's own HTTP exporter, whose
+ * {@code export} only assembles a Reactor Netty request, is subscribed to where the export starts,
+ * without that hop.
+ *
+ * <p>One batch may wait here for a slot ({@link #startNext}): the worker cuts it while every slot is
+ * taken, and the first export to end launches it from its own thread, as OkHttp's dispatcher promotes
+ * a waiting call when one finishes. A slot is then not idle while the worker's thread wakes up (on a
+ * busy machine, about 150 microseconds, against 2 ms for a batch of 512 tasks on loopback).
  *
  * <p>Whatever the exporter does (throws, even a {@code LinkageError}; returns {@code null}; signals
  * twice; never signals), each export ends exactly once: an export still running after
@@ -28,17 +37,50 @@ import reactor.core.scheduler.Schedulers;
  */
 final class ExportCalls {
 
+	private static final VarHandle SLOTS;
+
+	static {
+		try {
+			SLOTS = MethodHandles.lookup().findVarHandle(ExportCalls.class, "slots", Slots.class);
+		}
+		catch (ReflectiveOperationException e) {
+			throw new ExceptionInInitializerError(e);
+		}
+	}
+
 	private final TaskExporter exporter;
 	private final ExportListener listener;
 	private final Duration timeout;
 	private final Scheduler thread = Schedulers.newSingle("phospho-export-call", true);
 	/** The subscriptions of the exports in flight, cancelled when shutdown times out. */
 	private final Disposable.Composite running = Disposables.composite();
+	/** Whether the exporter's {@code export} and subscription never block: it is called without a thread hop. */
+	private final boolean nonBlocking;
+	/**
+	 * Exports launched and not yet ended, and the batch waiting for a slot: one value, changed by
+	 * compare-and-set, so that a batch waits only while every slot is taken, and an export that ends
+	 * hands its slot to the one waiting in the same step.
+	 */
+	private volatile Slots slots = new Slots(0, null);
+	/** Set by {@link #cancelAll}: nothing is launched any more. */
+	private volatile boolean cancelled;
+
+	private record Waiting(Batch batch, Scheduler timer, Consumer<Batch> done) {
+	}
+
+	private record Slots(int launched, @Nullable Waiting waiting) {
+	}
 
 	ExportCalls(TaskExporter exporter, ExportListener listener, Duration timeout) {
+		this(exporter, listener, timeout, PhosphoApi.of(exporter) != null);
+	}
+
+	/** {@code nonBlocking}: the exporter is called where the export starts, without a thread hop. */
+	ExportCalls(TaskExporter exporter, ExportListener listener, Duration timeout, boolean nonBlocking) {
 		this.exporter = exporter;
 		this.listener = listener;
 		this.timeout = timeout;
+		this.nonBlocking = nonBlocking;
 	}
 
 	/**
@@ -47,8 +89,72 @@ final class ExportCalls {
 	 * cancellation of a stuck export then runs.
 	 */
 	void start(Batch b, Scheduler timer, Consumer<Batch> done) {
+		for (;;) {
+			Slots now = slots;
+			if (SLOTS.compareAndSet(this, now, new Slots(now.launched() + 1, now.waiting()))) {
+				break;
+			}
+		}
+		launch(b, timer, done);
+	}
+
+	/**
+	 * Starts the export of {@code b} once fewer than {@code max} exports are running: at once if that
+	 * is so now, else from the thread of the first export to end, which hands it its slot. At most one
+	 * batch waits: the caller counts its batches, the one waiting included, and never has more than
+	 * {@code max + 1}, so that one is waiting only while {@code max} run. A batch still waiting when
+	 * {@link #cancelAll} runs is never started.
+	 *
+	 * @throws IllegalStateException if a batch is waiting already
+	 */
+	void startNext(Batch b, int max, Scheduler timer, Consumer<Batch> done) {
+		Waiting w = new Waiting(b, timer, done);
+		for (;;) {
+			Slots now = slots;
+			if (now.waiting() != null) {
+				throw new IllegalStateException("a batch is already waiting for a slot");
+			}
+			boolean free = now.launched() < max;
+			if (SLOTS.compareAndSet(this, now, free ? new Slots(now.launched() + 1, null) : new Slots(now.launched(), w))) {
+				if (free) {
+					launch(b, timer, done);
+				}
+				return;
+			}
+		}
+	}
+
+	/** Exports started and not yet ended: the batch waiting for a slot is not one. */
+	int running() {
+		return slots.launched();
+	}
+
+	/** An export ended: its slot goes to the batch waiting, if any, which is launched from this thread. */
+	private void release() {
+		for (;;) {
+			Slots now = slots;
+			Waiting w = now.waiting();
+			if (w == null || cancelled) {
+				// At 0 already when everything was cancelled and an export ended all the same.
+				if (SLOTS.compareAndSet(this, now, new Slots(Math.max(0, now.launched() - 1), null))) {
+					return;
+				}
+			}
+			else if (SLOTS.compareAndSet(this, now, new Slots(now.launched(), null))) {
+				launch(w.batch(), w.timer(), w.done());
+				return;
+			}
+		}
+	}
+
+	/** Subscribes to the export of {@code b}, its slot already counted in {@link #slots}. */
+	private void launch(Batch b, Scheduler timer, Consumer<Batch> done) {
 		try {
-			Disposable d = Mono.defer(() -> call(b.tasks)).subscribeOn(thread)
+			Mono<ExportResult> export = Mono.defer(() -> call(b.tasks));
+			if (!nonBlocking) {
+				export = export.subscribeOn(thread);
+			}
+			Disposable d = export
 					.timeout(timeout, Mono.error(() -> timedOut(b)), timer)
 					.subscribe(r -> b.result = r, e -> complete(b, e, done), () -> complete(b, null, done));
 			b.subscription = d;
@@ -98,12 +204,22 @@ final class ExportCalls {
 		}
 		b.error = error;
 		b.failed = error != null;
-		done.accept(b);
+		try {
+			// The batch waiting for a slot starts before this one's end is reported: the worker's thread,
+			// which records it and cuts the next, is not on the way.
+			release();
+		}
+		finally {
+			done.accept(b);
+		}
 	}
 
-	/** Cancels every export in flight, and any started later. */
+	/** Cancels every export in flight, and any started later; the batch waiting for a slot is never started. */
 	void cancelAll() {
+		cancelled = true;
 		running.dispose();
+		// What was cancelled never ends: no export runs from now on.
+		slots = new Slots(0, null);
 	}
 
 	/** The exporter's own shutdown, on its thread; a failure is reported and ends it. */

@@ -16,8 +16,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>A task flows one way: {@link Admission} (the bounded queue, its overflow policy, the
  * {@code closed} check) -> {@link ExportWorker} (batches by count, bytes and linger, at most
- * {@code maxConcurrentExports} exports at a time) -> {@link ExportCalls} (the exporter, on a thread
- * of its own, each export within {@code exportTimeout}) -> {@link ExportStats} (the outcome).
+ * {@code maxConcurrentExports} exports at a time, one more batch cut ahead) -> {@link ExportCalls}
+ * (the exporter, on a thread of its own unless it is the library's HTTP exporter, each export within
+ * {@code exportTimeout}; the batch cut ahead started by the first export to end) -> {@link ExportStats}
+ * (the outcome).
  * {@link PipelineShutdown} stops it.
  *
  * <p>Nothing is lost uncounted: after {@code shutdown()} completes and every {@code offer} has

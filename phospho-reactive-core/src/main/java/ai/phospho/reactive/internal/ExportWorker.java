@@ -21,7 +21,10 @@ import reactor.core.scheduler.Schedulers;
  * The export worker: takes what {@link Admission} queued, cuts it into batches (by count, bytes
  * and the linger delay) and hands each to the exporter through {@link ExportCalls}, at most
  * {@code maxConcurrentExports} at a time; records their outcome and completes the flushes that
- * waited for them.
+ * waited for them. While every slot is taken it cuts one full batch ahead, which waits in
+ * {@code ExportCalls} and is started by the first export to end, from that export's thread: the
+ * slot is not idle while this thread wakes up. The worker counts that batch in {@code inFlight}
+ * (so at most {@code maxConcurrentExports + 1}) and {@code started}, as any batch handed over.
  *
  * <p>All worker state is touched only inside {@link #drainLoop()}, which the work-in-progress
  * counter {@link #wip} keeps to one thread at a time (the queue-drain pattern of reactor-core), or
@@ -123,8 +126,9 @@ final class ExportWorker {
 		});
 	}
 
+	/** Batches being exported now: not the one cut ahead, waiting for a slot. */
 	int inFlight() {
-		return inFlight;
+		return calls.running();
 	}
 
 	/**
@@ -291,13 +295,16 @@ final class ExportWorker {
 			tick = false;
 			forceUntil = Math.max(forceUntil, polled + Math.max(0, admission.held() - inFlightTasks));
 		}
-		while (inFlight < maxConcurrent) {
+		// One batch more than the slots: cut ahead while every slot is taken, it waits in ExportCalls
+		// and starts as soon as an export ends, from that export's thread.
+		while (inFlight <= maxConcurrent) {
 			int available = admission.held() - inFlightTasks;
 			if (available <= 0) {
 				missingSince = 0;
 				break;
 			}
-			if (available < maxBatchSize && polled >= forceUntil) {
+			if (available < maxBatchSize && (polled >= forceUntil || inFlight == maxConcurrent)) {
+				// Only a full batch is cut ahead: a flush's last batch gathers what arrives until a slot is free.
 				break;
 			}
 			Batch b = cutter.next();
@@ -327,7 +334,7 @@ final class ExportWorker {
 			missingSince = 0;
 			start(b);
 		}
-		saturated = inFlight >= maxConcurrent;
+		saturated = inFlight > maxConcurrent;
 		completeWaiters();
 	}
 
@@ -434,7 +441,12 @@ final class ExportWorker {
 		inFlightTasks += n;
 		started.add(b);
 		// The worker's thread measures the export timeout: it is never blocked by an exporter.
-		calls.start(b, scheduler, onCompletion);
+		if (inFlight <= maxConcurrent) {
+			calls.start(b, scheduler, onCompletion);
+		}
+		else {
+			calls.startNext(b, maxConcurrent, scheduler, onCompletion);
+		}
 	}
 
 	/** An export's terminal signal, from whichever thread it arrives on. */

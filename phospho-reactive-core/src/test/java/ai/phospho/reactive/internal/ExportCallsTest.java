@@ -1,0 +1,235 @@
+package ai.phospho.reactive.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import ai.phospho.reactive.LoggedTask;
+import ai.phospho.reactive.TestSupport;
+import ai.phospho.reactive.export.ExportListener;
+import ai.phospho.reactive.export.ExportResult;
+import ai.phospho.reactive.export.TaskExporter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.util.RaceTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The batch cut ahead ({@link ExportCalls#startNext}): it waits while every slot is taken, the export
+ * that ends first starts it from its own thread before its own end is reported, never more exports run
+ * than the slots, and a cancel leaves it unstarted. Real ExportCalls, real schedulers and threads; the
+ * exporter holds each export until the test ends it.
+ */
+class ExportCallsTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final Scheduler timer = Schedulers.newSingle("test-timer");
+
+	@AfterEach
+	void tearDown() {
+		timer.dispose();
+	}
+
+	/** Each export stays open until {@link #end} ends it; records the order of what happens, and how many run at once. */
+	static final class Held implements TaskExporter {
+		final Map<String, MonoSink<ExportResult>> open = new ConcurrentHashMap<>();
+		final Queue<String> events = new ConcurrentLinkedQueue<>();
+		final AtomicInteger running = new AtomicInteger();
+		final AtomicInteger maxRunning = new AtomicInteger();
+
+		@Override
+		public Mono<ExportResult> export(List<LoggedTask> batch) {
+			String name = (String) batch.get(0).input();
+			return Mono.create(sink -> {
+				int now = running.incrementAndGet();
+				maxRunning.accumulateAndGet(now, Math::max);
+				events.add("export " + name);
+				open.put(name, sink);
+			});
+		}
+
+		/** Ends an export: it no longer runs from the moment its Mono signals. */
+		void end(String name) {
+			MonoSink<ExportResult> sink = open.remove(name);
+			assertThat(sink).as("export of %s is open", name).isNotNull();
+			running.decrementAndGet();
+			sink.success(ExportResult.accepted(1));
+		}
+	}
+
+	private static Batch batch(String name) {
+		return new Batch(List.of(TestSupport.task(name, "a")), 1);
+	}
+
+	private static void await(CountDownLatch latch) throws InterruptedException {
+		assertThat(latch.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+	}
+
+	private static void awaitEvents(Held exporter, int n) {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (exporter.events.size() < n && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		assertThat(exporter.events).hasSizeGreaterThanOrEqualTo(n);
+	}
+
+	@Test
+	void theBatchWaitingStartsWhenAnExportEndsBeforeThatEndIsReported() throws InterruptedException {
+		Held exporter = new Held();
+		ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
+		CountDownLatch ended = new CountDownLatch(3);
+		Consumer<Batch> done = b -> {
+			exporter.events.add("done " + b.tasks.get(0).input());
+			ended.countDown();
+		};
+		calls.start(batch("1"), timer, done);
+		calls.start(batch("2"), timer, done);
+		awaitEvents(exporter, 2);
+
+		calls.startNext(batch("3"), 2, timer, done);
+		// Both slots are taken: the third waits, and is not an export in flight.
+		Thread.sleep(50);
+		assertThat(exporter.events).containsExactlyInAnyOrder("export 1", "export 2");
+		assertThat(calls.running()).isEqualTo(2);
+
+		exporter.end("1");
+		awaitEvents(exporter, 4);
+		// On this exporter's path (it may block: its own thread) the launch is scheduled before "done 1".
+		exporter.end("2");
+		awaitEvents(exporter, 5);
+		exporter.end("3");
+		await(ended);
+		assertThat(exporter.maxRunning.get()).isEqualTo(2);
+		assertThat(calls.running()).isZero();
+		assertThat(exporter.events).containsSubsequence("export 1", "export 2", "export 3");
+		calls.dispose();
+	}
+
+	/**
+	 * The library's own HTTP exporter is called where the export starts: the batch waiting is
+	 * subscribed to by the thread that ends the export before it, before that end is reported.
+	 */
+	@Test
+	void withoutAThreadHopTheWaitingBatchIsSubscribedBeforeTheEndBeforeItIsReported() throws InterruptedException {
+		Held held = new Held();
+		// As for PhosphoHttpExporter, which PhosphoApi knows: called without the hop to the export-call thread.
+		ExportCalls calls = new ExportCalls(held, ExportListener.NONE, Duration.ofMinutes(1), true);
+		List<String> threads = new CopyOnWriteArrayList<>();
+		CountDownLatch ended = new CountDownLatch(2);
+		Consumer<Batch> done = b -> {
+			held.events.add("done " + b.tasks.get(0).input());
+			threads.add(Thread.currentThread().getName());
+			ended.countDown();
+		};
+		calls.start(batch("1"), timer, done);
+		calls.startNext(batch("2"), 1, timer, done);
+		assertThat(held.events).containsExactly("export 1");
+
+		Thread ender = new Thread(() -> held.end("1"), "ender");
+		ender.start();
+		ender.join();
+		// Synchronously, on the ender's thread: export 2 before done 1.
+		assertThat(held.events).containsExactly("export 1", "export 2", "done 1");
+		assertThat(threads).containsExactly("ender");
+		held.end("2");
+		await(ended);
+		calls.dispose();
+	}
+
+	@Test
+	void aBatchGivenASlotThatIsFreeStartsAtOnce() throws InterruptedException {
+		Held exporter = new Held();
+		ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
+		CountDownLatch ended = new CountDownLatch(1);
+		calls.startNext(batch("1"), 2, timer, b -> ended.countDown());
+		awaitEvents(exporter, 1);
+		assertThat(calls.running()).isEqualTo(1);
+		exporter.end("1");
+		await(ended);
+		calls.dispose();
+	}
+
+	@Test
+	void onlyOneBatchMayWait() {
+		Held exporter = new Held();
+		ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
+		calls.start(batch("1"), timer, b -> {
+		});
+		calls.startNext(batch("2"), 1, timer, b -> {
+		});
+		assertThatIllegalStateException().isThrownBy(() -> calls.startNext(batch("3"), 1, timer, b -> {
+		})).withMessageContaining("already waiting");
+		calls.cancelAll();
+		calls.dispose();
+	}
+
+	@Test
+	void aCancelLeavesTheWaitingBatchUnstartedAndNothingRunning() throws InterruptedException {
+		Held exporter = new Held();
+		ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
+		List<Batch> ended = new CopyOnWriteArrayList<>();
+		calls.start(batch("1"), timer, ended::add);
+		calls.startNext(batch("2"), 1, timer, ended::add);
+		awaitEvents(exporter, 1);
+
+		calls.cancelAll();
+		assertThat(calls.running()).isZero();
+		// An export that ends after the cancel (its exporter ignored the cancel) starts nothing.
+		if (exporter.open.containsKey("1")) {
+			exporter.end("1");
+		}
+		Thread.sleep(50);
+		assertThat(exporter.events).containsExactly("export 1");
+		assertThat(calls.running()).isZero();
+		calls.dispose();
+	}
+
+	/**
+	 * Exports ending on two threads at once while a batch waits: it starts exactly once, and never
+	 * more than the slots run (1,000 rounds).
+	 */
+	@Test
+	void exportsEndingAtOnceStartTheWaitingBatchExactlyOnce() throws InterruptedException {
+		for (int round = 0; round < 1_000; round++) {
+			Held exporter = new Held();
+			ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
+			CountDownLatch ended = new CountDownLatch(3);
+			List<String> doneOrder = new ArrayList<>();
+			Consumer<Batch> done = b -> {
+				synchronized (doneOrder) {
+					doneOrder.add((String) b.tasks.get(0).input());
+				}
+				ended.countDown();
+			};
+			calls.start(batch("a"), timer, done);
+			calls.start(batch("b"), timer, done);
+			awaitEvents(exporter, 2);
+			calls.startNext(batch("c"), 2, timer, done);
+			RaceTestUtils.race(() -> exporter.end("a"), () -> exporter.end("b"));
+			awaitEvents(exporter, 3);
+			assertThat(exporter.events).filteredOn(e -> e.equals("export c")).hasSize(1);
+			assertThat(exporter.maxRunning.get()).isLessThanOrEqualTo(2);
+			exporter.end("c");
+			await(ended);
+			assertThat(doneOrder).containsExactlyInAnyOrder("a", "b", "c");
+			assertThat(calls.running()).isZero();
+			calls.dispose();
+		}
+	}
+}
