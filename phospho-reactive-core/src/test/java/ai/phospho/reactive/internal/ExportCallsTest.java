@@ -20,6 +20,7 @@ import ai.phospho.reactive.export.ExportResult;
 import ai.phospho.reactive.export.TaskExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
@@ -231,5 +232,67 @@ class ExportCallsTest {
 			assertThat(calls.running()).isZero();
 			calls.dispose();
 		}
+	}
+
+	/**
+	 * The export that ends hands its slot to the batch waiting (C) in one step, then calls the
+	 * exporter; in between, a second export ending frees a slot, and the worker's next batch (D)
+	 * takes it. D must not meet the exporter before C, which was cut before it. The thread handing C
+	 * over is held where it subscribes C's timeout (a scheduler slow to accept a task, as a thread
+	 * preempted there is), until D was called or a second went by.
+	 */
+	@Test
+	void aBatchCutAfterTheOneWaitingNeverMeetsTheExporterBeforeIt() throws InterruptedException {
+		Held held = new Held();
+		ExportCalls calls = new ExportCalls(held, ExportListener.NONE, Duration.ofMinutes(1), true);
+		CountDownLatch handing = new CountDownLatch(1);
+		CountDownLatch dCalled = new CountDownLatch(1);
+		Scheduler slowTimer = new Scheduler() {
+			@Override
+			public Disposable schedule(Runnable task) {
+				return timer.schedule(task);
+			}
+
+			@Override
+			public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+				handing.countDown();
+				try {
+					dCalled.await(1, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+				return timer.schedule(task, delay, unit);
+			}
+
+			@Override
+			public Worker createWorker() {
+				return timer.createWorker();
+			}
+		};
+		CountDownLatch ended = new CountDownLatch(4);
+		Consumer<Batch> done = b -> ended.countDown();
+		calls.start(batch("A"), timer, done);
+		calls.start(batch("B"), timer, done);
+		calls.startNext(batch("C"), 2, slowTimer, done);
+		assertThat(held.events).containsExactly("export A", "export B");
+
+		Thread ender = new Thread(() -> held.end("A"), "ender-of-A");
+		ender.start();
+		await(handing);
+		// B ends; the worker, told, cuts D (every batch it counts is C's or D's), as in its drain.
+		held.end("B");
+		calls.startNext(batch("D"), 2, timer, done);
+		if (held.events.contains("export D")) {
+			dCalled.countDown();
+		}
+		ender.join();
+		awaitEvents(held, 4);
+		assertThat(held.events).containsSubsequence("export C", "export D");
+		held.end("C");
+		held.end("D");
+		await(ended);
+		assertThat(calls.running()).isZero();
+		calls.dispose();
 	}
 }
