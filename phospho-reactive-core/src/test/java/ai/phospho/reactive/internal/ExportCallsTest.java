@@ -60,8 +60,9 @@ class ExportCallsTest {
 			return Mono.create(sink -> {
 				int now = running.incrementAndGet();
 				maxRunning.accumulateAndGet(now, Math::max);
-				events.add("export " + name);
+				// Open before it is seen: a test that sees the event may end it at once.
 				open.put(name, sink);
+				events.add("export " + name);
 			});
 		}
 
