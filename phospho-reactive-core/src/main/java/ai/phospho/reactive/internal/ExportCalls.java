@@ -4,7 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import ai.phospho.reactive.LoggedTask;
@@ -64,8 +67,24 @@ final class ExportCalls {
 	private volatile Slots slots = new Slots(0, null);
 	/** Set by {@link #cancelAll}: nothing is launched any more. */
 	private volatile boolean cancelled;
+	/**
+	 * The number the next batch given to {@link #start} or {@link #startNext} takes: they are called
+	 * by one thread at a time (the worker's, or the spool's), in the order the batches were cut.
+	 */
+	private long cut;
+	/**
+	 * Batches given their slot, by number, until {@link #launchInOrder} launches them: a slot is taken
+	 * by compare-and-set before the exporter is called, and a batch that takes one after another must
+	 * not meet the exporter before it (an export ending hands its slot to the batch waiting, and,
+	 * before it calls the exporter, a second one ending frees a slot for the next batch).
+	 */
+	private final Map<Long, Waiting> ready = new ConcurrentHashMap<>();
+	/** Threads in {@link #launchInOrder}: the one that took it from 0 launches for them all. */
+	private final AtomicInteger launching = new AtomicInteger();
+	/** The number of the next batch to launch; only under {@link #launching}. */
+	private long nextLaunch;
 
-	private record Waiting(Batch batch, Scheduler timer, Consumer<Batch> done) {
+	private record Waiting(long seq, Batch batch, Scheduler timer, Consumer<Batch> done) {
 	}
 
 	private record Slots(int launched, @Nullable Waiting waiting) {
@@ -89,13 +108,14 @@ final class ExportCalls {
 	 * cancellation of a stuck export then runs.
 	 */
 	void start(Batch b, Scheduler timer, Consumer<Batch> done) {
+		Waiting l = new Waiting(cut++, b, timer, done);
 		for (;;) {
 			Slots now = slots;
 			if (SLOTS.compareAndSet(this, now, new Slots(now.launched() + 1, now.waiting()))) {
 				break;
 			}
 		}
-		launch(b, timer, done);
+		launchInOrder(l);
 	}
 
 	/**
@@ -108,7 +128,7 @@ final class ExportCalls {
 	 * @throws IllegalStateException if a batch is waiting already
 	 */
 	void startNext(Batch b, int max, Scheduler timer, Consumer<Batch> done) {
-		Waiting w = new Waiting(b, timer, done);
+		Waiting w = new Waiting(cut, b, timer, done);
 		for (;;) {
 			Slots now = slots;
 			if (now.waiting() != null) {
@@ -116,8 +136,9 @@ final class ExportCalls {
 			}
 			boolean free = now.launched() < max;
 			if (SLOTS.compareAndSet(this, now, free ? new Slots(now.launched() + 1, null) : new Slots(now.launched(), w))) {
+				cut++;
 				if (free) {
-					launch(b, timer, done);
+					launchInOrder(w);
 				}
 				return;
 			}
@@ -141,9 +162,47 @@ final class ExportCalls {
 				}
 			}
 			else if (SLOTS.compareAndSet(this, now, new Slots(now.launched(), null))) {
-				launch(w.batch(), w.timer(), w.done());
+				launchInOrder(w);
 				return;
 			}
+		}
+	}
+
+	/**
+	 * Launches {@code w}, its slot counted, once every batch numbered before it is launched: from this
+	 * thread, or from the one launching already (the queue-drain pattern of reactor-core), which then
+	 * launches what follows too. A batch's number is taken with its slot's count in one step as far as
+	 * its caller goes, but what takes a slot may reach here later than what took one after it.
+	 */
+	private void launchInOrder(Waiting w) {
+		ready.put(w.seq(), w);
+		if (launching.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		Throwable failure = null;
+		for (;;) {
+			Waiting next;
+			while ((next = ready.remove(nextLaunch)) != null) {
+				nextLaunch++;
+				try {
+					launch(next.batch(), next.timer(), next.done());
+				}
+				catch (Throwable e) {
+					// From a done callback (an out-of-memory): the batches after it are launched all the same.
+					failure = failure == null ? e : failure;
+				}
+			}
+			missed = launching.addAndGet(-missed);
+			if (missed == 0) {
+				break;
+			}
+		}
+		if (failure instanceof RuntimeException e) {
+			throw e;
+		}
+		if (failure instanceof Error e) {
+			throw e;
 		}
 	}
 
