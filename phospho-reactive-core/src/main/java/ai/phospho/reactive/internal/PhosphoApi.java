@@ -102,6 +102,40 @@ public final class PhosphoApi {
 		// The user's customiser comes last, as reactor-netty's own configurers do: a proxy, SSL, metrics.
 		this.client = Objects.requireNonNull(c.httpClient().apply(h), "the httpClient customiser returned null");
 		warnIfUnencrypted(base);
+		warmUp(client, base);
+	}
+
+	/**
+	 * Loads, here on the thread that builds the client, what the first request would otherwise load
+	 * where it is subscribed to: on the export worker, which calls this exporter without a thread hop.
+	 * That is reactor-netty's {@code warmup()} (the event loops and their native transport library, the
+	 * DNS resolver) and, for an https URL, its default TLS set-up, whose class initialiser probes
+	 * HTTP/3 (extracting and loading the QUIC native library) and builds the default
+	 * {@code SslContext} (the JDK's trust store): over 1,300 blocking file reads and writes, about
+	 * 300 ms on a busy machine. {@code warmup()} runs where it is subscribed to; {@code secure()} on a
+	 * client without a pool touches the TLS class and nothing else, its result unused: this client's
+	 * configuration is not changed.
+	 */
+	private static void warmUp(HttpClient client, String base) {
+		try {
+			client.warmup().subscribe(null, e -> warmUpFailed(e));
+			if (isHttps(base)) {
+				HttpClient.newConnection().secure();
+			}
+		}
+		catch (RuntimeException | LinkageError e) {
+			warmUpFailed(e);
+		}
+	}
+
+	/** The first request then meets it, as it would have. */
+	private static void warmUpFailed(Throwable e) {
+		Reports.debug(LOG, "phospho: the HTTP client could not be loaded ahead of its first request: {}",
+				Failures.describe(e));
+	}
+
+	private static boolean isHttps(String base) {
+		return base.regionMatches(true, 0, "https:", 0, "https:".length());
 	}
 
 	/** A client of the API with its own connection pool; {@link #shutdown()} releases it. */
