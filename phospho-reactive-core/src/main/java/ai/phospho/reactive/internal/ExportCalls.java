@@ -90,8 +90,18 @@ final class ExportCalls {
 	private record Slots(int launched, @Nullable Waiting waiting) {
 	}
 
+	/** Made where the client is made: the library's HTTP exporter is warmed up here ({@link PhosphoApi#warmUp}). */
 	ExportCalls(TaskExporter exporter, ExportListener listener, Duration timeout) {
-		this(exporter, listener, timeout, PhosphoApi.of(exporter) != null);
+		this(exporter, listener, timeout, warmedUp(PhosphoApi.of(exporter)));
+	}
+
+	/** Whether {@code api} is there (the exporter is the library's HTTP exporter), warmed up. */
+	private static boolean warmedUp(@Nullable PhosphoApi api) {
+		if (api == null) {
+			return false;
+		}
+		api.warmUp();
+		return true;
 	}
 
 	/** {@code nonBlocking}: the exporter is called where the export starts, without a thread hop. */

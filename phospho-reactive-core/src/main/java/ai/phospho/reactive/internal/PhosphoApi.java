@@ -102,12 +102,13 @@ public final class PhosphoApi {
 		// The user's customiser comes last, as reactor-netty's own configurers do: a proxy, SSL, metrics.
 		this.client = Objects.requireNonNull(c.httpClient().apply(h), "the httpClient customiser returned null");
 		warnIfUnencrypted(base);
-		warmUp(client, base);
 	}
 
 	/**
-	 * Loads, here on the thread that builds the client, what the first request would otherwise load
-	 * where it is subscribed to: on the export worker, which calls this exporter without a thread hop.
+	 * Loads, on the calling thread, what the first request would otherwise load where it is subscribed
+	 * to. {@link ExportCalls} calls it where the client is made (the pipeline's exporter is then called
+	 * without a thread hop, on the export worker or an event loop); an API client made for
+	 * {@code userFeedback} at its first call is not warmed up there, on the caller's thread.
 	 * That is reactor-netty's {@code warmup()} (the event loops and their native transport library, the
 	 * DNS resolver) and, for an https URL, its default TLS set-up, whose class initialiser probes
 	 * HTTP/3 (extracting and loading the QUIC native library) and builds the default
@@ -116,10 +117,10 @@ public final class PhosphoApi {
 	 * client without a pool touches the TLS class and nothing else, its result unused: this client's
 	 * configuration is not changed.
 	 */
-	private static void warmUp(HttpClient client, String base) {
+	void warmUp() {
 		try {
 			client.warmup().subscribe(null, e -> warmUpFailed(e));
-			if (isHttps(base)) {
+			if (isHttps(baseUrl)) {
 				HttpClient.newConnection().secure();
 			}
 		}
