@@ -56,6 +56,18 @@ class BlockHoundIsolatedTest {
 		BLOCKING.clear();
 	}
 
+	/** {@code work}, then a flush and a shutdown, each on a parallel thread; asserts nothing blocked. */
+	private static void flushAndShutDownOnParallelThreads(Mono<?> work, java.util.function.Supplier<Mono<Void>> flush,
+			java.util.function.Supplier<Mono<Void>> shutdown) {
+		work.publishOn(Schedulers.parallel())
+				.then(Mono.defer(flush))
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(shutdown))
+				.subscribeOn(Schedulers.parallel())
+				.block(Duration.ofSeconds(20));
+		assertThat(BLOCKING).isEmpty();
+	}
+
 	@Test
 	void thePublicApiNeverBlocksAParallelThread(@TempDir Path dir) throws Exception {
 		everythingOnParallelThreads(dir, PhosphoOptions.builder());
@@ -92,15 +104,9 @@ class BlockHoundIsolatedTest {
 				.publishOn(Schedulers.parallel())
 				.then(Mono.defer(() -> Phospho.wrapFlux((String s) -> Flux.just(s, s), "never"::equals)
 						.apply("wrapFlux in").then()))
-				.publishOn(Schedulers.parallel())
-				.then(Mono.defer(Phospho::flush))
-				.publishOn(Schedulers.parallel())
-				.then(Mono.defer(Phospho::shutdown))
-				.subscribeOn(Schedulers.parallel());
+				.then();
 
-		everything.block(Duration.ofSeconds(20));
-
-		assertThat(BLOCKING).isEmpty();
+		flushAndShutDownOnParallelThreads(everything, Phospho::flush, Phospho::shutdown);
 		List<String> lines = Files.readAllLines(file);
 		assertThat(lines).hasSize(8);
 		assertThat(String.join("\n", lines)).contains("\"input\":\"tap in\"", "\"session_id\":\"s-1\"",
@@ -130,20 +136,11 @@ class BlockHoundIsolatedTest {
 			PhosphoClient client = PhosphoClient.create(PhosphoOptions.builder().apiKey("phk-blockhound")
 					.projectId("p").baseUrl("http://127.0.0.1:" + server.port()).shutdownHook(false)
 					.maxBatchSize(5).maxConcurrentExports(1).lingerDelay(Duration.ofMillis(10)).build());
-			Mono<Void> everything = Mono.fromRunnable(() -> {
+			flushAndShutDownOnParallelThreads(Mono.fromRunnable(() -> {
 				for (int i = 0; i < 60; i++) {
 					client.log("q" + i, "a");
 				}
-			})
-					.publishOn(Schedulers.parallel())
-					.then(Mono.defer(client::flush))
-					.publishOn(Schedulers.parallel())
-					.then(Mono.defer(client::shutdown))
-					.subscribeOn(Schedulers.parallel());
-
-			everything.block(Duration.ofSeconds(20));
-
-			assertThat(BLOCKING).isEmpty();
+			}), client::flush, client::shutdown);
 			assertThat(client.stats().exported()).isEqualTo(60);
 			assertThat(events).hasValue(60);
 			assertThat(client.stats().batches()).isEqualTo(12);
