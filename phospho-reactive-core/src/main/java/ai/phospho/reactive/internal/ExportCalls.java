@@ -1,11 +1,9 @@
 package ai.phospho.reactive.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -22,13 +20,13 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Where batches meet the exporter, in the order they were cut: on a thread of its own,
- * {@code phospho-export-call}, never on the worker, so that an exporter that blocks, against its
- * contract, holds neither the worker nor the shutdown timeout. The library's own HTTP exporter, whose
+ * Where batches meet the exporter, in the order they were cut, no more at once than the caller's
+ * slots: on a thread of its own, {@code phospho-export-call}, never on the worker, so that an exporter
+ * that blocks, against its contract, holds neither the worker nor the shutdown timeout. The library's own HTTP exporter, whose
  * {@code export} only assembles a Reactor Netty request, is subscribed to where the export starts,
  * without that hop.
  *
- * <p>One batch may wait here for a slot ({@link #startNext}): the worker cuts it while every slot is
+ * <p>A batch may wait here for a slot ({@link #start}): the worker cuts one while every slot is
  * taken, and the first export to end launches it from its own thread, as OkHttp's dispatcher promotes
  * a waiting call when one finishes. A slot is then not idle while the worker's thread wakes up (on a
  * busy machine, about 150 microseconds, against 2 ms for a batch of 512 tasks on loopback).
@@ -40,17 +38,6 @@ import reactor.core.scheduler.Schedulers;
  */
 final class ExportCalls {
 
-	private static final VarHandle SLOTS;
-
-	static {
-		try {
-			SLOTS = MethodHandles.lookup().findVarHandle(ExportCalls.class, "slots", Slots.class);
-		}
-		catch (ReflectiveOperationException e) {
-			throw new ExceptionInInitializerError(e);
-		}
-	}
-
 	private final TaskExporter exporter;
 	private final ExportListener listener;
 	private final Duration timeout;
@@ -60,34 +47,18 @@ final class ExportCalls {
 	/** Whether the exporter's {@code export} and subscription never block: it is called without a thread hop. */
 	private final boolean nonBlocking;
 	/**
-	 * Exports launched and not yet ended, and the batch waiting for a slot: one value, changed by
-	 * compare-and-set, so that a batch waits only while every slot is taken, and an export that ends
-	 * hands its slot to the one waiting in the same step.
+	 * Batches given to {@link #start} and not launched yet, in the order they were cut: launched, by
+	 * whichever thread runs {@link #drain}, while fewer than their {@code slots} exports run.
 	 */
-	private volatile Slots slots = new Slots(0, null);
+	private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+	/** Exports launched and not yet ended; raised only by {@link #drain}. */
+	private final AtomicInteger launched = new AtomicInteger();
+	/** The work counter of {@link #drain}: one thread launches at a time (the queue-drain pattern of reactor-core). */
+	private final AtomicInteger wip = new AtomicInteger();
 	/** Set by {@link #cancelAll}: nothing is launched any more. */
 	private volatile boolean cancelled;
-	/**
-	 * The number the next batch given to {@link #start} or {@link #startNext} takes: they are called
-	 * by one thread at a time (the worker's, or the spool's), in the order the batches were cut.
-	 */
-	private long cut;
-	/**
-	 * Batches given their slot, by number, until {@link #launchInOrder} launches them: a slot is taken
-	 * by compare-and-set before the exporter is called, and a batch that takes one after another must
-	 * not meet the exporter before it (an export ending hands its slot to the batch waiting, and,
-	 * before it calls the exporter, a second one ending frees a slot for the next batch).
-	 */
-	private final Map<Long, Waiting> ready = new ConcurrentHashMap<>();
-	/** Threads in {@link #launchInOrder}: the one that took it from 0 launches for them all. */
-	private final AtomicInteger launching = new AtomicInteger();
-	/** The number of the next batch to launch; only under {@link #launching}. */
-	private long nextLaunch;
 
-	private record Waiting(long seq, Batch batch, Scheduler timer, Consumer<Batch> done) {
-	}
-
-	private record Slots(int launched, @Nullable Waiting waiting) {
+	private record Pending(Batch batch, int slots, Scheduler timer, Consumer<Batch> done) {
 	}
 
 	/** Made where the client is made: the library's HTTP exporter is warmed up here ({@link PhosphoApi#warmUp}). */
@@ -113,97 +84,56 @@ final class ExportCalls {
 	}
 
 	/**
-	 * Starts the export of {@code b}; its terminal signal goes to {@code done} once, from whichever
-	 * thread it arrives on. The timeout is measured on {@code timer} (the worker), where the
-	 * cancellation of a stuck export then runs.
-	 */
-	void start(Batch b, Scheduler timer, Consumer<Batch> done) {
-		Waiting l = new Waiting(cut++, b, timer, done);
-		for (;;) {
-			Slots now = slots;
-			if (SLOTS.compareAndSet(this, now, new Slots(now.launched() + 1, now.waiting()))) {
-				break;
-			}
-		}
-		launchInOrder(l);
-	}
-
-	/**
-	 * Starts the export of {@code b} once fewer than {@code max} exports are running: at once if that
-	 * is so now, else from the thread of the first export to end, which hands it its slot. At most one
-	 * batch waits: the caller counts its batches, the one waiting included, and never has more than
-	 * {@code max + 1}, so that one is waiting only while {@code max} run. A batch still waiting when
+	 * Starts the export of {@code b} once fewer than {@code slots} exports run: at once if that is so
+	 * now, else from the thread of the first export to end, before that end is reported (a batch the
+	 * worker cut while every slot was taken). Batches meet the exporter in the order given here: the
+	 * callers give them one at a time, in the order they were cut. Its terminal signal goes to
+	 * {@code done} once, from whichever thread it arrives on. The timeout is measured on {@code timer}
+	 * (the worker), where the cancellation of a stuck export then runs. A batch still waiting when
 	 * {@link #cancelAll} runs is never started.
-	 *
-	 * @throws IllegalStateException if a batch is waiting already
 	 */
-	void startNext(Batch b, int max, Scheduler timer, Consumer<Batch> done) {
-		Waiting w = new Waiting(cut, b, timer, done);
-		for (;;) {
-			Slots now = slots;
-			if (now.waiting() != null) {
-				throw new IllegalStateException("a batch is already waiting for a slot");
-			}
-			boolean free = now.launched() < max;
-			if (SLOTS.compareAndSet(this, now, free ? new Slots(now.launched() + 1, null) : new Slots(now.launched(), w))) {
-				cut++;
-				if (free) {
-					launchInOrder(w);
-				}
-				return;
-			}
-		}
+	void start(Batch b, int slots, Scheduler timer, Consumer<Batch> done) {
+		pending.offer(new Pending(b, slots, timer, done));
+		drain();
 	}
 
-	/** Exports started and not yet ended: the batch waiting for a slot is not one. */
+	/** Exports started and not yet ended: a batch waiting for a slot is not one. */
 	int running() {
-		return slots.launched();
-	}
-
-	/** An export ended: its slot goes to the batch waiting, if any, which is launched from this thread. */
-	private void release() {
-		for (;;) {
-			Slots now = slots;
-			Waiting w = now.waiting();
-			if (w == null || cancelled) {
-				// At 0 already when everything was cancelled and an export ended all the same.
-				if (SLOTS.compareAndSet(this, now, new Slots(Math.max(0, now.launched() - 1), null))) {
-					return;
-				}
-			}
-			else if (SLOTS.compareAndSet(this, now, new Slots(now.launched(), null))) {
-				launchInOrder(w);
-				return;
-			}
-		}
+		return launched.get();
 	}
 
 	/**
-	 * Launches {@code w}, its slot counted, once every batch numbered before it is launched: from this
-	 * thread, or from the one launching already (the queue-drain pattern of reactor-core), which then
-	 * launches what follows too. A batch's number is taken with its slot's count in one step as far as
-	 * its caller goes, but what takes a slot may reach here later than what took one after it.
+	 * Launches the batches waiting, in order, while slots are free. An export that ends lowers
+	 * {@link #launched} and then drains, so a slot freed while another thread drains is seen by it (its
+	 * loop runs again); an export that completes inside its own launch only queues its turn here.
 	 */
-	private void launchInOrder(Waiting w) {
-		ready.put(w.seq(), w);
-		if (launching.getAndIncrement() != 0) {
+	private void drain() {
+		if (wip.getAndIncrement() != 0) {
 			return;
 		}
 		int missed = 1;
 		Throwable failure = null;
 		for (;;) {
-			Waiting next;
-			while ((next = ready.remove(nextLaunch)) != null) {
-				nextLaunch++;
+			Pending p;
+			while ((p = pending.peek()) != null) {
+				if (cancelled) {
+					pending.clear();
+					break;
+				}
+				if (launched.get() >= p.slots()) {
+					break;
+				}
+				pending.poll();
+				launched.incrementAndGet();
 				try {
-					launch(next.batch(), next.timer(), next.done());
+					launch(p.batch(), p.timer(), p.done());
 				}
 				catch (Throwable e) {
 					// From a done callback (an out-of-memory): the batches after it are launched all the same.
 					failure = failure == null ? e : failure;
 				}
 			}
-			missed = launching.addAndGet(-missed);
+			missed = wip.addAndGet(-missed);
 			if (missed == 0) {
 				break;
 			}
@@ -216,7 +146,7 @@ final class ExportCalls {
 		}
 	}
 
-	/** Subscribes to the export of {@code b}, its slot already counted in {@link #slots}. */
+	/** Subscribes to the export of {@code b}, its slot already counted in {@link #launched}. */
 	private void launch(Batch b, Scheduler timer, Consumer<Batch> done) {
 		try {
 			Mono<ExportResult> export = Mono.defer(() -> call(b.tasks));
@@ -228,8 +158,11 @@ final class ExportCalls {
 					.subscribe(r -> b.result = r, e -> complete(b, e, done), () -> complete(b, null, done));
 			b.subscription = d;
 			if (!running.add(d)) {
-				// Shutdown already cancelled everything in flight.
+				// Shutdown already cancelled everything in flight: this export never ends, nor holds a slot.
 				d.dispose();
+				if (!b.completed.get()) {
+					launched.updateAndGet(n -> Math.max(0, n - 1));
+				}
 			}
 			else if (b.completed.get()) {
 				// It completed before subscribe returned: complete() could not see the subscription.
@@ -273,10 +206,12 @@ final class ExportCalls {
 		}
 		b.error = error;
 		b.failed = error != null;
+		// At 0 already when everything was cancelled and an export ended all the same.
+		launched.updateAndGet(n -> Math.max(0, n - 1));
 		try {
 			// The batch waiting for a slot starts before this one's end is reported: the worker's thread,
 			// which records it and cuts the next, is not on the way.
-			release();
+			drain();
 		}
 		finally {
 			done.accept(b);
@@ -286,9 +221,10 @@ final class ExportCalls {
 	/** Cancels every export in flight, and any started later; the batch waiting for a slot is never started. */
 	void cancelAll() {
 		cancelled = true;
+		pending.clear();
 		running.dispose();
 		// What was cancelled never ends: no export runs from now on.
-		slots = new Slots(0, null);
+		launched.set(0);
 	}
 
 	/** The exporter's own shutdown, on its thread; a failure is reported and ends it. */

@@ -441,12 +441,7 @@ final class ExportWorker {
 		inFlightTasks += n;
 		started.add(b);
 		// The worker's thread measures the export timeout: it is never blocked by an exporter.
-		if (inFlight <= maxConcurrent) {
-			calls.start(b, scheduler, onCompletion);
-		}
-		else {
-			calls.startNext(b, maxConcurrent, scheduler, onCompletion);
-		}
+		calls.start(b, maxConcurrent, scheduler, onCompletion);
 	}
 
 	/** An export's terminal signal, from whichever thread it arrives on. */

@@ -240,7 +240,7 @@ final class SpoolDelivery {
 		Batch b = new Batch(Collections.unmodifiableList(tasks), r.bytes());
 		inFlight = b;
 		inFlightTasks = tasks.size();
-		calls.start(b, thread, done -> {
+		calls.start(b, 1, thread, done -> {
 			try {
 				thread.schedule(() -> finish(done));
 			}

@@ -28,11 +28,10 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.util.RaceTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The batch cut ahead ({@link ExportCalls#startNext}): it waits while every slot is taken, the export
- * that ends first starts it from its own thread before its own end is reported, never more exports run
+ * A batch cut ahead ({@link ExportCalls#start} while every slot is taken) waits, the export that
+ * ends first starts it from its own thread before its own end is reported, never more exports run
  * than the slots, and a cancel leaves it unstarted. Real ExportCalls, real schedulers and threads; the
  * exporter holds each export until the test ends it.
  */
@@ -100,11 +99,11 @@ class ExportCallsTest {
 			exporter.events.add("done " + b.tasks.get(0).input());
 			ended.countDown();
 		};
-		calls.start(batch("1"), timer, done);
-		calls.start(batch("2"), timer, done);
+		calls.start(batch("1"), 2, timer, done);
+		calls.start(batch("2"), 2, timer, done);
 		awaitEvents(exporter, 2);
 
-		calls.startNext(batch("3"), 2, timer, done);
+		calls.start(batch("3"), 2, timer, done);
 		// Both slots are taken: the third waits, and is not an export in flight.
 		Thread.sleep(50);
 		assertThat(exporter.events).containsExactlyInAnyOrder("export 1", "export 2");
@@ -139,8 +138,8 @@ class ExportCallsTest {
 			threads.add(Thread.currentThread().getName());
 			ended.countDown();
 		};
-		calls.start(batch("1"), timer, done);
-		calls.startNext(batch("2"), 1, timer, done);
+		calls.start(batch("1"), 1, timer, done);
+		calls.start(batch("2"), 1, timer, done);
 		assertThat(held.events).containsExactly("export 1");
 
 		Thread ender = new Thread(() -> held.end("1"), "ender");
@@ -159,7 +158,7 @@ class ExportCallsTest {
 		Held exporter = new Held();
 		ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
 		CountDownLatch ended = new CountDownLatch(1);
-		calls.startNext(batch("1"), 2, timer, b -> ended.countDown());
+		calls.start(batch("1"), 2, timer, b -> ended.countDown());
 		awaitEvents(exporter, 1);
 		assertThat(calls.running()).isEqualTo(1);
 		exporter.end("1");
@@ -167,17 +166,29 @@ class ExportCallsTest {
 		calls.dispose();
 	}
 
+	/** Two batches waiting for the one slot start one after the other, in the order given. */
 	@Test
-	void onlyOneBatchMayWait() {
+	void batchesWaitingStartInTheOrderGivenAsSlotsFree() throws InterruptedException {
 		Held exporter = new Held();
 		ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
-		calls.start(batch("1"), timer, b -> {
-		});
-		calls.startNext(batch("2"), 1, timer, b -> {
-		});
-		assertThatIllegalStateException().isThrownBy(() -> calls.startNext(batch("3"), 1, timer, b -> {
-		})).withMessageContaining("already waiting");
-		calls.cancelAll();
+		CountDownLatch ended = new CountDownLatch(3);
+		calls.start(batch("1"), 1, timer, b -> ended.countDown());
+		calls.start(batch("2"), 1, timer, b -> ended.countDown());
+		calls.start(batch("3"), 1, timer, b -> ended.countDown());
+		awaitEvents(exporter, 1);
+		Thread.sleep(50);
+		assertThat(exporter.events).containsExactly("export 1");
+		exporter.end("1");
+		awaitEvents(exporter, 2);
+		Thread.sleep(50);
+		assertThat(exporter.events).containsExactly("export 1", "export 2");
+		exporter.end("2");
+		awaitEvents(exporter, 3);
+		exporter.end("3");
+		await(ended);
+		assertThat(exporter.events).containsExactly("export 1", "export 2", "export 3");
+		assertThat(exporter.maxRunning.get()).isEqualTo(1);
+		assertThat(calls.running()).isZero();
 		calls.dispose();
 	}
 
@@ -186,8 +197,8 @@ class ExportCallsTest {
 		Held exporter = new Held();
 		ExportCalls calls = new ExportCalls(exporter, ExportListener.NONE, Duration.ofMinutes(1));
 		List<Batch> ended = new CopyOnWriteArrayList<>();
-		calls.start(batch("1"), timer, ended::add);
-		calls.startNext(batch("2"), 1, timer, ended::add);
+		calls.start(batch("1"), 1, timer, ended::add);
+		calls.start(batch("2"), 1, timer, ended::add);
 		awaitEvents(exporter, 1);
 
 		calls.cancelAll();
@@ -219,10 +230,10 @@ class ExportCallsTest {
 				}
 				ended.countDown();
 			};
-			calls.start(batch("a"), timer, done);
-			calls.start(batch("b"), timer, done);
+			calls.start(batch("a"), 2, timer, done);
+			calls.start(batch("b"), 2, timer, done);
 			awaitEvents(exporter, 2);
-			calls.startNext(batch("c"), 2, timer, done);
+			calls.start(batch("c"), 2, timer, done);
 			RaceTestUtils.race(() -> exporter.end("a"), () -> exporter.end("b"));
 			awaitEvents(exporter, 3);
 			assertThat(exporter.events).filteredOn(e -> e.equals("export c")).hasSize(1);
@@ -273,9 +284,9 @@ class ExportCallsTest {
 		};
 		CountDownLatch ended = new CountDownLatch(4);
 		Consumer<Batch> done = b -> ended.countDown();
-		calls.start(batch("A"), timer, done);
-		calls.start(batch("B"), timer, done);
-		calls.startNext(batch("C"), 2, slowTimer, done);
+		calls.start(batch("A"), 2, timer, done);
+		calls.start(batch("B"), 2, timer, done);
+		calls.start(batch("C"), 2, slowTimer, done);
 		assertThat(held.events).containsExactly("export A", "export B");
 
 		Thread ender = new Thread(() -> held.end("A"), "ender-of-A");
@@ -283,7 +294,7 @@ class ExportCallsTest {
 		await(handing);
 		// B ends; the worker, told, cuts D (every batch it counts is C's or D's), as in its drain.
 		held.end("B");
-		calls.startNext(batch("D"), 2, timer, done);
+		calls.start(batch("D"), 2, timer, done);
 		if (held.events.contains("export D")) {
 			dCalled.countDown();
 		}
