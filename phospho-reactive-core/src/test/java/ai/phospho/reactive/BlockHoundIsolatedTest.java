@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingMethod;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
@@ -32,19 +33,26 @@ class BlockHoundIsolatedTest {
 
 	private static final List<String> BLOCKING = new CopyOnWriteArrayList<>();
 
+	/**
+	 * A blocking call, for a failure's message: the method, the thread, and the first {@code frames}
+	 * frames of the stack below BlockHound's own.
+	 */
+	static String blocked(BlockingMethod m, int frames) {
+		StringBuilder where = new StringBuilder();
+		StackTraceElement[] stack = new Throwable().getStackTrace();
+		for (int i = 0, shown = 0; i < stack.length && shown < frames; i++) {
+			if (!stack[i].getClassName().startsWith("reactor.blockhound")) {
+				where.append("\n    at ").append(stack[i]);
+				shown++;
+			}
+		}
+		return m + " on " + Thread.currentThread().getName() + where;
+	}
+
 	@BeforeAll
 	static void installBlockHound() {
 		BlockHound.install(b -> b.blockingMethodCallback(m -> {
-			// Where it blocked, for the failure's message: the frames below BlockHound's own.
-			StringBuilder where = new StringBuilder();
-			StackTraceElement[] stack = new Throwable().getStackTrace();
-			for (int i = 0, shown = 0; i < stack.length && shown < 12; i++) {
-				if (!stack[i].getClassName().startsWith("reactor.blockhound")) {
-					where.append("\n    at ").append(stack[i]);
-					shown++;
-				}
-			}
-			BLOCKING.add(m + " on " + Thread.currentThread().getName() + where);
+			BLOCKING.add(blocked(m, 12));
 			throw new BlockingOperationError(m);
 		}));
 		// BlockHound is live: a sleep on a parallel thread is caught.

@@ -29,15 +29,7 @@ class HttpsBlockHoundIsolatedTest {
 	void theFirstHttpsExportMakesNoBlockingCallOnTheWorker() throws Exception {
 		BlockHound.install(b -> b.blockingMethodCallback(m -> {
 			if (BLOCKING.size() < 3) {
-				StringBuilder where = new StringBuilder();
-				StackTraceElement[] stack = new Throwable().getStackTrace();
-				for (int i = 0, shown = 0; i < stack.length && shown < 30; i++) {
-					if (!stack[i].getClassName().startsWith("reactor.blockhound")) {
-						where.append("\n    at ").append(stack[i]);
-						shown++;
-					}
-				}
-				BLOCKING.add(m + " on " + Thread.currentThread().getName() + where);
+				BLOCKING.add(BlockHoundIsolatedTest.blocked(m, 30));
 			}
 		}));
 		int closed;

@@ -166,6 +166,59 @@ class ExportCallsTest {
 		calls.dispose();
 	}
 
+	/**
+	 * An exporter called without a hop that ends each export inside its own subscription, and one
+	 * that throws, with one slot and 10,000 batches given while the first runs: each ending starts the
+	 * next from inside the drain that launched it, which must queue it rather than recurse. Every batch
+	 * ends once, in order, and nothing is left running.
+	 */
+	@Test
+	void exportsEndingInsideTheirOwnLaunchStartTheRestInOrderWithoutRecursing() throws InterruptedException {
+		List<String> order = new CopyOnWriteArrayList<>();
+		CountDownLatch first = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		TaskExporter synchronous = batch -> {
+			String name = (String) batch.get(0).input();
+			order.add(name);
+			if (name.equals("0")) {
+				first.countDown();
+				return Mono.fromCallable(() -> {
+					release.await();
+					return ExportResult.accepted(1);
+				}).subscribeOn(Schedulers.boundedElastic());
+			}
+			if (Integer.parseInt(name) % 100 == 7) {
+				throw new IllegalStateException("exporter " + name);
+			}
+			return Mono.just(ExportResult.accepted(1));
+		};
+		ExportCalls calls = new ExportCalls(synchronous, ExportListener.NONE, Duration.ofMinutes(1), true);
+		int n = 10_000;
+		CountDownLatch ended = new CountDownLatch(n);
+		AtomicInteger failed = new AtomicInteger();
+		Consumer<Batch> done = b -> {
+			if (b.failed) {
+				failed.incrementAndGet();
+			}
+			ended.countDown();
+		};
+		calls.start(batch("0"), 1, timer, done);
+		await(first);
+		for (int i = 1; i < n; i++) {
+			calls.start(batch(String.valueOf(i)), 1, timer, done);
+		}
+		assertThat(order).containsExactly("0");
+		release.countDown();
+		await(ended);
+		assertThat(order).hasSize(n);
+		for (int i = 0; i < n; i++) {
+			assertThat(order.get(i)).isEqualTo(String.valueOf(i));
+		}
+		assertThat(failed).hasValue(n / 100);
+		assertThat(calls.running()).isZero();
+		calls.dispose();
+	}
+
 	/** Two batches waiting for the one slot start one after the other, in the order given. */
 	@Test
 	void batchesWaitingStartInTheOrderGivenAsSlotsFree() throws InterruptedException {
